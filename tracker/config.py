@@ -1,0 +1,328 @@
+"""Configuration: TOML in, validated dataclasses out.
+
+Every problem becomes one :class:`ConfigError` naming the file, the key and
+what is wrong, so the command line can print a single line and exit 2.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import soupsieve
+
+from .errors import ConfigError
+
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9"
+SEVERITIES = ("info", "warning", "critical")
+
+_ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_SIZE_RE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``[tracker]`` table: run-wide settings."""
+
+    state_dir: Path
+    timeout: float = 20.0
+    retries: int = 2
+    backoff: float = 1.0
+    max_retry_after: float = 60.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 10
+    concurrency: int = 16
+    per_host: int = 4
+    user_agent: str = DEFAULT_USER_AGENT
+    accept_language: str = DEFAULT_ACCEPT_LANGUAGE
+    lock_timeout: float = 30.0
+    truncation_ratio: float = 0.5
+    truncation_confirmations: int = 3
+    interval: float = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """One watched agreement page."""
+
+    id: str
+    name: str
+    url: str
+    selectors: tuple[str, ...] = ("body",)
+    remove: tuple[str, ...] = ()
+    ignore: tuple[re.Pattern[str], ...] = ()
+    min_length: int = 100
+    interval: float | None = None
+    baseline: Path | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """What, besides the page bytes, decides the extracted text."""
+        parts = [*self.selectors, "|", *self.remove, "|", *(p.pattern for p in self.ignore)]
+        return "\x1f".join(parts)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A named set of clauses or keywords whose changes deserve attention."""
+
+    name: str
+    sources: tuple[str, ...] = ()  # empty: every source
+    clauses: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    severity: str = "warning"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str  # shown in messages; "<built-in default>" when no file was given
+    settings: Settings
+    sources: tuple[Source, ...]
+    watches: tuple[Watch, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------- loading
+
+BUILTIN = "<built-in default>"
+
+
+def load(path: str | Path | None = None, cwd: Path | None = None) -> Config:
+    """Load ``path``; without one, ``./tracker.toml`` or else the built-in default."""
+    cwd = cwd or Path.cwd()
+    if path is None and (cwd / "tracker.toml").is_file():
+        path = cwd / "tracker.toml"
+    if path is None:
+        text = resources.files("tracker").joinpath("data/default.toml").read_text("utf-8")
+        data_dir = Path(str(resources.files("tracker").joinpath("data")))
+        # The default keeps its state beside the user, and its baseline in the package.
+        return parse(text, BUILTIN, state_base=cwd, file_base=data_dir)
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), None, "file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), None, "not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(str(path), None, exc.strerror or str(exc)) from None
+    base = path.resolve().parent
+    return parse(text, str(path), state_base=base, file_base=base)
+
+
+def parse(text: str, name: str, state_base: Path, file_base: Path) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(name, None, f"invalid TOML: {exc}") from None
+    r = _Reader(name)
+    r.keys(data, "", {"tracker", "source", "watch"})
+    settings = _settings(r, r.table(data, "tracker"), state_base)
+    raw_sources = r.array_of_tables(data, "source")
+    if not raw_sources:
+        raise ConfigError(name, "source", "no [[source]] configured")
+    sources = tuple(_source(r, raw, i, file_base) for i, raw in enumerate(raw_sources, 1))
+    seen: set[str] = set()
+    for src in sources:
+        if src.id in seen:
+            raise ConfigError(name, f"source.{src.id}.id", f"duplicate id {src.id!r}")
+        seen.add(src.id)
+    watches = tuple(
+        _watch(r, raw, i, seen) for i, raw in enumerate(r.array_of_tables(data, "watch"), 1)
+    )
+    return Config(name, settings, sources, watches)
+
+
+def _settings(r: _Reader, t: dict[str, Any], base: Path) -> Settings:
+    r.keys(t, "tracker", set(Settings.__dataclass_fields__))
+    d = Settings(state_dir=base / "snapshots")
+    return Settings(
+        state_dir=base / r.string(t, "tracker", "state_dir", "snapshots"),
+        timeout=r.duration(t, "tracker", "timeout", d.timeout),
+        retries=r.integer(t, "tracker", "retries", d.retries, minimum=0),
+        backoff=r.duration(t, "tracker", "backoff", d.backoff),
+        max_retry_after=r.duration(t, "tracker", "max_retry_after", d.max_retry_after),
+        max_bytes=r.size(t, "tracker", "max_bytes", d.max_bytes),
+        max_redirects=r.integer(t, "tracker", "max_redirects", d.max_redirects, minimum=0),
+        concurrency=r.integer(t, "tracker", "concurrency", d.concurrency, minimum=1),
+        per_host=r.integer(t, "tracker", "per_host", d.per_host, minimum=1),
+        user_agent=r.string(t, "tracker", "user_agent", d.user_agent),
+        accept_language=r.string(t, "tracker", "accept_language", d.accept_language),
+        lock_timeout=r.duration(t, "tracker", "lock_timeout", d.lock_timeout),
+        truncation_ratio=r.ratio(t, "tracker", "truncation_ratio", d.truncation_ratio),
+        truncation_confirmations=r.integer(
+            t, "tracker", "truncation_confirmations", d.truncation_confirmations, minimum=1
+        ),
+        interval=r.duration(t, "tracker", "interval", d.interval),
+    )
+
+
+_SOURCE_KEYS = {
+    "id", "name", "url", "selector", "remove", "ignore", "min_length", "interval", "baseline",
+}
+
+
+def _source(r: _Reader, t: dict[str, Any], index: int, base: Path) -> Source:
+    where = f"source[{index}]"
+    sid = t.get("id")
+    if not isinstance(sid, str) or not _ID_RE.match(sid):
+        problem = "missing" if sid is None else f"{sid!r} is not of the form [a-z0-9-]"
+        raise ConfigError(r.name, f"{where}.id", problem)
+    where = f"source.{sid}"
+    r.keys(t, where, _SOURCE_KEYS)
+    url = t.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(r.name, f"{where}.url", "missing")
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ConfigError(r.name, f"{where}.url", f"{url!r} is not an http(s) URL")
+    selectors = r.strings(t, where, "selector", ["body"], one_allowed=True)
+    remove = r.strings(t, where, "remove", [])
+    for key, values in (("selector", selectors), ("remove", remove)):
+        for sel in values:
+            try:
+                soupsieve.compile(sel)
+            except Exception as exc:  # soupsieve raises several types for bad selectors
+                msg = str(exc).splitlines()[0]
+                raise ConfigError(
+                    r.name, f"{where}.{key}", f"invalid CSS selector {sel!r}: {msg}"
+                ) from None
+    ignore = []
+    for pattern in r.strings(t, where, "ignore", []):
+        try:
+            ignore.append(re.compile(pattern))
+        except re.error as exc:
+            raise ConfigError(r.name, f"{where}.ignore", f"invalid regex {pattern!r}: {exc}") from None
+    baseline = None
+    if "baseline" in t:
+        baseline = base / r.string(t, where, "baseline", "")
+        if not baseline.is_file():
+            raise ConfigError(r.name, f"{where}.baseline", f"no such file: {baseline}")
+    return Source(
+        id=sid,
+        name=r.string(t, where, "name", sid),
+        url=url.strip(),
+        selectors=tuple(selectors),
+        remove=tuple(remove),
+        ignore=tuple(ignore),
+        min_length=r.integer(t, where, "min_length", 100, minimum=0),
+        interval=r.duration(t, where, "interval", None),
+        baseline=baseline,
+    )
+
+
+def _watch(r: _Reader, t: dict[str, Any], index: int, source_ids: set[str]) -> Watch:
+    where = f"watch[{index}]"
+    r.keys(t, where, {"name", "sources", "clauses", "keywords", "severity"})
+    name = r.string(t, where, "name", "")
+    if not name:
+        raise ConfigError(r.name, f"{where}.name", "missing")
+    where = f"watch.{name}"
+    sources = r.strings(t, where, "sources", [])
+    for sid in sources:
+        if sid not in source_ids:
+            raise ConfigError(r.name, f"{where}.sources", f"no source with id {sid!r}")
+    severity = r.string(t, where, "severity", "warning")
+    if severity not in SEVERITIES:
+        raise ConfigError(r.name, f"{where}.severity", f"{severity!r} is not one of {SEVERITIES}")
+    clauses = r.strings(t, where, "clauses", [])
+    keywords = r.strings(t, where, "keywords", [])
+    if not clauses and not keywords:
+        raise ConfigError(r.name, where, "needs clauses or keywords")
+    return Watch(name, tuple(sources), tuple(clauses), tuple(keywords), severity)
+
+
+# --------------------------------------------------------------------------- value readers
+
+
+def parse_duration(value: object) -> float | None:
+    """``"30m"``, ``"6h"``, ``"1d"``, ``"500ms"`` or a number of seconds; None if invalid."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value >= 0 else None
+    if isinstance(value, str) and (m := _DURATION_RE.match(value)):
+        return float(m.group(1)) * _UNITS[m.group(2)]
+    return None
+
+
+class _Reader:
+    """Typed access to TOML values that fails with a ConfigError naming the key."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def fail(self, where: str, key: str, problem: str) -> ConfigError:
+        return ConfigError(self.name, f"{where}.{key}" if where else key, problem)
+
+    def keys(self, t: dict[str, Any], where: str, allowed: set[str]) -> None:
+        for key in t:
+            if key not in allowed:
+                raise self.fail(where, key, "unknown key")
+
+    def table(self, t: dict[str, Any], key: str) -> dict[str, Any]:
+        value = t.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail("", key, "must be a table, [" + key + "]")
+        return value
+
+    def array_of_tables(self, t: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        value = t.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail("", key, f"must be an array of tables, [[{key}]]")
+        return value
+
+    def string(self, t: dict[str, Any], where: str, key: str, default: str) -> str:
+        value = t.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(where, key, "must be a string")
+        return value
+
+    def strings(
+        self, t: dict[str, Any], where: str, key: str, default: list[str], one_allowed: bool = False
+    ) -> list[str]:
+        value = t.get(key, default)
+        if one_allowed and isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(where, key, "must be a list of non-empty strings")
+        if one_allowed and not value:
+            raise self.fail(where, key, "must not be empty")
+        return value
+
+    def integer(self, t: dict[str, Any], where: str, key: str, default: int, minimum: int) -> int:
+        value = t.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(where, key, f"must be a whole number >= {minimum}")
+        return value
+
+    def ratio(self, t: dict[str, Any], where: str, key: str, default: float) -> float:
+        value = t.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+            raise self.fail(where, key, "must be a number from 0 to below 1")
+        return float(value)
+
+    def duration(self, t: dict[str, Any], where: str, key: str, default: Any) -> Any:
+        if key not in t:
+            return default
+        seconds = parse_duration(t[key])
+        if seconds is None:
+            raise self.fail(where, key, f"{t[key]!r} is not a duration like \"30s\", \"30m\", \"6h\"")
+        return seconds
+
+    def size(self, t: dict[str, Any], where: str, key: str, default: int) -> int:
+        value = t.get(key, default)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        if isinstance(value, str) and (m := _SIZE_RE.match(value)):
+            return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()]
+        raise self.fail(where, key, f"{value!r} is not a size like 5000000 or \"5MB\"")

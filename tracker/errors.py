@@ -1,0 +1,82 @@
+"""Typed errors.
+
+A source that cannot be checked raises a :class:`SourceError`.  The class, not
+the message, decides what happens next: ``transient`` errors are retried within
+the run, ``blocked`` ones tell the user that the site refused us.  None of them
+is ever read as "the agreement changed".
+"""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """Base of every error tracker raises on purpose."""
+
+
+class ConfigError(TrackerError):
+    """A configuration problem, reported as one line: file, key, problem."""
+
+    def __init__(self, file: str, key: str | None, problem: str) -> None:
+        self.file = file
+        self.key = key
+        self.problem = problem
+        where = f"{file}: {key}" if key else file
+        super().__init__(f"{where}: {problem}")
+
+
+class SourceError(TrackerError):
+    """A source could not be checked this time; its snapshots stay untouched."""
+
+    transient = False  # worth retrying within the run
+    blocked = False  # the site served a refusal or a verification page
+
+    def __init__(
+        self, reason: str, *, transient: bool | None = None, blocked: bool | None = None
+    ) -> None:
+        self.reason = " ".join(reason.split())  # always one line
+        if transient is not None:
+            self.transient = transient
+        if blocked is not None:
+            self.blocked = blocked
+        super().__init__(self.reason)
+
+
+class FetchError(SourceError):
+    """The page could not be downloaded (connection, DNS, TLS, timeout)."""
+
+    transient = True
+
+
+class HTTPError(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, status: int, reason: str, retry_after: float | None = None) -> None:
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(
+            reason, transient=status == 429 or status >= 500, blocked=status in (401, 403, 429)
+        )
+
+
+class TooLargeError(FetchError):
+    """The response is bigger than the configured cap; retrying will not help."""
+
+    transient = False
+
+
+class BlockedError(SourceError):
+    """An anti-bot, captcha or verification page was served instead of the agreement."""
+
+    blocked = True
+
+
+class ExtractError(SourceError):
+    """The page holds no agreement text where the source says it should."""
+
+
+class TruncatedError(SourceError):
+    """The text is implausibly shorter than the last good version."""
+
+
+class LockTimeout(SourceError):
+    """Another tracker process kept the source's state locked for too long."""

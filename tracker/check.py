@@ -20,7 +20,7 @@ from .config import Config, Settings, Source
 from .decode import decode
 from .diff import Change, diff
 from .errors import LockTimeout, SourceError, TruncatedError
-from .extract import extract
+from .extract import extract, from_markdown
 from .fetch import Fetcher, Page
 from .normalise import comparable
 from .store import SourceStore, State, Version, isoformat, sha256, utcnow
@@ -202,9 +202,7 @@ def _fail(source: Source, store: SourceStore, state: State, exc: SourceError) ->
     state.last_error = exc.reason
     state.failures += 1
     store.write_state(state)
-    return Result(
-        source, "error", error=exc.reason, blocked=exc.blocked, failures=state.failures
-    )
+    return Result(source, "error", error=exc.reason, blocked=exc.blocked, failures=state.failures)
 
 
 def _seed(source: Source, store: SourceStore) -> None:
@@ -214,7 +212,7 @@ def _seed(source: Source, store: SourceStore) -> None:
     with store.lock():
         if store.version_names():
             return  # another process seeded it first
-        text = Path(source.baseline).read_text("utf-8")
+        text = from_markdown(Path(source.baseline).read_text("utf-8"))
         meta = {"origin": "baseline", "url": source.url, "baseline_file": source.baseline.name}
         store.record(text, meta, None)
 

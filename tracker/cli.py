@@ -75,16 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    err = Console(stderr=True, highlight=False)
     try:
         cfg = config.load(args.config)
         if args.command == "check":
             return _check(cfg, args)
     except ConfigError as exc:
-        err.print(f"tracker: configuration error: {exc}", markup=False)
+        print(f"tracker: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        err.print("tracker: interrupted", markup=False)
+        print("tracker: interrupted", file=sys.stderr)
         return 130
     raise AssertionError(f"unhandled command {args.command!r}")
 

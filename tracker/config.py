@@ -168,7 +168,15 @@ def _settings(r: _Reader, t: dict[str, Any], base: Path) -> Settings:
 
 
 _SOURCE_KEYS = {
-    "id", "name", "url", "selector", "remove", "ignore", "min_length", "interval", "baseline",
+    "id",
+    "name",
+    "url",
+    "selector",
+    "remove",
+    "ignore",
+    "min_length",
+    "interval",
+    "baseline",
 }
 
 
@@ -201,7 +209,8 @@ def _source(r: _Reader, t: dict[str, Any], index: int, base: Path) -> Source:
         try:
             ignore.append(re.compile(pattern))
         except re.error as exc:
-            raise ConfigError(r.name, f"{where}.ignore", f"invalid regex {pattern!r}: {exc}") from None
+            problem = f"invalid regex {pattern!r}: {exc}"
+            raise ConfigError(r.name, f"{where}.ignore", problem) from None
     baseline = None
     if "baseline" in t:
         baseline = base / r.string(t, where, "baseline", "")
@@ -316,7 +325,8 @@ class _Reader:
             return default
         seconds = parse_duration(t[key])
         if seconds is None:
-            raise self.fail(where, key, f"{t[key]!r} is not a duration like \"30s\", \"30m\", \"6h\"")
+            problem = f"{t[key]!r} is not a duration like '30s', '30m' or '6h'"
+            raise self.fail(where, key, problem)
         return seconds
 
     def size(self, t: dict[str, Any], where: str, key: str, default: int) -> int:
@@ -325,4 +335,4 @@ class _Reader:
             return value
         if isinstance(value, str) and (m := _SIZE_RE.match(value)):
             return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()]
-        raise self.fail(where, key, f"{value!r} is not a size like 5000000 or \"5MB\"")
+        raise self.fail(where, key, f'{value!r} is not a size like 5000000 or "5MB"')

@@ -46,6 +46,7 @@ _BLOCK_MARKERS = re.compile(
     r"请求被拦截|waf",
     re.I,
 )
+_BLOCKED = "a verification or anti-bot page was served instead of the agreement"
 _SHORT_PAGE = 2000  # characters under which a page is checked for block markers
 
 
@@ -79,7 +80,7 @@ def extract(
     roots, used = _select(soup, selectors)
     if not roots:
         if _BLOCK_MARKERS.search(_visible_sample(soup)):
-            raise BlockedError("a verification or anti-bot page was served instead of the agreement")
+            raise BlockedError(_BLOCKED)
         tried = ", ".join(repr(s) for s in selectors)
         raise ExtractError(f"selector {tried} matched nothing (page layout changed?)")
     for root in roots:
@@ -88,7 +89,7 @@ def extract(
                 el.decompose()
     text = "\n".join(line for root in roots for line in render(root, base_url))
     if len(text) < _SHORT_PAGE and _BLOCK_MARKERS.search(text + " " + _title(soup)):
-        raise BlockedError("a verification or anti-bot page was served instead of the agreement")
+        raise BlockedError(_BLOCKED)
     if len(text) < min_length:
         raise ExtractError(
             f"no agreement text in {used!r} ({len(text)} characters); "
@@ -205,6 +206,44 @@ class _Renderer:
             self.line = _Line(runs=[])
         else:
             self.line = _Line(prefix=line.prefix, auto_number=line.auto_number, runs=[])
+
+
+_MD_TOKEN = re.compile(r"\*\*|<u>|</u>|\[(?=[^\]\n]*\]\(([^)\s]+)\))|\]\([^)\s]+\)")
+_MD_PREFIX = re.compile(r"^(#{1,6}\s+|[-+]\s+)")
+
+
+def from_markdown(text: str) -> str:
+    """Bring Markdown written by hand into the form :func:`extract` produces.
+
+    A baseline file may open ``**`` on one line and close it lines later; the
+    extractor marks emphasis line by line.  Both must compare equal, or the
+    first live check would report every line of a bold block as changed.
+    """
+    lines: list[str] = []
+    style = _PLAIN
+    for raw in text.splitlines():
+        m = _MD_PREFIX.match(raw)
+        prefix = m.group(1).split()[0] + " " if m else ""
+        body = raw[m.end() :] if m else raw
+        runs: list[tuple[str, _Style]] = []
+        pos = 0
+        for tok in _MD_TOKEN.finditer(body):
+            runs.append((body[pos : tok.start()], style))
+            pos = tok.end()
+            t = tok.group(0)
+            if t == "**":
+                style = _Style(style.underline, not style.bold, style.italic, style.href)
+            elif t in ("<u>", "</u>"):
+                style = _Style(t == "<u>", style.bold, style.italic, style.href)
+            elif t == "[":
+                style = _Style(style.underline, style.bold, style.italic, tok.group(1))
+            else:
+                style = _Style(style.underline, style.bold, style.italic, None)
+        runs.append((body[pos:], style))
+        style = _Style(style.underline, style.bold, style.italic, None)  # links end with lines
+        if rendered := _render_runs([(_WS.sub(" ", t), st) for t, st in runs if t]):
+            lines.append(prefix + rendered)
+    return "\n".join(lines) + "\n"
 
 
 def _render_runs(runs: list[tuple[str, _Style]]) -> str:

@@ -43,9 +43,7 @@ def ignored(line: str, patterns: Iterable[re.Pattern[str]]) -> bool:
     return any(p.search(stripped) or p.search(folded) for p in patterns)
 
 
-def comparable_pairs(
-    text: str, ignore: Iterable[re.Pattern[str]] = ()
-) -> list[tuple[str, str]]:
+def comparable_pairs(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[tuple[str, str]]:
     """``(comparison form, line as extracted)`` for each line that has wording."""
     patterns = tuple(ignore)
     out = []

@@ -66,7 +66,9 @@ def _print_changes(r: Result, console: Console) -> None:
         head.append(f"  {change.kind}")
         console.print(head)
         if change.old is not None:
-            console.print(Text("    - ", style="red") + Text(change.old, style="red"), soft_wrap=True)
+            console.print(
+                Text("    - ", style="red") + Text(change.old, style="red"), soft_wrap=True
+            )
         if change.new is not None:
             console.print(
                 Text("    + ", style="green") + Text(change.new, style="green"), soft_wrap=True

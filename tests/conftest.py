@@ -1,0 +1,168 @@
+"""Fixtures: a real local web site, a config writer and a way to run the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from tracker import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Route:
+    """What one path of the test site answers; tests change it between runs."""
+
+    body: bytes | str = ""
+    status: int = 200
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    handler: Callable[[Request], Response] | None = None
+
+
+class Site:
+    """A threaded loopback HTTP server whose pages can be swapped between runs."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.routes: dict[str, Route] = {}
+        self.requests: list[Request] = []
+        server.expect_request(re.compile(".*")).respond_with_handler(self._serve)
+
+    def url(self, path: str) -> str:
+        return self.server.url_for(path)
+
+    def page(self, path: str, body: bytes | str = "", **kw: Any) -> Route:
+        route = Route(body, **kw)
+        self.routes[path] = route
+        return route
+
+    def _serve(self, request: Request) -> Response:
+        self.requests.append(request)
+        route = self.routes.get(request.path)
+        if route is None:
+            return Response("not found", status=404)
+        if route.handler is not None:
+            return route.handler(request)
+        return Response(
+            route.body, status=route.status, headers=route.headers, content_type=route.content_type
+        )
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    try:
+        yield Site(server)
+    finally:
+        server.clear()
+        server.stop()
+
+
+def free_port() -> int:
+    """A loopback port with nothing listening on it (connection refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+FAST = {"retries": 0, "backoff": "10ms", "timeout": "2s", "lock_timeout": "2s"}
+
+
+def toml_value(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False) if not isinstance(v, bool) else str(v).lower()
+
+
+def write_config(
+    folder: Path,
+    sources: list[dict[str, Any]],
+    settings: dict[str, Any] | None = None,
+    extra: str = "",
+) -> Path:
+    """Write a tracker.toml whose state lives in ``folder/snapshots``."""
+    lines = ["[tracker]"]
+    for k, v in {**FAST, **(settings or {})}.items():
+        lines.append(f"{k} = {toml_value(v)}")
+    for src in sources:
+        lines.append("\n[[source]]")
+        for k, v in src.items():
+            lines.append(f"{k} = {toml_value(v)}")
+    path = folder / "tracker.toml"
+    path.write_text("\n".join(lines) + "\n" + extra, "utf-8")
+    return path
+
+
+def doc_source(url: str, sid: str = "doc", **kw: Any) -> dict[str, Any]:
+    """A source shaped like the built-in cloud.tencent.com ones."""
+    return {
+        "id": sid,
+        "name": "腾讯会议 API 开发者协议",
+        "url": url,
+        "selector": ["#docArticleContent", ".J-markdown-box"],
+        "remove": [".doc-share"],
+        "ignore": ["^最近更新时间"],
+        **kw,
+    }
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.out)
+
+    def source(self, sid: str) -> dict[str, Any]:
+        return next(s for s in self.json["sources"] if s["id"] == sid)
+
+
+@pytest.fixture
+def tracker(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run the CLI in-process, as `tracker ARGS`."""
+
+    def run(*args: str | Path) -> Run:
+        code = cli.main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
+
+
+def run_subprocess(*args: str | Path, cwd: Path | None = None, timeout: float = 60) -> Run:
+    """Run `python -m tracker ARGS` as a real process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tracker", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def versions(state: Path, sid: str) -> list[str]:
+    folder = state / sid / "versions"
+    return (
+        sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+        if (folder.exists())
+        else []
+    )

@@ -1,0 +1,349 @@
+"""`tracker check` end to end against a real local web site."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+
+import filelock
+import pytest
+from werkzeug import Request, Response
+
+from tests.conftest import doc_source, free_port, versions, write_config
+from tests.pages import (
+    AGREEMENT,
+    change_clause,
+    cloud_page,
+    redesigned_page,
+    verification_page,
+)
+
+
+@pytest.fixture
+def setup(site, tmp_path):
+    """One cloud-style source served from /doc, its config and its state folder."""
+    site.page("/doc", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
+    return cfg, tmp_path / "snapshots"
+
+
+def test_baseline_then_unchanged_then_changed(site, setup, tracker):
+    cfg, state = setup
+
+    first = tracker("check", "--config", cfg, "--json")
+    assert first.code == 0, first.err
+    src = first.source("doc")
+    assert src["status"] == "baseline" and src["error"] is None and src["changes"] == []
+    [v1] = versions(state, "doc")
+    folder = state / "doc" / "versions" / v1
+    assert (folder / "text.md").read_text("utf-8") == AGREEMENT
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    assert meta["url"] == site.url("/doc") and meta["status"] == 200
+    assert meta["charset"] == "utf-8" and len(meta["text_hash"]) == 64
+    assert gzip.decompress((folder / "page.html.gz").read_bytes()).startswith(b"<!DOCTYPE html>")
+
+    second = tracker("check", "--config", cfg, "--json")
+    assert second.code == 0
+    assert second.source("doc")["status"] == "unchanged"
+    assert versions(state, "doc") == [v1]
+
+    site.page("/doc", cloud_page(change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")))
+    third = tracker("check", "--config", cfg, "--json")
+    assert third.code == 1
+    src = third.source("doc")
+    assert src["status"] == "changed"
+    [change] = src["changes"]
+    assert change["clause"] == "2.7" and change["kind"] == "modified"
+    assert "提前10个自然日" in change["old"] and "提前3个自然日" in change["new"]
+    assert len(versions(state, "doc")) == 2
+
+    fourth = tracker("check", "--config", cfg, "--json")
+    assert fourth.code == 0 and fourth.source("doc")["status"] == "unchanged"
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        {"updated": "2026-11-25 08:00:00", "views": 99999},
+        {"token": "deadbeef" * 4},
+        {"year": 2027},
+        {
+            "banner": '<div class="c-banner">双十一特惠：云服务器 1 折起！<a href="/act">立即抢购</a></div>'
+        },
+        {"updated": "2027-01-01 00:00:00", "token": "x", "year": 2027, "banner": "<p>公告</p>"},
+    ],
+    ids=["timestamp", "token", "footer-year", "banner", "all-at-once"],
+)
+def test_page_chrome_never_alerts(site, setup, tracker, noise):
+    cfg, state = setup
+    assert tracker("check", "--config", cfg).code == 0
+    site.page("/doc", cloud_page(**noise))
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 0, run.out
+    assert run.source("doc")["status"] == "unchanged"
+    assert len(versions(state, "doc")) == 1
+
+
+def _respace(text: str, old: str, new: str) -> str:
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    "noisy",
+    [
+        lambda t: cloud_page(t.replace("，", "，\u00a0", 20)),
+        lambda t: cloud_page(t.replace("2.7 ", "2.7\u3000").replace("9.1 ", "9.1\u00a0")),
+        lambda t: cloud_page(body="\n\n<p>\n</p>\n\n".join(t.splitlines()).join(["<p>", "</p>"])),
+        lambda t: cloud_page(t.replace("提前10个", "提前１０个")),
+        lambda t: cloud_page(t.replace("腾讯会议", "腾讯\u200b会议")),
+        lambda t: cloud_page(t.replace("腾讯会议 API", "腾讯会议API")),
+    ],
+    ids=["nbsp", "ideographic-space", "blank-lines", "fullwidth-digits", "zero-width", "cjk-space"],
+)
+def test_whitespace_and_compatibility_forms_never_alert(site, setup, tracker, noisy):
+    cfg, state = setup
+    assert tracker("check", "--config", cfg).code == 0
+    site.page("/doc", noisy(AGREEMENT))
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 0, run.out
+    assert run.source("doc")["status"] == "unchanged"
+    assert len(versions(state, "doc")) == 1
+
+
+def _slow(request: Request) -> Response:
+    time.sleep(1.5)
+    return Response(cloud_page(), content_type="text/html; charset=utf-8")
+
+
+def _truncated() -> str:
+    lines = AGREEMENT.splitlines()
+    return cloud_page("\n".join(lines[: len(lines) // 5]))
+
+
+@pytest.mark.parametrize(
+    ("breakage", "reason"),
+    [
+        (lambda site: site.page("/doc", "oops", status=500), "HTTP 500"),
+        (lambda site: site.page("/doc", "busy", status=503), "HTTP 503"),
+        (lambda site: site.page("/doc", "no", status=403), "HTTP 403"),
+        ("refused", "connection failed"),
+        (lambda site: site.page("/doc", handler=_slow), "timed out"),
+        (lambda site: site.page("/doc", verification_page()), "verification"),
+        (lambda site: site.page("/doc", redesigned_page()), "matched nothing"),
+        (lambda site: site.page("/doc", _truncated()), "truncated"),
+        (lambda site: site.page("/doc", cloud_page(body="<div id='app'></div>")), "JavaScript"),
+    ],
+    ids=[
+        "http-500",
+        "http-503",
+        "http-403",
+        "connection-refused",
+        "timeout",
+        "verification-page",
+        "selector-missing",
+        "truncated",
+        "javascript-only",
+    ],
+)
+def test_errors_are_not_changes(site, tmp_path, tracker, breakage, reason):
+    url = site.url("/doc")
+    site.page("/doc", cloud_page())
+    settings = {"timeout": "0.5s"}
+    cfg = write_config(tmp_path, [doc_source(url)], settings)
+    state = tmp_path / "snapshots"
+    assert tracker("check", "--config", cfg).code == 0
+    before = versions(state, "doc")
+    text_before = (state / "doc" / "versions" / before[0] / "text.md").read_bytes()
+
+    if breakage == "refused":
+        dead = f"http://127.0.0.1:{free_port()}/doc"
+        write_config(tmp_path, [doc_source(dead)], settings)
+    else:
+        breakage(site)
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 3, run.out
+    src = run.source("doc")
+    assert src["status"] == "error" and src["changes"] == []
+    assert reason in src["error"] and "\n" not in src["error"]
+    assert versions(state, "doc") == before
+    assert (state / "doc" / "versions" / before[0] / "text.md").read_bytes() == text_before
+
+    write_config(tmp_path, [doc_source(url)], settings)
+    site.page("/doc", cloud_page())
+    again = tracker("check", "--config", cfg, "--json")
+    assert again.code == 0, again.out
+    assert again.source("doc")["status"] == "unchanged"
+    assert versions(state, "doc") == before
+
+
+def test_failures_are_counted_in_state_and_reset_by_success(site, setup, tracker):
+    cfg, state = setup
+    tracker("check", "--config", cfg)
+    site.page("/doc", "down", status=500)
+    for expected in (1, 2):
+        tracker("check", "--config", cfg)
+        saved = json.loads((state / "doc" / "state.json").read_text())
+        assert (
+            saved["failures"] == expected
+            and saved["last_error"] == "HTTP 500 INTERNAL SERVER ERROR"
+        )
+    site.page("/doc", cloud_page())
+    tracker("check", "--config", cfg)
+    saved = json.loads((state / "doc" / "state.json").read_text())
+    assert saved["failures"] == 0 and saved["last_status"] == "unchanged"
+
+
+def test_a_persistent_large_removal_is_recorded_after_confirmations(site, setup, tracker):
+    cfg, state = setup
+    tracker("check", "--config", cfg)
+    site.page("/doc", _truncated())
+    for seen in (1, 2):
+        run = tracker("check", "--config", cfg, "--json")
+        assert run.code == 3 and f"seen {seen} of 3 times" in run.source("doc")["error"]
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 1
+    src = run.source("doc")
+    assert src["status"] == "changed" and src["large_removal"] is True
+    assert any(c["kind"] == "removed" for c in src["changes"])
+    assert len(versions(state, "doc")) == 2
+
+
+def test_a_short_text_that_keeps_changing_is_never_confirmed(site, setup, tracker):
+    cfg, state = setup
+    tracker("check", "--config", cfg)
+    lines = AGREEMENT.splitlines()
+    for n in (10, 11, 12, 13):
+        site.page("/doc", cloud_page("\n".join(lines[:n])))
+        assert tracker("check", "--config", cfg).code == 3
+    assert len(versions(state, "doc")) == 1
+
+
+def test_http_500_then_success_within_one_run_via_retries(site, tmp_path, tracker):
+    calls = []
+
+    def flaky(request: Request) -> Response:
+        calls.append(1)
+        if len(calls) < 3:
+            return Response("busy", status=503, headers={"Retry-After": "0"})
+        return Response(cloud_page(), content_type="text/html; charset=utf-8")
+
+    site.page("/doc", handler=flaky)
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))], {"retries": 2})
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 0 and run.source("doc")["status"] == "baseline"
+    assert len(calls) == 3
+
+
+def test_retry_after_longer_than_allowed_gives_up_at_once(site, tmp_path, tracker):
+    site.page("/doc", "slow down", status=429, headers={"Retry-After": "3600"})
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))], {"retries": 3})
+    started = time.monotonic()
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 3 and "HTTP 429" in run.source("doc")["error"]
+    assert len(site.requests) == 1 and time.monotonic() - started < 5
+
+
+def test_conditional_get_and_realistic_headers(site, tmp_path, tracker):
+    page = cloud_page().encode()
+
+    def conditional(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(page, headers={"ETag": '"v1"'}, content_type="text/html; charset=utf-8")
+
+    site.page("/doc", handler=conditional)
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
+    assert tracker("check", "--config", cfg).code == 0
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 0 and run.source("doc")["status"] == "unchanged"
+    first, second = site.requests
+    assert "If-None-Match" not in first.headers
+    assert second.headers["If-None-Match"] == '"v1"'
+    assert first.headers["Accept-Language"] == "zh-CN,zh;q=0.9"
+    assert (
+        first.headers["User-Agent"].startswith("Mozilla/5.0")
+        and "Chrome/" in first.headers["User-Agent"]
+    )
+
+
+def test_redirects_are_followed_and_the_final_url_recorded(site, tmp_path, tracker):
+    site.page("/old", "", status=301, headers={"Location": site.url("/new")})
+    site.page("/new", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/old"))])
+    assert tracker("check", "--config", cfg).code == 0
+    [v] = versions(tmp_path / "snapshots", "doc")
+    meta = json.loads((tmp_path / "snapshots" / "doc" / "versions" / v / "meta.json").read_text())
+    assert meta["url"] == site.url("/new")
+
+
+def test_redirect_loop_is_an_error(site, tmp_path, tracker):
+    site.page("/loop", "", status=302, headers={"Location": site.url("/loop")})
+    cfg = write_config(tmp_path, [doc_source(site.url("/loop"))], {"max_redirects": 3})
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 3 and "more than 3 redirects" in run.source("doc")["error"]
+
+
+def test_response_size_is_capped(site, tmp_path, tracker):
+    site.page("/doc", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))], {"max_bytes": 4096})
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 3 and "cap" in run.source("doc")["error"]
+    assert versions(tmp_path / "snapshots", "doc") == []
+
+
+def test_a_locked_source_waits_then_fails_clearly(site, setup, tracker):
+    cfg, state = setup
+    (state / "doc").mkdir(parents=True)
+    with filelock.FileLock(state / "doc" / ".lock"):
+        started = time.monotonic()
+        run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 3
+    assert "locked by another tracker process" in run.source("doc")["error"]
+    assert 1.5 < time.monotonic() - started < 10  # lock_timeout is 2s in tests
+    assert versions(state, "doc") == []
+
+
+def test_many_sources_are_checked_and_reported_in_config_order(site, tmp_path, tracker):
+    ids = [f"doc-{n:02d}" for n in range(24)]
+    for sid in ids:
+        site.page(f"/{sid}", cloud_page(change_clause(AGREEMENT, "9.2 ", f"9.2 ({sid}) ")))
+    sources = [doc_source(site.url(f"/{sid}"), sid) for sid in reversed(ids)]
+    cfg = write_config(tmp_path, sources, {"per_host": 3, "concurrency": 8})
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 0
+    assert [s["id"] for s in run.json["sources"]] == list(reversed(ids))
+    assert {s["status"] for s in run.json["sources"]} == {"baseline"}
+
+
+def test_only_selected_sources_with_source_flag(site, tmp_path, tracker):
+    site.page("/a", cloud_page())
+    site.page("/b", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/a"), "a"), doc_source(site.url("/b"), "b")])
+    run = tracker("check", "--config", cfg, "--json", "--source", "b")
+    assert [s["id"] for s in run.json["sources"]] == ["b"]
+    bad = tracker("check", "--config", cfg, "--source", "zzz")
+    assert bad.code == 2 and "no source with id 'zzz'" in bad.err
+
+
+def test_json_output_shape(site, setup, tracker):
+    cfg, _ = setup
+    run = tracker("check", "--config", cfg, "--json")
+    assert set(run.json) == {"sources", "deliveries"}
+    assert run.json["deliveries"] == []
+    src = run.json["sources"][0]
+    assert {"id", "status", "error", "changes", "alerts"} <= set(src)
+    assert src["alerts"] == []
+
+
+def test_human_output_one_line_per_source_then_changes(site, setup, tracker):
+    cfg, _ = setup
+    first = tracker("check", "--config", cfg)
+    assert first.out.count("\n") == 1 and "doc" in first.out and "baseline" in first.out
+    site.page("/doc", cloud_page(change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")))
+    run = tracker("check", "--config", cfg)
+    lines = run.out.splitlines()
+    assert "changed: 1 change" in lines[0]
+    assert any(line.strip().startswith("2.7") and "modified" in line for line in lines)
+    assert any("- 2.7" in line and "10个自然日" in line for line in lines)
+    assert any("+ 2.7" in line and "3个自然日" in line for line in lines)

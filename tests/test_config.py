@@ -1,0 +1,147 @@
+"""Configuration: one clear line and exit 2 for every kind of mistake, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_subprocess
+from tracker import config
+
+GOOD_SOURCE = '[[source]]\nid = "doc"\nurl = "https://example.com/terms"\n'
+
+BAD = [
+    ("[tracker]\nstate_dir = 'x'\ncolour = true\n" + GOOD_SOURCE, "tracker.colour", "unknown key"),
+    (GOOD_SOURCE + "frequency = '6h'\n", "source.doc.frequency", "unknown key"),
+    (GOOD_SOURCE + GOOD_SOURCE, "source.doc.id", "duplicate id 'doc'"),
+    ('[[source]]\nid = "doc"\n', "source.doc.url", "missing"),
+    ('[[source]]\nid = "doc"\nurl = "ftp://example.com"\n', "source.doc.url", "not an http(s) URL"),
+    ('[[source]]\nurl = "https://example.com"\n', "source[1].id", "missing"),
+    ('[[source]]\nid = "Doc_1"\nurl = "https://e.com"\n', "source[1].id", "[a-z0-9-]"),
+    (GOOD_SOURCE + 'selector = "div[[["\n', "source.doc.selector", "invalid CSS selector"),
+    (GOOD_SOURCE + 'remove = ["p:nth-child(x)"]\n', "source.doc.remove", "invalid CSS selector"),
+    (GOOD_SOURCE + 'ignore = ["(unclosed"]\n', "source.doc.ignore", "invalid regex"),
+    (GOOD_SOURCE + 'interval = "soon"\n', "source.doc.interval", "not a duration"),
+    (GOOD_SOURCE + "min_length = -1\n", "source.doc.min_length", "whole number"),
+    (GOOD_SOURCE + "selector = []\n", "source.doc.selector", "must not be empty"),
+    (GOOD_SOURCE + 'baseline = "nope.md"\n', "source.doc.baseline", "no such file"),
+    ("[tracker]\ntimeout = 'fast'\n" + GOOD_SOURCE, "tracker.timeout", "not a duration"),
+    ("[tracker]\ntruncation_ratio = 2\n" + GOOD_SOURCE, "tracker.truncation_ratio", "below 1"),
+    ("[tracker]\nstate_dir = 'x'\n", "source", "no [[source]] configured"),
+    (
+        GOOD_SOURCE + "[[watch]]\nname = 'w'\nclauses = ['2.7']\nseverity = 'urgent'\n",
+        "watch.w.severity",
+        "not one of",
+    ),
+    (
+        GOOD_SOURCE + "[[watch]]\nname = 'w'\nsources = ['nope']\nclauses = ['1']\n",
+        "watch.w.sources",
+        "no source with id 'nope'",
+    ),
+    (GOOD_SOURCE + "[[watch]]\nname = 'w'\n", "watch.w", "needs clauses or keywords"),
+    ("[tracker\nstate_dir = 1\n", None, "invalid TOML"),
+    ("[[sorce]]\nid = 'x'\n", "sorce", "unknown key"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "problem"), BAD)
+def test_bad_config_names_file_key_and_problem(tmp_path, tracker, text, key, problem):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, "utf-8")
+    run = tracker("check", "--config", path)
+    assert run.code == 2
+    assert run.out == ""
+    [line] = run.err.strip().splitlines()
+    assert str(path) in line and problem in line
+    if key:
+        assert f": {key}:" in line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [BAD[0][0], BAD[7][0], BAD[20][0], "\xff\xfe not utf-8"],
+    ids=["key", "css", "toml", "bytes"],
+)
+def test_bad_config_in_a_real_process_has_no_traceback(tmp_path, text):
+    path = tmp_path / "bad.toml"
+    path.write_bytes(text.encode("latin-1") if text.startswith("\xff") else text.encode())
+    run = run_subprocess("check", "--config", path)
+    assert run.code == 2
+    assert "Traceback" not in run.err and len(run.err.strip().splitlines()) == 1
+    assert str(path) in run.err
+
+
+def test_missing_config_file(tmp_path):
+    run = run_subprocess("check", "--config", tmp_path / "absent.toml")
+    assert run.code == 2 and "absent.toml: file not found" in run.err
+
+
+def test_usage_error_exits_2():
+    run = run_subprocess("check", "--no-such-flag")
+    assert run.code == 2 and "Traceback" not in run.err
+
+
+def test_paths_are_relative_to_the_config_file(tmp_path):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "signed.md").write_text("协议\n", "utf-8")
+    path = tmp_path / "conf" / "tracker.toml"
+    path.write_text(
+        "[tracker]\nstate_dir = 'state'\n" + GOOD_SOURCE + "baseline = 'signed.md'\n", "utf-8"
+    )
+    cfg = config.load(path)
+    assert cfg.settings.state_dir == tmp_path / "conf" / "state"
+    assert cfg.sources[0].baseline == tmp_path / "conf" / "signed.md"
+
+
+def test_local_tracker_toml_is_preferred_to_the_builtin_default(tmp_path):
+    (tmp_path / "tracker.toml").write_text(GOOD_SOURCE, "utf-8")
+    assert [s.id for s in config.load(cwd=tmp_path).sources] == ["doc"]
+
+
+def test_builtin_default_watches_the_three_tencent_agreements(tmp_path):
+    cfg = config.load(cwd=tmp_path)
+    assert cfg.path == config.BUILTIN
+    assert cfg.settings.state_dir == tmp_path / "snapshots"
+    by_id = {s.id: s for s in cfg.sources}
+    assert (
+        by_id["cloud-service-agreement"].url
+        == "https://cloud.tencent.com/document/product/301/1967"
+    )
+    assert by_id["meeting-license-agreement"].url == (
+        "https://rule.tencent.com/rule/preview/ab9ea528-0bf1-47b3-a8c3-f001b98912e2"
+    )
+    assert by_id["meeting-api-agreement"].baseline is not None
+    assert by_id["meeting-api-agreement"].baseline.is_file()
+    critical = [w for w in cfg.watches if w.severity == "critical"]
+    assert any({"2.7", "9.1"} <= set(w.clauses) for w in critical)
+
+
+def test_example_config_documents_the_builtin_default():
+    example = config.load(ROOT / "config.example.toml")
+    default = config.load(cwd=Path("/nonexistent"))
+    strip = lambda s: (s.id, s.name, s.url, s.selectors, s.remove, [p.pattern for p in s.ignore])  # noqa: E731
+    assert [strip(s) for s in example.sources] == [strip(s) for s in default.sources]
+    assert example.watches == default.watches
+    assert example.sources[0].baseline.read_bytes() == default.sources[0].baseline.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("30s", 30),
+        ("30m", 1800),
+        ("6h", 21600),
+        ("1d", 86400),
+        ("500ms", 0.5),
+        (15, 15),
+        ("2.5h", 9000),
+    ],
+)
+def test_durations(value, seconds):
+    assert config.parse_duration(value) == seconds
+
+
+@pytest.mark.parametrize("value", ["soon", "-1s", "1w", True, -3, ""])
+def test_invalid_durations(value):
+    assert config.parse_duration(value) is None

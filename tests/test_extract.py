@@ -1,0 +1,135 @@
+"""Extraction pinned down by data: (HTML inside the selected element, expected text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.errors import BlockedError, ExtractError
+from tracker.extract import extract, from_markdown
+
+BASE = "https://cloud.tencent.com/document/product/301/1967"
+
+CASES = [
+    ("paragraphs-are-lines", "<p>a</p><p>b</p>", "a\nb"),
+    ("divs-are-lines", "<div>甲</div><div>乙<div>丙</div></div>", "甲\n乙\n丙"),
+    ("br-breaks-a-line", "<p>第一行<br>第二行</p>", "第一行\n第二行"),
+    ("inline-runs-join", "<p>腾讯<span>会议</span><a>API</a></p>", "腾讯会议API"),
+    ("html-whitespace-collapses", "<p>  a \n\t b  </p>", "a b"),
+    ("headings", "<h2>2. 重要提示</h2><h3>2.1 小节</h3>", "## 2. 重要提示\n### 2.1 小节"),
+    ("bold", "<p><strong>2.7 收费</strong>条款</p>", "**2.7 收费**条款"),
+    ("b-tag", "<p>前<b>粗</b>后</p>", "前**粗**后"),
+    ("underline", "<p><u>免责</u></p>", "<u>免责</u>"),
+    ("underline-and-bold", "<p><u><strong>限制</strong></u></p>", "<u>**限制**</u>"),
+    ("css-bold", '<p><span style="font-weight: bold">粗</span></p>', "**粗**"),
+    ("css-700", '<p><span style="font-weight:700">粗</span>细</p>', "**粗**细"),
+    ("css-underline", '<p><span style="text-decoration: underline">线</span></p>', "<u>线</u>"),
+    ("adjacent-bold-merges", "<p><b>一</b><strong>二</strong></p>", "**一二**"),
+    ("bold-across-blocks", "<strong><p>块一</p><p>块二</p></strong>", "**块一**\n**块二**"),
+    ("space-stays-outside-bold", "<p>a<b> b </b>c</p>", "a **b** c"),
+    ("italic", "<p><em>见</em>附件</p>", "*见*附件"),
+    (
+        "absolute-link",
+        '<p><a href="/document/product/301/2">协议</a></p>',
+        "[协议](https://cloud.tencent.com/document/product/301/2)",
+    ),
+    (
+        "bold-link",
+        '<p><b><a href="https://x.cn/a">腾讯云服务协议</a></b></p>',
+        "**[腾讯云服务协议](https://x.cn/a)**",
+    ),
+    ("anchor-link-is-text", '<p><a href="#top">返回</a></p>', "返回"),
+    ("javascript-link-is-text", '<p><a href="javascript:void(0)">展开</a></p>', "展开"),
+    ("ul", "<ul><li>一</li><li>二</li></ul>", "- 一\n- 二"),
+    ("ol-numbers", "<ol><li>一</li><li>二</li></ol>", "1. 一\n2. 二"),
+    ("ol-start", '<ol start="5"><li>五</li></ol>', "5. 五"),
+    (
+        "ol-with-own-numbers",
+        "<ol><li>（1）甲</li><li>(2) 乙</li><li>③ 丙</li></ol>",
+        "（1）甲\n(2) 乙\n③ 丙",
+    ),
+    (
+        "table-rows",
+        "<table><tr><th>项目</th><th>费用</th></tr><tr><td>A</td><td>10元</td></tr></table>",
+        "项目 | 费用\nA | 10元",
+    ),
+    (
+        "scripts-and-styles-dropped",
+        "<p>a</p><script>var t='x'</script><style>p{}</style><p>b</p>",
+        "a\nb",
+    ),
+    (
+        "hidden-dropped",
+        '<p>a</p><p style="display:none">x</p><p hidden>y</p><p aria-hidden="true">z</p>',
+        "a",
+    ),
+    ("comments-dropped", "<p>a<!-- token 123 --></p>", "a"),
+    ("buttons-and-inputs-dropped", "<p>a<button>复制</button><input value='v'></p>", "a"),
+    ("nbsp-is-kept-in-stored-text", "<p>a&nbsp;b</p>", "a\u00a0b"),
+    ("pre-keeps-lines", "<pre>line 1\n  line 2</pre>", "line 1\nline 2"),
+    ("empty-paragraphs-vanish", "<p></p><p> </p><p>x</p><p><br></p>", "x"),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_extract(html, expected):
+    page = (
+        f"<html><body><nav>导航</nav><div id='doc'>{html}</div><footer>©2026</footer></body></html>"
+    )
+    assert extract(page, ("#doc",), (), BASE, min_length=0) == expected + "\n"
+
+
+def test_selectors_are_tried_in_order_and_remove_applies():
+    page = "<div class='old'><p>旧版正文</p><div class='doc-share'>分享</div></div>"
+    assert (
+        extract(page, ("#docArticleContent", ".old"), (".doc-share",), min_length=0) == "旧版正文\n"
+    )
+
+
+def test_selector_matching_nothing_is_an_error_naming_the_selectors():
+    with pytest.raises(
+        ExtractError, match=r"'#docArticleContent', '\.J-mainDetail'.*matched nothing"
+    ):
+        extract("<div id='other'>x</div>", ("#docArticleContent", ".J-mainDetail"))
+
+
+def test_empty_body_is_no_agreement_text():
+    with pytest.raises(ExtractError, match="JavaScript"):
+        extract("<div id='app'></div><script>render()</script>", ("#app",))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<title>安全验证</title><body><p>请完成安全验证</p></body>",
+        "<body><div class='x'>Just a moment... Checking your browser</div></body>",
+        "<body><p>访问过于频繁，请稍后再试</p></body>",
+        "<div id='doc'><p>请输入验证码以继续访问</p></div>",
+    ],
+)
+def test_verification_pages_are_blocked_errors(page):
+    with pytest.raises(BlockedError):
+        extract(page, ("#doc",), min_length=100)
+
+
+def test_an_agreement_that_mentions_verification_codes_is_not_blocked():
+    clause = "<p>3.1 您应妥善保管短信验证码，腾讯不会以任何方式索取验证码。</p>" * 80
+    text = extract(f"<div id='doc'>{clause}</div>", ("#doc",))
+    assert text.count("验证码") == 160
+
+
+MARKDOWN = [
+    ("bold-block-over-lines", "**甲\n乙\n丙**", "**甲**\n**乙**\n**丙**"),
+    ("heading", "## 1. 术语\n正文", "## 1. 术语\n正文"),
+    ("blank-lines-dropped", "a\n\n\nb", "a\nb"),
+    ("link", "见[协议](https://x.cn/a)。", "见[协议](https://x.cn/a)。"),
+    ("bold-then-plain", "**2.4 效力。**账户", "**2.4 效力。**账户"),
+    ("underlined-bold", "<u>**限制**</u>", "<u>**限制**</u>"),
+    ("lone-bracket", "第[1]条", "第[1]条"),
+]
+
+
+@pytest.mark.parametrize(
+    ("md", "expected"), [c[1:] for c in MARKDOWN], ids=[c[0] for c in MARKDOWN]
+)
+def test_from_markdown(md, expected):
+    assert from_markdown(md) == expected + "\n"

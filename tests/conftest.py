@@ -62,15 +62,20 @@ class Site:
         )
 
 
-@pytest.fixture
-def site() -> Iterator[Site]:
+@pytest.fixture(scope="session")
+def _server() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
-    try:
-        yield Site(server)
-    finally:
-        server.clear()
-        server.stop()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site(_server: HTTPServer) -> Iterator[Site]:
+    """A fresh site per test on the session's server (stopping a server takes 0.5 s)."""
+    _server.clear()
+    yield Site(_server)
+    _server.clear()
 
 
 def free_port() -> int:

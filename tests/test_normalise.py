@@ -24,6 +24,9 @@ SAME = [
     ("heading-vs-paragraph", "## 2. 重要提示", "2. 重要提示"),
     ("bullets", "- 一\n* 二", "一\n二"),
     ("crlf", "a\r\nb", "a\nb"),
+    ("space-after-full-stop", "use WeChat. Any account", "use WeChat.Any account"),
+    ("space-inside-parentheses", "( a )", "(a)"),
+    ("space-beside-markup", "**bold** text", "**bold**text"),
 ]
 
 DIFFERENT = [

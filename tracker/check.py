@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, Settings, Source
+from .config import Config, Source
 from .decode import decode
-from .diff import Change, diff
+from .diff import Change, diff, truncation
 from .errors import LockTimeout, SourceError, TruncatedError
-from .extract import extract, from_markdown
+from .extract import extract
 from .fetch import Fetcher, Page
+from .markdown import from_markdown
 from .normalise import comparable
 from .store import SourceStore, State, Version, isoformat, sha256, utcnow
+from .watch import Alert, assess, highest
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,16 @@ class Result:
     error: str | None = None
     blocked: bool = False
     changes: list[Change] = field(default_factory=list)
-    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
     version: str | None = None  # the version recorded by this check, if any
     large_removal: bool = False
     failures: int = 0  # consecutive failed checks, this one included
     elapsed: float = 0.0
+
+    @property
+    def severity(self) -> str | None:
+        """The highest severity among the changes, None if nothing changed."""
+        return highest([c.severity for c in self.changes]) if self.changes else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,8 +59,9 @@ class Result:
             "url": self.source.url,
             "status": self.status,
             "error": self.error,
+            "severity": self.severity,
             "changes": [c.to_json() for c in self.changes],
-            "alerts": self.alerts,
+            "alerts": [a.to_json() for a in self.alerts],
             "version": self.version,
             "large_removal": self.large_removal,
         }
@@ -64,13 +72,14 @@ async def check_all(config: Config, fetcher: Fetcher | None = None) -> list[Resu
     if fetcher is None:
         async with Fetcher(config.settings) as own:
             return await check_all(config, own)
-    tasks = [check_source(src, config.settings, fetcher) for src in config.sources]
+    tasks = [check_source(src, config, fetcher) for src in config.sources]
     return list(await asyncio.gather(*tasks))
 
 
-async def check_source(source: Source, settings: Settings, fetcher: Fetcher) -> Result:
+async def check_source(source: Source, config: Config, fetcher: Fetcher) -> Result:
     """Check one source; never raises for a problem of the source itself."""
     started = time.monotonic()
+    settings = config.settings
     store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
     state = store.read_state()
     have_versions = bool(store.version_names())
@@ -84,7 +93,7 @@ async def check_source(source: Source, settings: Settings, fetcher: Fetcher) -> 
             etag=state.etag if usable else None,
             last_modified=state.last_modified if usable else None,
         )
-        result = await asyncio.to_thread(_process, source, settings, store, page)
+        result = await asyncio.to_thread(_process, source, config, store, page)
     except SourceError as exc:
         result = await asyncio.to_thread(_record_failure, source, store, exc)
     except Exception as exc:  # a bug must cost one source, not the whole run
@@ -95,7 +104,7 @@ async def check_source(source: Source, settings: Settings, fetcher: Fetcher) -> 
     return result
 
 
-def _process(source: Source, settings: Settings, store: SourceStore, page: Page) -> Result:
+def _process(source: Source, config: Config, store: SourceStore, page: Page) -> Result:
     """Turn a fetched page into a result, recording a version if the wording changed."""
     body_hash = sha256(page.body) if not page.not_modified else None
     state = store.read_state()
@@ -119,14 +128,14 @@ def _process(source: Source, settings: Settings, store: SourceStore, page: Page)
             if latest is None:
                 version = store.record(text, {**meta, "origin": "fetch"}, page.body)
                 return _finish(source, store, state, page, body_hash, "baseline", version=version)
-            return _compare(source, settings, store, state, page, latest, text, meta, body_hash)
+            return _compare(source, config, store, state, page, latest, text, meta, body_hash)
         except SourceError as exc:
             return _fail(source, store, state, exc)
 
 
 def _compare(
     source: Source,
-    settings: Settings,
+    config: Config,
     store: SourceStore,
     state: State,
     page: Page,
@@ -140,24 +149,22 @@ def _compare(
     if old_form == new_form:
         return _finish(source, store, state, page, body_hash, "unchanged")
     large_removal = False
-    if len(new_form) < settings.truncation_ratio * len(old_form):
+    if reason := truncation(old_form, new_form, config.settings.truncation_ratio):
         new_hash = sha256(new_form)
         seen = state.shrink_count + 1 if state.shrink_hash == new_hash else 1
-        needed = settings.truncation_confirmations
+        needed = config.settings.truncation_confirmations
         if seen < needed:
             state.shrink_hash, state.shrink_count = new_hash, seen
-            share = 100 * len(new_form) / max(1, len(old_form))
             raise TruncatedError(
-                f"text is {share:.0f}% of the last good version ({len(new_form)} of "
-                f"{len(old_form)} characters), probably truncated; kept the last good version "
+                f"{reason}, probably truncated; kept the last good version "
                 f"(recorded as a change if it persists: seen {seen} of {needed} times)"
             )
         large_removal = True
-    changes = diff(latest.text, text, source.ignore)
+    changes, alerts = assess(diff(latest.text, text, source.ignore), source.id, config.watches)
     meta = {**meta, "origin": "fetch", "previous": latest.name, "large_removal": large_removal}
-    version = store.record(text, meta, page.body)
+    version = store.record(text, meta, page.body, changes=[c.to_json() for c in changes])
     result = _finish(source, store, state, page, body_hash, "changed", version=version)
-    result.changes = changes
+    result.changes, result.alerts = changes, alerts
     result.large_removal = large_removal
     return result
 

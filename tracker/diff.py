@@ -1,59 +1,315 @@
-"""What changed between two versions of an agreement, paragraph by paragraph.
+"""What changed between two versions of an agreement, clause by clause.
 
-Paragraphs are compared in their comparison form (see :mod:`tracker.normalise`)
-and reported with their text as extracted.  A paragraph that starts with a
-clause number is reported under that number.
+Clauses (see :mod:`tracker.segment`) are aligned by content as well as by
+number: first every clause whose words are unchanged is matched, in order,
+whatever its number (so a renumbered clause is ``moved``, never removed plus
+added); then the remaining clauses between those anchors are paired by
+similarity (so old 10.3 and new 12.3 with new words are one ``modified``
+pair).  A chapter added, removed or renumbered as a whole is one entry.
+Within a modified clause a character diff (diff-match-patch with semantic
+cleanup, which suits Chinese) says exactly which characters changed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .normalise import comparable_pairs
+from diff_match_patch import diff_match_patch
+
+from .facts import Fact, fact_changes
+from .normalise import comparable
+from .segment import Clause, plain, segment
 
 KINDS = ("added", "removed", "modified", "moved")
+_PREFIX_SHARE = 0.9  # a text this much shorter that is the old text's start is cut off
+_PAIR_THRESHOLD = 0.45  # similarity above which an old and a new clause are one clause
+_MAX_PAIRING = 40_000  # candidate pairs per gap before falling back to pairing by number
+_OPS = {-1: "delete", 0: "equal", 1: "insert"}
+_INVISIBLE = re.compile(r"[\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]")
+_LINKS = re.compile(r"\]\([^)\s]*\)")
+_EMPHASIS = re.compile(r"</?u>|\*+")
+_SPACES = re.compile(r"[ \t]+")
 
-_MARKUP = re.compile(r"</?u>|\*+|^#+\s*|^[-+]\s+")
-_CLAUSE = re.compile(
-    r"^\s*(第[一二三四五六七八九十百零〇两\d]+条|\d+(?:\.\d+)*(?=[.．、\s]|[^\d.]|$)|[（(]\d+[)）])"
-)
+
+@dataclass(frozen=True)
+class Span:
+    op: str  # equal | delete | insert
+    text: str
 
 
 @dataclass(frozen=True)
 class Change:
     kind: str  # one of KINDS
-    clause: str | None
-    old: str | None
-    new: str | None
+    clause: str | None  # the clause's id (its old id when removed)
+    old: str | None  # whole old clause text, None when added or moved
+    new: str | None  # whole new clause text, None when removed or moved
+    old_clause: str | None = None  # the old id, when the clause was renumbered
+    path: tuple[str, ...] = ()
+    aspect: str = "wording"  # wording | emphasis | link | emphasis+link
+    spans: tuple[Span, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    count: int = 1  # clauses in this entry (a whole chapter added, removed or moved)
+    severity: str = "info"
+    watches: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return {
+            "clause": self.clause,
+            "kind": self.kind,
+            "old": self.old,
+            "new": self.new,
+            "old_clause": self.old_clause,
+            "path": list(self.path),
+            "path_text": " › ".join(self.path),
+            "aspect": self.aspect,
+            "diff": [{"op": s.op, "text": s.text} for s in self.spans],
+            "facts": [f.to_json() for f in self.facts],
+            "count": self.count,
+            "severity": self.severity,
+            "watches": list(self.watches),
+        }
 
 
-def clause_of(line: str) -> str | None:
-    """The clause number a paragraph starts with, if any."""
-    m = _CLAUSE.match(_MARKUP.sub("", line))
-    return m.group(1).rstrip(".") if m else None
+@dataclass
+class _Pair:
+    """An aligned (old, new) clause pair; a side is None when added or removed."""
+
+    old: Clause | None
+    new: Clause | None
+    order: tuple[float, float]
+    members: list[_Pair] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "moved" if self.old.body == self.new.body else "modified"
 
 
 def diff(old: str, new: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Change]:
-    """Changed paragraphs between ``old`` and ``new``, in document order."""
+    """Changed clauses between two texts, in document order."""
     patterns = tuple(ignore)
-    a = comparable_pairs(old, patterns)
-    b = comparable_pairs(new, patterns)
-    matcher = SequenceMatcher(None, [f for f, _ in a], [f for f, _ in b], autojunk=False)
-    changes: list[Change] = []
+    return diff_clauses(segment(old, patterns), segment(new, patterns))
+
+
+def diff_clauses(a: Sequence[Clause], b: Sequence[Clause]) -> list[Change]:
+    pairs = [p for p in _align(a, b) if _changed(p)]
+    pairs.sort(key=lambda p: p.order)
+    return [_change(p) for p in _group(pairs)]
+
+
+def truncation(old_form: str, new_form: str, ratio: float) -> str | None:
+    """Why ``new_form`` looks like a truncated capture of ``old_form``, or None.
+
+    Either it is implausibly short, or it is the start of the old text with the
+    rest missing (a page that stopped part-way), both in comparison form.
+    """
+    if len(new_form) < ratio * len(old_form):
+        share = 100 * len(new_form) / max(1, len(old_form))
+        sizes = f"{len(new_form)} of {len(old_form)} characters"
+        return f"text is {share:.0f}% of the last good version ({sizes})"
+    if len(new_form) < _PREFIX_SHARE * len(old_form):
+        old_lines, new_lines = old_form.splitlines(), new_form.splitlines()
+        k = len(new_lines) - 1
+        if (
+            0 <= k < len(old_lines)
+            and new_lines[:k] == old_lines[:k]
+            and old_lines[k].startswith(new_lines[k])
+        ):
+            kept = f"{k + 1} of {len(old_lines)}"
+            return f"text stops part-way: it holds only the first {kept} paragraphs"
+    return None
+
+
+# -- alignment ---------------------------------------------------------------------------
+
+
+def _align(a: Sequence[Clause], b: Sequence[Clause]) -> list[_Pair]:
+    matcher = SequenceMatcher(None, [c.body for c in a], [c.body for c in b], autojunk=False)
+    pairs: list[_Pair] = []
+    gaps: list[tuple[list[int], list[int], float]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
+            matched = zip(range(i1, i2), range(j1, j2), strict=True)
+            pairs.extend(_Pair(a[i], b[j], (j, i)) for i, j in matched)
+        else:
+            gaps.append((list(range(i1, i2)), list(range(j1, j2)), j1))
+    # A clause whose words are unchanged but which moved elsewhere is still the same clause.
+    spare_new: dict[str, list[int]] = {}
+    for _, news, _ in gaps:
+        for j in news:
+            spare_new.setdefault(b[j].body, []).append(j)
+    taken: set[int] = set()
+    for olds, _, _ in gaps:
+        for i in list(olds):
+            candidates = spare_new.get(a[i].body)
+            if candidates:
+                j = candidates.pop(0)
+                taken.add(j)
+                olds.remove(i)
+                pairs.append(_Pair(a[i], b[j], (j, i)))
+    for olds, news, start in gaps:
+        news = [j for j in news if j not in taken]
+        paired = _pair_by_similarity(a, b, olds, news)
+        used_old = {i for i, _ in paired}
+        used_new = {j for _, j in paired}
+        pairs.extend(_Pair(a[i], b[j], (j, i)) for i, j in paired)
+        pairs.extend(_Pair(None, b[j], (j, -1)) for j in news if j not in used_new)
+        for k, i in enumerate(olds):
+            if i not in used_old:  # a removed clause sits where its gap was
+                pairs.append(_Pair(a[i], None, (start - 0.5 + k / (len(olds) + 1), i)))
+    return pairs
+
+
+def _pair_by_similarity(
+    a: Sequence[Clause], b: Sequence[Clause], olds: list[int], news: list[int]
+) -> list[tuple[int, int]]:
+    """Greedy best-first pairing of the old and new clauses left in one gap."""
+    if not olds or not news:
+        return []
+    scored: list[tuple[float, int, int]] = []
+    if len(olds) * len(news) > _MAX_PAIRING:  # a rewrite: pair what kept its number
+        by_id = {b[j].id: j for j in news if b[j].id}
+        scored = [(1.0, i, by_id[a[i].id]) for i in olds if a[i].id in by_id]
+    else:
+        for i in olds:
+            for j in news:
+                same_id = a[i].id is not None and a[i].id == b[j].id
+                m = SequenceMatcher(None, a[i].body, b[j].body, autojunk=False)
+                if m.real_quick_ratio() < _PAIR_THRESHOLD and not same_id:
+                    continue
+                score = m.ratio() + (0.2 if same_id else 0.0)
+                if score >= _PAIR_THRESHOLD:
+                    scored.append((score, i, j))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    out = []
+    for _, i, j in scored:
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            out.append((i, j))
+    return out
+
+
+def _changed(p: _Pair) -> bool:
+    if p.old is None or p.new is None:
+        return True
+    return p.old.body != p.new.body or p.old.id != p.new.id
+
+
+# -- grouping ------------------------------------------------------------------------------
+
+
+def _group(pairs: list[_Pair]) -> list[_Pair]:
+    """Fold a clause's descendants into it when they were added, removed or renumbered with it."""
+    out: list[_Pair] = []
+    open_groups: list[_Pair] = []
+    for p in pairs:
+        open_groups = [g for g in open_groups if _inside(p, g)]
+        host = next((g for g in reversed(open_groups) if _absorbs(g, p)), None)
+        if host is not None:
+            host.members.append(p)
             continue
-        olds = [line for _, line in a[i1:i2]]
-        news = [line for _, line in b[j1:j2]]
-        for k in range(max(len(olds), len(news))):
-            o = olds[k] if k < len(olds) else None
-            n = news[k] if k < len(news) else None
-            kind = "modified" if o and n else ("removed" if o else "added")
-            changes.append(Change(kind, clause_of(n or o or ""), o, n))
-    return changes
+        out.append(p)
+        if p.kind in ("added", "removed", "moved") and _key(p):
+            open_groups.append(p)
+    return out
+
+
+def _key(p: _Pair) -> tuple[object, ...]:
+    clause = p.new or p.old
+    return clause.key if clause else ()
+
+
+def _inside(p: _Pair, g: _Pair) -> bool:
+    """Whether ``p`` lies inside group ``g``, in the new text (or the old, for removals)."""
+    if g.new is not None and p.new is not None:
+        return p.new.within(g.new.key) and p.new.key != g.new.key
+    if g.old is not None and p.old is not None:
+        return p.old.within(g.old.key) and p.old.key != g.old.key
+    return False
+
+
+def _absorbs(g: _Pair, p: _Pair) -> bool:
+    if g.kind != p.kind:
+        return False
+    if p.kind != "moved":
+        return True
+    assert g.old and g.new and p.old and p.new
+    depth_old, depth_new = len(g.old.key), len(g.new.key)
+    return p.old.within(g.old.key) and p.old.key[depth_old:] == p.new.key[depth_new:]
+
+
+# -- reporting -----------------------------------------------------------------------------
+
+
+def _change(p: _Pair) -> Change:
+    kind = p.kind
+    old, new = p.old, p.new
+    count = 1 + len(p.members)
+    if kind == "added":
+        assert new is not None
+        text = "\n".join([new.text, *(m.new.text for m in p.members if m.new)])
+        return Change(kind, new.id, None, text, path=new.path, count=count)
+    if kind == "removed":
+        assert old is not None
+        text = "\n".join([old.text, *(m.old.text for m in p.members if m.old)])
+        return Change(kind, old.id, text, None, path=old.path, count=count)
+    assert old is not None and new is not None
+    renumbered = old.id if old.id != new.id else None
+    if kind == "moved":
+        return Change(kind, new.id, None, None, renumbered, new.path, aspect="", count=count)
+    return Change(
+        kind,
+        new.id,
+        old.text,
+        new.text,
+        renumbered,
+        new.path,
+        aspect=_aspect(old.text, new.text),
+        spans=inline_diff(old.text, new.text),
+        facts=tuple(fact_changes(_body_plain(old), _body_plain(new))),
+    )
+
+
+def _aspect(old: str, new: str) -> str:
+    """What a modification touched: the wording, or only emphasis and/or link targets."""
+    if _words(old) != _words(new):
+        return "wording"
+    emphasis = comparable(_LINKS.sub("]", old)) != comparable(_LINKS.sub("]", new))
+    links = comparable(_EMPHASIS.sub("", old)) != comparable(_EMPHASIS.sub("", new))
+    if emphasis and links:
+        return "emphasis+link"
+    return "emphasis" if emphasis else "link" if links else "wording"
+
+
+def _words(text: str) -> str:
+    return comparable(plain(_LINKS.sub("]", text)))
+
+
+def _body_plain(c: Clause) -> str:
+    first = plain(c.lines[0])
+    label = plain(c.label) if c.label else ""
+    if label and first.startswith(label):
+        first = first[len(label) :]
+    return "\n".join((first, *(plain(line) for line in c.lines[1:])))
+
+
+def inline_diff(old: str, new: str) -> tuple[Span, ...]:
+    """Character spans from ``old`` to ``new``, cleaned up to read as words and figures."""
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0.5
+    diffs = dmp.diff_main(_display(old), _display(new))
+    dmp.diff_cleanupSemantic(diffs)
+    return tuple(Span(_OPS[op], text) for op, text in diffs if text)
+
+
+def _display(text: str) -> str:
+    return _SPACES.sub(" ", _INVISIBLE.sub(" ", text))

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
+from .dialect import PLAIN, Style, canonical_url, render_runs
 from .errors import BlockedError, ExtractError
 
 _DROP = frozenset(
@@ -50,22 +51,11 @@ _BLOCKED = "a verification or anti-bot page was served instead of the agreement"
 _SHORT_PAGE = 2000  # characters under which a page is checked for block markers
 
 
-@dataclass(frozen=True)
-class _Style:
-    underline: bool = False
-    bold: bool = False
-    italic: bool = False
-    href: str | None = None
-
-
-_PLAIN = _Style()
-
-
 @dataclass
 class _Line:
     prefix: str = ""
     auto_number: str = ""  # "3. " for an <ol> item, dropped if the text numbers itself
-    runs: list[tuple[str, _Style]] | None = None
+    runs: list[tuple[str, Style]] | None = None
 
 
 def extract(
@@ -123,7 +113,7 @@ def _visible_sample(soup: BeautifulSoup) -> str:
 def render(root: Tag, base_url: str) -> list[str]:
     """Render an element as lines of the Markdown dialect."""
     r = _Renderer(base_url)
-    r.walk(root, _PLAIN)
+    r.walk(root, PLAIN)
     r.flush()
     return r.lines
 
@@ -137,7 +127,7 @@ class _Renderer:
 
     # -- tree walk ---------------------------------------------------------------
 
-    def walk(self, el: Tag, style: _Style) -> None:
+    def walk(self, el: Tag, style: Style) -> None:
         for node in el.children:
             if isinstance(node, NavigableString):
                 if not isinstance(node, PreformattedString):  # comments, CDATA, doctype
@@ -145,7 +135,7 @@ class _Renderer:
             elif isinstance(node, Tag):
                 self.element(node, style)
 
-    def element(self, el: Tag, style: _Style) -> None:
+    def element(self, el: Tag, style: Style) -> None:
         name = el.name
         if name in _DROP or _hidden(el):
             return
@@ -155,7 +145,7 @@ class _Renderer:
         style = _styled(el, style, self.base_url)
         if name in ("td", "th"):
             if self.line.runs and el.find_previous_sibling(("td", "th")) is not None:
-                self.line.runs.append((" | ", _PLAIN))
+                self.line.runs.append((" | ", PLAIN))
             self.walk(el, style)
             return
         if name not in _BLOCK:
@@ -179,7 +169,7 @@ class _Renderer:
             self.in_pre -= 1
         self.flush()
 
-    def text(self, text: str, style: _Style) -> None:
+    def text(self, text: str, style: Style) -> None:
         if self.in_pre:
             first, *rest = text.split("\n")
             self._append(first, style)
@@ -189,14 +179,14 @@ class _Renderer:
             return
         self._append(_WS.sub(" ", text), style)
 
-    def _append(self, text: str, style: _Style) -> None:
+    def _append(self, text: str, style: Style) -> None:
         if text:
             assert self.line.runs is not None
             self.line.runs.append((text, style))
 
     def flush(self) -> None:
         line = self.line
-        body = _render_runs(line.runs or [])
+        body = render_runs(line.runs or [])
         if body:
             prefix = line.prefix
             if line.auto_number and not _ENUMERATED.match(_strip_markup(body)):
@@ -206,89 +196,6 @@ class _Renderer:
             self.line = _Line(runs=[])
         else:
             self.line = _Line(prefix=line.prefix, auto_number=line.auto_number, runs=[])
-
-
-_MD_TOKEN = re.compile(r"\*\*|<u>|</u>|\[(?=[^\]\n]*\]\(([^)\s]+)\))|\]\([^)\s]+\)")
-_MD_PREFIX = re.compile(r"^(#{1,6}\s+|[-+]\s+)")
-
-
-def from_markdown(text: str) -> str:
-    """Bring Markdown written by hand into the form :func:`extract` produces.
-
-    A baseline file may open ``**`` on one line and close it lines later; the
-    extractor marks emphasis line by line.  Both must compare equal, or the
-    first live check would report every line of a bold block as changed.
-    """
-    lines: list[str] = []
-    style = _PLAIN
-    for raw in text.splitlines():
-        m = _MD_PREFIX.match(raw)
-        prefix = m.group(1).split()[0] + " " if m else ""
-        body = raw[m.end() :] if m else raw
-        runs: list[tuple[str, _Style]] = []
-        pos = 0
-        for tok in _MD_TOKEN.finditer(body):
-            runs.append((body[pos : tok.start()], style))
-            pos = tok.end()
-            t = tok.group(0)
-            if t == "**":
-                style = _Style(style.underline, not style.bold, style.italic, style.href)
-            elif t in ("<u>", "</u>"):
-                style = _Style(t == "<u>", style.bold, style.italic, style.href)
-            elif t == "[":
-                style = _Style(style.underline, style.bold, style.italic, tok.group(1))
-            else:
-                style = _Style(style.underline, style.bold, style.italic, None)
-        runs.append((body[pos:], style))
-        style = _Style(style.underline, style.bold, style.italic, None)  # links end with lines
-        if rendered := _render_runs([(_WS.sub(" ", t), st) for t, st in runs if t]):
-            lines.append(prefix + rendered)
-    return "\n".join(lines) + "\n"
-
-
-def _render_runs(runs: list[tuple[str, _Style]]) -> str:
-    """Join styled runs, opening and closing markers only where the style changes."""
-    out: list[str] = []
-    current = _PLAIN
-    pending_space = False
-    for text, style in runs:
-        core = text.strip(" \t\n\r\f")
-        if not core:
-            pending_space = pending_space or bool(out)
-            continue
-        if text[0] in " \t\n\r\f":
-            pending_space = bool(out)
-        if style != current:
-            out.append(_transition(current, style, pending_space))
-            pending_space = False
-            current = style
-        elif pending_space:
-            out.append(" ")
-            pending_space = False
-        out.append(core)
-        pending_space = text[-1] in " \t\n\r\f"
-    out.append(_transition(current, _PLAIN, False))
-    return "".join(out).strip()
-
-
-def _levels(s: _Style) -> list[object]:
-    return [s.underline, s.bold, s.italic, s.href]
-
-
-def _transition(old: _Style, new: _Style, space: bool) -> str:
-    a, b = _levels(old), _levels(new)
-    first = next(i for i in range(4) if a[i] != b[i]) if a != b else 4
-    closing = [_close(i, a[i]) for i in range(3, first - 1, -1) if a[i]]
-    opening = [_open(i) for i in range(first, 4) if b[i]]
-    return "".join(closing) + (" " if space else "") + "".join(opening)
-
-
-def _open(level: int) -> str:
-    return ("<u>", "**", "*", "[")[level]
-
-
-def _close(level: int, value: object) -> str:
-    return ("</u>", "**", "*", f"]({value})")[level]
 
 
 def _strip_markup(text: str) -> str:
@@ -302,7 +209,7 @@ def _hidden(el: Tag) -> bool:
     return bool(style and _HIDDEN_STYLE.search(str(style)))
 
 
-def _styled(el: Tag, style: _Style, base_url: str) -> _Style:
+def _styled(el: Tag, style: Style, base_url: str) -> Style:
     name = el.name
     bold, underline, italic, href = style.bold, style.underline, style.italic, style.href
     if name in ("b", "strong"):
@@ -326,7 +233,7 @@ def _styled(el: Tag, style: _Style, base_url: str) -> _Style:
             italic = True
     if (bold, underline, italic, href) == (style.bold, style.underline, style.italic, style.href):
         return style
-    return _Style(underline, bold, italic, href)
+    return Style(underline, bold, italic, href)
 
 
 def _link(href: object, base_url: str) -> str | None:
@@ -335,7 +242,7 @@ def _link(href: object, base_url: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#") or href.lower().startswith("javascript:"):
         return None
-    return urljoin(base_url, href) if base_url else href
+    return canonical_url(urljoin(base_url, href) if base_url else href)
 
 
 def _int(value: object, default: int) -> int:

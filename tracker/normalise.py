@@ -3,9 +3,9 @@
 Snapshots keep the text as extracted; only comparisons use this form.  It
 folds Unicode compatibility forms (full-width digits, NBSP, U+3000), drops
 zero-width characters, collapses whitespace, forgets blank lines, heading
-levels and bullet markers, drops whitespace next to CJK characters (where it
-carries no meaning, and re-renders add or remove it freely), and drops lines
-the source says to ignore.
+levels and bullet markers, keeps a space only between two words (beside CJK
+characters, punctuation or markup it carries no meaning, and re-renders add
+or remove it freely), and drops lines the source says to ignore.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ _CJK = (
     r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
     r"\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 )
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=\S)|(?<=\S) (?=[{_CJK}])")
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
+# A space only separates two words; beside punctuation or markup it is layout.
+_LONE_SPACE = re.compile(r"(?<![^\W_]) | (?![^\W_])")
 _BLOCK_MARK = re.compile(r"^(?:#{1,6}\s+|[-*+•·]\s+)")
 
 
@@ -29,7 +31,7 @@ def normalise_line(line: str) -> str:
     line = unicodedata.normalize("NFKC", line).translate(_ZERO_WIDTH)
     line = _SPACE.sub(" ", line).strip()
     line = _BLOCK_MARK.sub("", line)
-    return _CJK_SPACE.sub("", line)
+    return _LONE_SPACE.sub("", _CJK_SPACE.sub("", line))
 
 
 def ignored(line: str, patterns: Iterable[re.Pattern[str]]) -> bool:

@@ -157,9 +157,18 @@ class SourceStore:
         return self.version(names[-1]) if names else None
 
     def record(
-        self, text: str, meta: dict[str, Any], raw: bytes | None, when: datetime | None = None
+        self,
+        text: str,
+        meta: dict[str, Any],
+        raw: bytes | None,
+        changes: list[dict[str, Any]] | None = None,
+        when: datetime | None = None,
     ) -> Version:
-        """Write a new version; it becomes visible in one rename."""
+        """Write a new version; it becomes visible in one rename.
+
+        ``changes`` (what changed since the previous version) is written inside the
+        same rename, so a recorded change can never lack its description.
+        """
         when = when or utcnow()
         names = self.version_names()
         seq = int(names[-1].split("_", 1)[0]) + 1 if names else 1
@@ -170,6 +179,8 @@ class SourceStore:
         try:
             _write_synced(tmp / "text.md", text.encode("utf-8"))
             _write_synced(tmp / "meta.json", _dumps(meta).encode("utf-8"))
+            if changes is not None:
+                _write_synced(tmp / "changes.json", _dumps(changes).encode("utf-8"))
             if raw is not None:
                 _write_synced(tmp / "page.html.gz", gzip.compress(raw, compresslevel=6, mtime=0))
             _fsync_dir(tmp)

@@ -345,5 +345,5 @@ def test_human_output_one_line_per_source_then_changes(site, setup, tracker):
     lines = run.out.splitlines()
     assert "changed: 1 change" in lines[0]
     assert any(line.strip().startswith("2.7") and "modified" in line for line in lines)
-    assert any("- 2.7" in line and "10个自然日" in line for line in lines)
-    assert any("+ 2.7" in line and "3个自然日" in line for line in lines)
+    assert any("提前[-10-]{+3+}个自然日" in line for line in lines)  # not a terminal: markers
+    assert any("facts: 10个自然日 → 3个自然日" in line for line in lines)

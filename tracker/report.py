@@ -1,9 +1,10 @@
 """What a run tells the person or program that started it.
 
-Human output: one line per source in configuration order, then the changes.
-Colour only on a terminal (rich decides).  Page text is passed to rich as
-plain :class:`~rich.text.Text`, never as markup, so ``[red]`` inside an
-agreement prints as written.  ``--json`` prints one object on stdout.
+Human output: one line per source in configuration order, then the changes,
+each with its clause, heading path, severity, watches, facts and an inline
+diff: coloured on a terminal, ``[-old-]{+new+}`` otherwise.  Page text is
+passed to rich as plain :class:`~rich.text.Text`, never as markup, so
+``[red]`` inside an agreement prints as written.  ``--json`` prints one object.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .check import Result
+from .diff import Change, Span
 
 _MARKS = {
     "unchanged": ("✓", "green"),
@@ -23,6 +25,7 @@ _MARKS = {
     "changed": ("●", "yellow bold"),
     "error": ("✗", "red bold"),
 }
+_SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "red bold"}
 
 
 def as_json(results: Sequence[Result], deliveries: Sequence[dict[str, Any]] = ()) -> str:
@@ -53,23 +56,68 @@ def _summary(r: Result) -> str:
     if r.status == "changed":
         n = len(r.changes)
         note = ", large removal" if r.large_removal else ""
-        return f"changed: {n} change{'s' if n != 1 else ''}{note} ({r.version})"
+        return f"changed: {n} change{'s' if n != 1 else ''}, {r.severity}{note} ({r.version})"
     return "unchanged"
 
 
 def _print_changes(r: Result, console: Console) -> None:
+    colour = console.is_terminal and console.color_system is not None
     console.print()
-    console.print(Text(f"{r.source.name} — {r.source.url}", style="bold"))
+    console.print(Text(f"{r.source.name} — {r.source.url}", style="bold"), soft_wrap=True)
+    for alert in r.alerts:
+        console.print(
+            Text(
+                f"  watch {alert.watch} ({alert.severity}): ", style=_SEVERITY_STYLE[alert.severity]
+            )
+            + Text(", ".join(alert.clauses)),
+            soft_wrap=True,
+        )
     for change in r.changes:
-        head = Text("  ")
-        head.append(change.clause or "(unnumbered)", style="bold")
-        head.append(f"  {change.kind}")
-        console.print(head)
-        if change.old is not None:
-            console.print(
-                Text("    - ", style="red") + Text(change.old, style="red"), soft_wrap=True
-            )
-        if change.new is not None:
-            console.print(
-                Text("    + ", style="green") + Text(change.new, style="green"), soft_wrap=True
-            )
+        console.print(_headline(change), soft_wrap=True)
+        for line in _body(change, colour):
+            console.print(Text("    ") + line, soft_wrap=True)
+
+
+def _headline(c: Change) -> Text:
+    head = Text("  ")
+    head.append(c.clause or "(unnumbered)", style="bold")
+    head.append(f"  {c.kind}")
+    if c.old_clause:
+        head.append(f" (was {c.old_clause})")
+    if c.count > 1:
+        head.append(f", {c.count} clauses")
+    if c.aspect not in ("", "wording"):
+        head.append(f", {c.aspect.replace('+', ' and ')} only")
+    if c.path:
+        head.append(f"  · {' › '.join(c.path)}", style="dim")
+    head.append(f"  · {c.severity}", style=_SEVERITY_STYLE[c.severity])
+    if c.watches:
+        head.append(f" ({', '.join(c.watches)})", style=_SEVERITY_STYLE[c.severity])
+    return head
+
+
+def _body(c: Change, colour: bool) -> list[Text]:
+    if c.kind == "moved":
+        return [Text("wording unchanged", style="dim")]
+    if c.kind == "added":
+        return [Text("+ " + line, style="green") for line in (c.new or "").splitlines()]
+    if c.kind == "removed":
+        return [Text("- " + line, style="red") for line in (c.old or "").splitlines()]
+    lines = [inline(c.spans, colour)]
+    if c.facts:
+        lines.append(Text("facts: " + "; ".join(map(str, c.facts)), style="bold"))
+    return lines
+
+
+def inline(spans: Sequence[Span], colour: bool) -> Text:
+    """One clause with its changes marked: colours on a terminal, ``[-…-]{+…+}`` otherwise."""
+    out = Text()
+    for span in spans:
+        if span.op == "equal":
+            out.append(span.text)
+        elif colour:
+            style = "red strike" if span.op == "delete" else "green bold"
+            out.append(span.text, style=style)
+        else:
+            out.append(f"[-{span.text}-]" if span.op == "delete" else f"{{+{span.text}+}}")
+    return out

@@ -33,17 +33,19 @@ _PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-+]\s+)")
 
 _CHAPTER_CN = re.compile(rf"^第\s*([{_CN_NUM}]+|\d+)\s*([条章节])")
 _ENUM_CN = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]")
+_NOT_A_UNIT = r"(?!\s*[%‰％元倍万亿]|[\d])"  # 0.5元 and 3.5% are amounts, not clauses
 _DOTTED = re.compile(
-    r"^(?:(?:section|article|clause)\s+)?(\d+(?:\s*[.．]\s*\d+)+)(?![\d])[.．]?", re.I
+    rf"^(?:(?:section|article|clause)\s+)?([1-9]\d*(?:\s*[.．]\s*\d+)+){_NOT_A_UNIT}[.．]?", re.I
 )
 _SECTION = re.compile(r"^(?:section|article|clause)\s+(\d+)\b[.．:]?", re.I)
 _SINGLE = re.compile(r"^(\d+)\s*[.．、](?![\d])")
+_BARE = re.compile(r"^(\d{1,2})\s+(?=\S)")  # "6 Termination": a number heading a title
 _ITEM = re.compile(
     rf"^(?:[（(]\s*(\d+|[{_CN_NUM}]+|[a-zA-Z]|[ivxIVX]+)\s*[)）]"  # (1) （一） (a) (iv)
     rf"|([{_CIRCLED}])"  # ①
     r"|([a-z])[.)](?=\s))"  # a. a)
 )
-_SENTENCE_END = re.compile(r"[。；;.:：!?！？,，]\s*$|[。；;！？!?]")
+_SENTENCE_END = re.compile(r"[。；;.:：!?！？,，…]\s*$|[。；;！？!?]")
 _TITLE_MAX = 40
 _LEADING_MARKS = re.compile(r"(?:\*+|</?u>)*")
 
@@ -142,7 +144,11 @@ def segment(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Clause]:
     parent: tuple[tuple[object, ...], str] = ((), "")  # the clause list items belong to
     items: list[tuple[str, tuple[object, ...], str]] = []  # open lists: (style, key, id)
     last_top: int | None = None
-    continuing = False  # whether unnumbered paragraphs continue the current clause
+    # Where an unnumbered paragraph goes: "clause" continues the clause before it; a
+    # heading makes each paragraph under it a unit of its own, carrying the heading's id.
+    host: str = "preamble"
+    under: dict[str, object] = {"id": None, "key": (), "path": ("preamble",)}
+    paragraphs = 0
     for line in text.splitlines():
         form = normalise_line(line)
         if not form or (patterns and ignored(line, patterns)):
@@ -156,10 +162,13 @@ def segment(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Clause]:
             if titled:
                 level = md_level or 9
                 titles = [t for t in titles if t[0] < level] + [(level, seen)]
-                out.start(id=None, key=(), path=tuple(t[1] for t in titles), heading=True)
-            elif not continuing:
-                out.start(id=None, key=(), path=tuple(t[1] for t in titles) or ("preamble",))
-            continuing = continuing or titled
+                under = {"id": None, "key": (), "path": tuple(t[1] for t in titles)}
+                out.start(**under, heading=True)
+                host, paragraphs = "heading", 0
+            elif host != "clause":
+                paragraphs += 1
+                key = under["key"]
+                out.start(**{**under, "key": (*key, "¶", paragraphs) if key else ()})  # type: ignore[misc]
             out.add(line, form)
             continue
         kind, label, part = number
@@ -188,7 +197,8 @@ def segment(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Clause]:
             titles.append((level, seen))
         out.start(id=cid, key=key, path=path, label=label, heading=title)
         out.add(line, form)
-        continuing = True
+        host, paragraphs = ("heading" if title else "clause"), 0
+        under = {"id": cid, "key": key, "path": path}
     out.flush()
     return out.clauses
 
@@ -215,6 +225,8 @@ def _number(seen: str, titled: bool, last_top: int | None) -> tuple[str, str, ob
         if titled or _is_title(rest, "") or n == (last_top or 0) + 1:
             return "dotted", m.group(0), (n,)
         return "item", m.group(0), f"({n})"
+    if (m := _BARE.match(seen)) and _is_title(seen[m.end() :], ""):
+        return "dotted", m.group(0), (int(m.group(1)),)
     return None
 
 

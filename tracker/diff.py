@@ -52,6 +52,7 @@ class Change:
     spans: tuple[Span, ...] = ()
     facts: tuple[Fact, ...] = ()
     count: int = 1  # clauses in this entry (a whole chapter added, removed or moved)
+    members: tuple[str, ...] = ()  # ids of the clauses in this entry, itself included
     severity: str = "info"
     watches: tuple[str, ...] = ()
 
@@ -68,6 +69,7 @@ class Change:
             "diff": [{"op": s.op, "text": s.text} for s in self.spans],
             "facts": [f.to_json() for f in self.facts],
             "count": self.count,
+            "members": list(self.members),
             "severity": self.severity,
             "watches": list(self.watches),
         }
@@ -177,13 +179,14 @@ def _pair_by_similarity(
         by_id = {b[j].id: j for j in news if b[j].id}
         scored = [(1.0, i, by_id[a[i].id]) for i in olds if a[i].id in by_id]
     else:
+        grams = {("b", j): _bigrams(b[j].body) for j in news}
         for i in olds:
+            mine = _bigrams(a[i].body)
             for j in news:
+                theirs = grams["b", j]
                 same_id = a[i].id is not None and a[i].id == b[j].id
-                m = SequenceMatcher(None, a[i].body, b[j].body, autojunk=False)
-                if m.real_quick_ratio() < _PAIR_THRESHOLD and not same_id:
-                    continue
-                score = m.ratio() + (0.2 if same_id else 0.0)
+                score = 2 * len(mine & theirs) / (len(mine) + len(theirs) or 1)
+                score += 0.2 if same_id else 0.0
                 if score >= _PAIR_THRESHOLD:
                     scored.append((score, i, j))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
@@ -196,6 +199,11 @@ def _pair_by_similarity(
             used_new.add(j)
             out.append((i, j))
     return out
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    """Character pairs: a similarity measure as good for Chinese as for English, and linear."""
+    return frozenset(text[k : k + 2] for k in range(max(1, len(text) - 1)))
 
 
 def _changed(p: _Pair) -> bool:
@@ -254,18 +262,22 @@ def _change(p: _Pair) -> Change:
     kind = p.kind
     old, new = p.old, p.new
     count = 1 + len(p.members)
+    side = [(m.new or m.old) for m in (p, *p.members)]
+    members = tuple(dict.fromkeys(c.id for c in side if c and c.id))
     if kind == "added":
         assert new is not None
         text = "\n".join([new.text, *(m.new.text for m in p.members if m.new)])
-        return Change(kind, new.id, None, text, path=new.path, count=count)
+        return Change(kind, new.id, None, text, path=new.path, count=count, members=members)
     if kind == "removed":
         assert old is not None
         text = "\n".join([old.text, *(m.old.text for m in p.members if m.old)])
-        return Change(kind, old.id, text, None, path=old.path, count=count)
+        return Change(kind, old.id, text, None, path=old.path, count=count, members=members)
     assert old is not None and new is not None
     renumbered = old.id if old.id != new.id else None
     if kind == "moved":
-        return Change(kind, new.id, None, None, renumbered, new.path, aspect="", count=count)
+        return Change(
+            kind, new.id, None, None, renumbered, new.path, aspect="", count=count, members=members
+        )
     return Change(
         kind,
         new.id,
@@ -276,6 +288,7 @@ def _change(p: _Pair) -> Change:
         aspect=_aspect(old.text, new.text),
         spans=inline_diff(old.text, new.text),
         facts=tuple(fact_changes(_body_plain(old), _body_plain(new))),
+        members=members,
     )
 
 
@@ -303,12 +316,36 @@ def _body_plain(c: Clause) -> str:
 
 
 def inline_diff(old: str, new: str) -> tuple[Span, ...]:
-    """Character spans from ``old`` to ``new``, cleaned up to read as words and figures."""
+    """Character spans from ``old`` to ``new``, cleaned up to read as words and figures.
+
+    Latin words are diffed whole (each becomes one symbol for diff-match-patch);
+    CJK text is diffed character by character, where each character is a word.
+    """
+    table: dict[str, str] = {}
+    tokens: list[str] = []
+    a, b = _encode(_display(old), table, tokens), _encode(_display(new), table, tokens)
     dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0.5
-    diffs = dmp.diff_main(_display(old), _display(new))
+    dmp.Diff_Timeout = 0.05  # past this, a coarser (still correct) diff of a long rewrite
+    diffs = dmp.diff_main(a, b, False)
     dmp.diff_cleanupSemantic(diffs)
-    return tuple(Span(_OPS[op], text) for op, text in diffs if text)
+    spans = [Span(_OPS[op], "".join(tokens[ord(ch) - _BASE] for ch in text)) for op, text in diffs]
+    return tuple(s for s in spans if s.text)
+
+
+_BASE = 0x100
+_WORD = re.compile(r"[A-Za-z0-9_'’-]+|\s+|.", re.S)
+
+
+def _encode(text: str, table: dict[str, str], tokens: list[str]) -> str:
+    out = []
+    for token in _WORD.findall(text):
+        code = table.get(token)
+        if code is None:
+            n = _BASE + len(tokens)
+            code = table[token] = chr(n + 0x800 if n >= 0xD800 else n)  # skip surrogates
+            tokens.append(token)
+        out.append(code)
+    return "".join(out)
 
 
 def _display(text: str) -> str:

@@ -64,21 +64,25 @@ def facts(text: str) -> list[str]:
 
 def unit(fact: str) -> str:
     """What a figure counts: ``10个自然日`` → ``个自然日``, ``3‰`` → ``‰``, ``7`` → ``""``."""
+    if fact[:3] in ("百分之", "千分之", "万分之"):
+        return fact[:3]
     stripped = _UNIT.sub("", fact).strip()
     return "date" if re.search(r"年.*月|\d[-/.]\d|" + _MONTHS, fact) else stripped.lower()
 
 
 def fact_changes(old: str, new: str) -> list[Fact]:
     """Figures of ``old`` and ``new`` that differ, old paired with new by unit."""
-    a, b = Counter(facts(old)), Counter(facts(new))
-    gone = list((a - b).elements())
-    came = list((b - a).elements())
-    order = {f: i for i, f in enumerate(facts(new))}
+    old_facts, new_facts = facts(old), facts(new)
+    a, b = Counter(old_facts), Counter(new_facts)
+    first_old = {f: i for i, f in reversed(list(enumerate(old_facts)))}
+    first_new = {f: i for i, f in reversed(list(enumerate(new_facts)))}
+    gone = sorted((a - b).elements(), key=first_old.__getitem__)
+    came = sorted((b - a).elements(), key=first_new.__getitem__)
     out: list[Fact] = []
-    for g in sorted(gone, key=facts(old).index):
+    for g in gone:
         match = next((c for c in came if unit(c) == unit(g)), None)
         if match is not None:
             came.remove(match)
         out.append(Fact(g, match))
-    out.extend(Fact(None, c) for c in sorted(came, key=order.__getitem__))
+    out.extend(Fact(None, c) for c in came)
     return out

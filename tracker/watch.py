@@ -56,11 +56,9 @@ def assess(
 def _matches(watch: Watch, change: Change) -> bool:
     if change.kind == "moved":
         return False
-    ids = [c for c in (change.clause, change.old_clause) if c]
-    for wanted in watch.clauses:
-        for cid in ids:
-            if _inside(cid, wanted) or (change.count > 1 and _inside(wanted, cid)):
-                return True
+    ids = {c for c in (change.clause, change.old_clause, *change.members) if c}
+    if any(_inside(cid, wanted) for wanted in watch.clauses for cid in ids):
+        return True
     texts = (change.old or "", change.new or "")
     return any(k in t for k in watch.keywords for t in texts)
 

@@ -1,0 +1,196 @@
+"""Clause-aware diff on the developer agreement: the issue's scenarios, and the parts of a change."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.pages import AGREEMENT
+from tracker import config
+from tracker.diff import diff, inline_diff, truncation
+from tracker.facts import Fact, fact_changes
+from tracker.normalise import comparable
+from tracker.segment import segment
+from tracker.watch import assess
+
+DEFAULT = config.load(cwd=Path("/nonexistent"))
+
+
+def assessed(old: str, new: str, source: str = "meeting-api-agreement"):
+    return assess(diff(old, new), source, DEFAULT.watches)
+
+
+def test_fee_notice_days_changed():
+    changes, alerts = assessed(AGREEMENT, AGREEMENT.replace("提前10个自然日", "提前3个自然日"))
+    [c] = changes
+    assert (c.clause, c.kind, c.aspect) == ("2.7", "modified", "wording")
+    assert c.old.startswith("2.7 尽管") and "提前10个自然日" in c.old and "提前3个自然日" in c.new
+    assert c.path == ("2. 重要提示", "2.7")
+    assert c.facts == (Fact("10个自然日", "3个自然日"),)
+    assert [(s.op, s.text) for s in c.spans if s.op != "equal"] == [("delete", "10"), ("insert", "3")]
+    assert c.severity == "critical" and "fee-notice" in c.watches
+    fee = next(a for a in alerts if a.watch == "fee-notice")
+    assert fee.to_json() == {"watch": "fee-notice", "severity": "critical", "clauses": ["2.7"]}
+
+
+def test_inserted_clause_and_deleted_clause():
+    new = AGREEMENT.replace("3.4 使用规则", "3.3.8 您应遵守腾讯会议开放平台的接口调用频率限制。\n3.4 使用规则")
+    new = new.replace("5.5.3其他腾讯无法控制或合理预见的情形。\n", "")
+    changes = diff(AGREEMENT, new)
+    assert [(c.kind, c.clause) for c in changes] == [("added", "3.3.8"), ("removed", "5.5.3")]
+    added, removed = changes
+    assert added.new == "3.3.8 您应遵守腾讯会议开放平台的接口调用频率限制。" and added.old is None
+    assert removed.old == "5.5.3其他腾讯无法控制或合理预见的情形。" and removed.new is None
+
+
+def _renumber_from(text: str, first: int, by: int = 1) -> str:
+    """Shift chapters >= first (and all their clause numbers) by ``by``."""
+
+    def shift(number: str) -> str:
+        head, *rest = number.split(".")
+        return ".".join([str(int(head) + by) if int(head) >= first else head, *rest])
+
+    out = []
+    for line in text.splitlines():
+        line = re.sub(r"^(## )(\d+)(\.)", lambda m: m.group(1) + shift(m.group(2)) + m.group(3), line)
+        line = re.sub(r"^(\**)(\d+(?:\.\d+)+)", lambda m: m.group(1) + shift(m.group(2)), line)
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+NEW_CHAPTER = "## 3. 服务费用\n3.1 本服务的收费标准以腾讯会议官网公布为准。\n3.2 腾讯将通过站内信通知收费规则。\n"
+
+
+def _with_new_chapter_3() -> str:
+    shifted = _renumber_from(AGREEMENT, 3)
+    return shifted.replace("## 4. 开发者的权利和义务", NEW_CHAPTER + "## 4. 开发者的权利和义务")
+
+
+def test_new_chapter_and_renumbering_give_one_added_chapter_and_moves():
+    changes = diff(AGREEMENT, _with_new_chapter_3())
+    assert changes[0].kind == "added" and changes[0].clause == "3" and changes[0].count == 3
+    assert changes[0].new == NEW_CHAPTER.strip()
+    assert [c.kind for c in changes[1:]] == ["moved"] * 7
+    assert [(c.old_clause, c.clause) for c in changes[1:]] == [(str(n), str(n + 1)) for n in range(3, 10)]
+    assert all(c.old is None and c.new is None for c in changes[1:])
+    renumbered = [c for c in segment(AGREEMENT) if c.key and c.key[0] >= 3]
+    assert sum(c.count for c in changes[1:]) == len(renumbered)  # each inside its chapter's entry
+
+
+def test_renumbered_and_reworded_clause_is_one_modified_pair():
+    new = _renumber_from(AGREEMENT, 8, by=2)  # chapters 8 and 9 become 10 and 11
+    new = new.replace("## 10. 知识产权", "## 8. 新增一\n8.1 新条款甲。\n## 9. 新增二\n9.1 新条款乙。\n## 10. 知识产权")
+    new = new.replace("11.3 本协议的成立", "11.3 本协议之成立")
+    changes = diff(AGREEMENT, new)
+    modified = [c for c in changes if c.kind == "modified"]
+    assert [(c.old_clause, c.clause) for c in modified] == [("9.3", "11.3")]
+    assert not any(c.kind == "removed" for c in changes)
+    assert {c.kind for c in changes} == {"added", "moved", "modified"}
+
+
+def test_emphasis_only_change_is_reported_as_such():
+    new = AGREEMENT.replace("2.7 尽管目前您使用本服务可能不需要付费", "**2.7 尽管目前您使用本服务可能不需要付费**")
+    [c] = diff(AGREEMENT, new)
+    assert (c.clause, c.kind, c.aspect) == ("2.7", "modified", "emphasis")
+    assert c.facts == ()
+
+
+def test_underline_only_change_is_emphasis():
+    new = AGREEMENT.replace("4.3 尽管腾讯对您的信息保护做了极大的努力", "<u>4.3 尽管腾讯对您的信息保护做了极大的努力</u>")
+    [c] = diff(AGREEMENT, new)
+    assert (c.clause, c.aspect) == ("4.3", "emphasis")
+
+
+def test_link_target_only_change_is_reported_as_such():
+    new = AGREEMENT.replace("product/301/1967", "product/301/9999")
+    [c] = diff(AGREEMENT, new)
+    assert (c.clause, c.kind, c.aspect) == (None, "modified", "link")
+    assert c.path == ("preamble",)
+
+
+def test_whitespace_only_differences_are_no_change():
+    assert diff(AGREEMENT, AGREEMENT.replace("2.7 ", "2.7\u3000").replace("，", "，\u00a0")) == []
+
+
+def test_reordered_clauses_are_moved():
+    a = "## 1. 甲\n1.1 第一句。\n1.2 第二句。\n"
+    b = "## 1. 甲\n1.1 第二句。\n1.2 第一句。\n"
+    changes = diff(a, b)
+    assert {c.kind for c in changes} == {"moved"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("提前10个自然日", "提前3个自然日", [("10个自然日", "3个自然日")]),
+        ("违约金按每日3‰计算", "违约金按每日1‰计算", [("3‰", "1‰")]),
+        ("应在15 天内付款", "应在30 天内付款", [("15 天", "30 天")]),
+        ("自2024年1月1日起生效", "自2025年3月1日起生效", [("2024年1月1日", "2025年3月1日")]),
+        ("费用为100元", "费用为120元", [("100元", "120元")]),
+        ("within 30 days", "within 14 days", [("30 days", "14 days")]),
+        ("a fee of US$100", "a fee of US$250", [("US$100", "US$250")]),
+        ("上浮百分之十", "上浮百分之二十", [("百分之十", "百分之二十")]),
+        ("提前１０个自然日", "提前10个自然日", []),  # the same figure in full-width digits
+        ("无任何数字", "仍无数字", []),
+        ("保留30天", "保留30天，并收取5元", [(None, "5元")]),
+    ],
+)
+def test_facts(old, new, expected):
+    assert [(f.old, f.new) for f in fact_changes(old, new)] == expected
+
+
+def test_inline_diff_marks_only_what_changed():
+    spans = inline_diff("9.1 本协议与《腾讯云服务协议》", "9.1 本协议及《腾讯云服务协议》")
+    assert [(s.op, s.text) for s in spans] == [
+        ("equal", "9.1 本协议"),
+        ("delete", "与"),
+        ("insert", "及"),
+        ("equal", "《腾讯云服务协议》"),
+    ]
+
+
+def test_every_change_is_at_least_info_and_a_fact_change_at_least_warning():
+    new = AGREEMENT.replace("9.2 本协议签订地为中华人民共和国广东省深圳市南山区。", "9.2 本协议签订地为中华人民共和国北京市海淀区。")
+    new = new.replace("4.2.6 为防止", "4.2.6 为及时防止")
+    changes, alerts = assess(diff(AGREEMENT, new), "other-source", DEFAULT.watches)
+    assert [(c.clause, c.severity, c.watches) for c in changes] == [("4.2.6", "info", ()), ("9.2", "info", ())]
+    assert alerts == []
+    changes, _ = assess(diff("1.1 保存30天。", "1.1 保存60天。"), "other-source", DEFAULT.watches)
+    assert changes[0].severity == "warning"
+
+
+def test_watch_on_a_clause_covers_its_subclauses_and_items():
+    new = AGREEMENT.replace("（7）未经用户明确授权同意", "（7）未经用户明示授权同意")
+    changes, alerts = assessed(AGREEMENT, new)
+    assert changes[0].clause == "3.5.1(7)"
+    assert [a.watch for a in alerts] == ["user-data"]
+
+
+def test_watches_fire_on_keywords_and_respect_sources():
+    new = AGREEMENT.replace("4.5 除了另行有约定外", "4.5 除了另行有书面约定外")  # 4.5 mentions 费用
+    changes, alerts = assess(diff(AGREEMENT, new), "another-agreement", DEFAULT.watches)
+    assert [a.watch for a in alerts] == ["fees"]  # the clause watches are for the developer agreement only
+    assert changes[0].severity == "warning"
+
+
+def test_moves_fire_no_watch():
+    changes, alerts = assessed(AGREEMENT, _with_new_chapter_3())
+    assert all(c.watches == () for c in changes if c.kind == "moved")
+    assert {a.watch for a in alerts} <= {"fees"}  # only the new fee chapter's keywords
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "truncated"),
+    [
+        ("\n".join(f"第{i}段内容。" for i in range(100)), "\n".join(f"第{i}段内容。" for i in range(40)), True),
+        ("\n".join(f"第{i}段内容。" for i in range(100)), "\n".join(f"第{i}段内容。" for i in range(80)) + "\n第80段", True),
+        ("\n".join(f"第{i}段内容。" for i in range(100)), "\n".join(f"第{i}段内容。" for i in range(95)), False),
+        ("\n".join(f"第{i}段内容。" for i in range(100)), "\n".join(f"第{i}段内容。" for i in range(20, 100)), False),
+        ("a\nb", "a\nb\nc", False),
+    ],
+    ids=["much-shorter", "stops-part-way", "last-paragraphs-removed", "start-removed", "longer"],
+)
+def test_truncation(old, new, truncated):
+    assert (truncation(comparable(old), comparable(new), 0.5) is not None) == truncated

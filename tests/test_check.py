@@ -347,3 +347,43 @@ def test_human_output_one_line_per_source_then_changes(site, setup, tracker):
     assert any(line.strip().startswith("2.7") and "modified" in line for line in lines)
     assert any("提前[-10-]{+3+}个自然日" in line for line in lines)  # not a terminal: markers
     assert any("facts: 10个自然日 → 3个自然日" in line for line in lines)
+
+
+WATCHES = """
+[[watch]]
+name = "fee-notice"
+sources = ["doc"]
+clauses = ["2.7", "9.1"]
+keywords = ["收费", "费用", "自然日"]
+severity = "critical"
+
+[[watch]]
+name = "other-source-only"
+sources = ["other"]
+clauses = ["2.7"]
+severity = "warning"
+"""
+
+
+def test_json_changes_carry_clause_path_spans_facts_and_alerts(site, tmp_path, tracker):
+    site.page("/doc", cloud_page())
+    site.page("/other", cloud_page())
+    sources = [doc_source(site.url("/doc")), doc_source(site.url("/other"), "other")]
+    cfg = write_config(tmp_path, sources, extra=WATCHES)
+    assert tracker("check", "--config", cfg).code == 0
+    site.page("/doc", cloud_page(change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")))
+    run = tracker("check", "--config", cfg, "--json", "--source", "doc")
+    assert run.code == 1
+    src = run.source("doc")
+    assert src["severity"] == "critical"
+    assert src["alerts"] == [{"watch": "fee-notice", "severity": "critical", "clauses": ["2.7"]}]
+    [change] = src["changes"]
+    assert change["path"] == ["2. 重要提示", "2.7"] and change["path_text"] == "2. 重要提示 › 2.7"
+    assert {"op": "delete", "text": "10"} in change["diff"] and {"op": "insert", "text": "3"} in change["diff"]
+    assert "".join(s["text"] for s in change["diff"] if s["op"] != "insert") == change["old"]
+    assert "".join(s["text"] for s in change["diff"] if s["op"] != "delete") == change["new"]
+    assert change["facts"] == [{"old": "10个自然日", "new": "3个自然日"}]
+    assert change["watches"] == ["fee-notice"] and change["severity"] == "critical"
+    [v1, v2] = versions(tmp_path / "snapshots", "doc")
+    recorded = json.loads((tmp_path / "snapshots" / "doc" / "versions" / v2 / "changes.json").read_text())
+    assert recorded == src["changes"]

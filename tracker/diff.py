@@ -132,15 +132,25 @@ def truncation(old_form: str, new_form: str, ratio: float) -> str | None:
 
 
 def _align(a: Sequence[Clause], b: Sequence[Clause]) -> list[_Pair]:
-    matcher = SequenceMatcher(None, [c.body for c in a], [c.body for c in b], autojunk=False)
     pairs: list[_Pair] = []
     gaps: list[tuple[list[int], list[int], float]] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    # Anchor first on clauses that kept both number and words, so that repeated wording
+    # elsewhere (the same list item in two clauses) cannot pull the alignment astray...
+    by_number = SequenceMatcher(
+        None, [(c.id, c.body) for c in a], [(c.id, c.body) for c in b], False
+    )
+    for op, i1, i2, j1, j2 in by_number.get_opcodes():
         if op == "equal":
-            matched = zip(range(i1, i2), range(j1, j2), strict=True)
-            pairs.extend(_Pair(a[i], b[j], (j, i)) for i, j in matched)
-        else:
-            gaps.append((list(range(i1, i2)), list(range(j1, j2)), j1))
+            pairs.extend(_Pair(a[i], b[j], (j, i)) for i, j in _zip(i1, i2, j1, j2))
+            continue
+        # ...then, between anchors, on words alone: what matches there was renumbered.
+        sub = SequenceMatcher(None, [c.body for c in a[i1:i2]], [c.body for c in b[j1:j2]], False)
+        for op2, k1, k2, l1, l2 in sub.get_opcodes():
+            i, j = i1 + k1, j1 + l1
+            if op2 == "equal":
+                pairs.extend(_Pair(a[x], b[y], (y, x)) for x, y in _zip(i, i1 + k2, j, j1 + l2))
+            else:
+                gaps.append((list(range(i, i1 + k2)), list(range(j, j1 + l2)), j))
     # A clause whose words are unchanged but which moved elsewhere is still the same clause.
     spare_new: dict[str, list[int]] = {}
     for _, news, _ in gaps:
@@ -166,6 +176,10 @@ def _align(a: Sequence[Clause], b: Sequence[Clause]) -> list[_Pair]:
             if i not in used_old:  # a removed clause sits where its gap was
                 pairs.append(_Pair(a[i], None, (start - 0.5 + k / (len(olds) + 1), i)))
     return pairs
+
+
+def _zip(i1: int, i2: int, j1: int, j2: int) -> zip[tuple[int, int]]:
+    return zip(range(i1, i2), range(j1, j2), strict=True)
 
 
 def _pair_by_similarity(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .normalise import ignored, normalise_line
 
@@ -71,7 +72,7 @@ class Clause:
         """Comparison form of the whole clause."""
         return "\n".join(self.forms)
 
-    @property
+    @cached_property
     def body(self) -> str:
         """Comparison form without the clause's own number: equal bodies = same words."""
         first = self.forms[0] if self.forms else ""

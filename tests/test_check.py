@@ -379,11 +379,16 @@ def test_json_changes_carry_clause_path_spans_facts_and_alerts(site, tmp_path, t
     assert src["alerts"] == [{"watch": "fee-notice", "severity": "critical", "clauses": ["2.7"]}]
     [change] = src["changes"]
     assert change["path"] == ["2. 重要提示", "2.7"] and change["path_text"] == "2. 重要提示 › 2.7"
-    assert {"op": "delete", "text": "10"} in change["diff"] and {"op": "insert", "text": "3"} in change["diff"]
+    assert {"op": "delete", "text": "10"} in change["diff"] and {
+        "op": "insert",
+        "text": "3",
+    } in change["diff"]
     assert "".join(s["text"] for s in change["diff"] if s["op"] != "insert") == change["old"]
     assert "".join(s["text"] for s in change["diff"] if s["op"] != "delete") == change["new"]
     assert change["facts"] == [{"old": "10个自然日", "new": "3个自然日"}]
     assert change["watches"] == ["fee-notice"] and change["severity"] == "critical"
-    [v1, v2] = versions(tmp_path / "snapshots", "doc")
-    recorded = json.loads((tmp_path / "snapshots" / "doc" / "versions" / v2 / "changes.json").read_text())
+    [_, v2] = versions(tmp_path / "snapshots", "doc")
+    recorded = json.loads(
+        (tmp_path / "snapshots" / "doc" / "versions" / v2 / "changes.json").read_text()
+    )
     assert recorded == src["changes"]

@@ -54,7 +54,11 @@ def _history(document: str) -> list[tuple[str, str, str]]:
     return out
 
 
-DOCUMENTS = sorted(str(p.parent.relative_to(OTA)) for p in OTA.glob("*/*/INDEX.txt")) if OTA.is_dir() else []
+DOCUMENTS = (
+    sorted(str(p.parent.relative_to(OTA)) for p in OTA.glob("*/*/INDEX.txt"))
+    if OTA.is_dir()
+    else []
+)
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)

@@ -29,14 +29,19 @@ def test_fee_notice_days_changed():
     assert c.old.startswith("2.7 尽管") and "提前10个自然日" in c.old and "提前3个自然日" in c.new
     assert c.path == ("2. 重要提示", "2.7")
     assert c.facts == (Fact("10个自然日", "3个自然日"),)
-    assert [(s.op, s.text) for s in c.spans if s.op != "equal"] == [("delete", "10"), ("insert", "3")]
+    assert [(s.op, s.text) for s in c.spans if s.op != "equal"] == [
+        ("delete", "10"),
+        ("insert", "3"),
+    ]
     assert c.severity == "critical" and "fee-notice" in c.watches
     fee = next(a for a in alerts if a.watch == "fee-notice")
     assert fee.to_json() == {"watch": "fee-notice", "severity": "critical", "clauses": ["2.7"]}
 
 
 def test_inserted_clause_and_deleted_clause():
-    new = AGREEMENT.replace("3.4 使用规则", "3.3.8 您应遵守腾讯会议开放平台的接口调用频率限制。\n3.4 使用规则")
+    new = AGREEMENT.replace(
+        "3.4 使用规则", "3.3.8 您应遵守腾讯会议开放平台的接口调用频率限制。\n3.4 使用规则"
+    )
     new = new.replace("5.5.3其他腾讯无法控制或合理预见的情形。\n", "")
     changes = diff(AGREEMENT, new)
     assert [(c.kind, c.clause) for c in changes] == [("added", "3.3.8"), ("removed", "5.5.3")]
@@ -54,7 +59,9 @@ def _renumber_from(text: str, first: int, by: int = 1) -> str:
 
     out = []
     for line in text.splitlines():
-        line = re.sub(r"^(## )(\d+)(\.)", lambda m: m.group(1) + shift(m.group(2)) + m.group(3), line)
+        line = re.sub(
+            r"^(## )(\d+)(\.)", lambda m: m.group(1) + shift(m.group(2)) + m.group(3), line
+        )
         line = re.sub(r"^(\**)(\d+(?:\.\d+)+)", lambda m: m.group(1) + shift(m.group(2)), line)
         out.append(line)
     return "\n".join(out) + "\n"
@@ -73,7 +80,9 @@ def test_new_chapter_and_renumbering_give_one_added_chapter_and_moves():
     assert changes[0].kind == "added" and changes[0].clause == "3" and changes[0].count == 3
     assert changes[0].new == NEW_CHAPTER.strip()
     assert [c.kind for c in changes[1:]] == ["moved"] * 7
-    assert [(c.old_clause, c.clause) for c in changes[1:]] == [(str(n), str(n + 1)) for n in range(3, 10)]
+    assert [(c.old_clause, c.clause) for c in changes[1:]] == [
+        (str(n), str(n + 1)) for n in range(3, 10)
+    ]
     assert all(c.old is None and c.new is None for c in changes[1:])
     renumbered = [c for c in segment(AGREEMENT) if c.key and c.key[0] >= 3]
     assert sum(c.count for c in changes[1:]) == len(renumbered)  # each inside its chapter's entry
@@ -81,7 +90,10 @@ def test_new_chapter_and_renumbering_give_one_added_chapter_and_moves():
 
 def test_renumbered_and_reworded_clause_is_one_modified_pair():
     new = _renumber_from(AGREEMENT, 8, by=2)  # chapters 8 and 9 become 10 and 11
-    new = new.replace("## 10. 知识产权", "## 8. 新增一\n8.1 新条款甲。\n## 9. 新增二\n9.1 新条款乙。\n## 10. 知识产权")
+    new = new.replace(
+        "## 10. 知识产权",
+        "## 8. 新增一\n8.1 新条款甲。\n## 9. 新增二\n9.1 新条款乙。\n## 10. 知识产权",
+    )
     new = new.replace("11.3 本协议的成立", "11.3 本协议之成立")
     changes = diff(AGREEMENT, new)
     modified = [c for c in changes if c.kind == "modified"]
@@ -91,14 +103,19 @@ def test_renumbered_and_reworded_clause_is_one_modified_pair():
 
 
 def test_emphasis_only_change_is_reported_as_such():
-    new = AGREEMENT.replace("2.7 尽管目前您使用本服务可能不需要付费", "**2.7 尽管目前您使用本服务可能不需要付费**")
+    new = AGREEMENT.replace(
+        "2.7 尽管目前您使用本服务可能不需要付费", "**2.7 尽管目前您使用本服务可能不需要付费**"
+    )
     [c] = diff(AGREEMENT, new)
     assert (c.clause, c.kind, c.aspect) == ("2.7", "modified", "emphasis")
     assert c.facts == ()
 
 
 def test_underline_only_change_is_emphasis():
-    new = AGREEMENT.replace("4.3 尽管腾讯对您的信息保护做了极大的努力", "<u>4.3 尽管腾讯对您的信息保护做了极大的努力</u>")
+    new = AGREEMENT.replace(
+        "4.3 尽管腾讯对您的信息保护做了极大的努力",
+        "<u>4.3 尽管腾讯对您的信息保护做了极大的努力</u>",
+    )
     [c] = diff(AGREEMENT, new)
     assert (c.clause, c.aspect) == ("4.3", "emphasis")
 
@@ -152,10 +169,16 @@ def test_inline_diff_marks_only_what_changed():
 
 
 def test_every_change_is_at_least_info_and_a_fact_change_at_least_warning():
-    new = AGREEMENT.replace("9.2 本协议签订地为中华人民共和国广东省深圳市南山区。", "9.2 本协议签订地为中华人民共和国北京市海淀区。")
+    new = AGREEMENT.replace(
+        "9.2 本协议签订地为中华人民共和国广东省深圳市南山区。",
+        "9.2 本协议签订地为中华人民共和国北京市海淀区。",
+    )
     new = new.replace("4.2.6 为防止", "4.2.6 为及时防止")
     changes, alerts = assess(diff(AGREEMENT, new), "other-source", DEFAULT.watches)
-    assert [(c.clause, c.severity, c.watches) for c in changes] == [("4.2.6", "info", ()), ("9.2", "info", ())]
+    assert [(c.clause, c.severity, c.watches) for c in changes] == [
+        ("4.2.6", "info", ()),
+        ("9.2", "info", ()),
+    ]
     assert alerts == []
     changes, _ = assess(diff("1.1 保存30天。", "1.1 保存60天。"), "other-source", DEFAULT.watches)
     assert changes[0].severity == "warning"
@@ -171,7 +194,9 @@ def test_watch_on_a_clause_covers_its_subclauses_and_items():
 def test_watches_fire_on_keywords_and_respect_sources():
     new = AGREEMENT.replace("4.5 除了另行有约定外", "4.5 除了另行有书面约定外")  # 4.5 mentions 费用
     changes, alerts = assess(diff(AGREEMENT, new), "another-agreement", DEFAULT.watches)
-    assert [a.watch for a in alerts] == ["fees"]  # the clause watches are for the developer agreement only
+    assert [a.watch for a in alerts] == [
+        "fees"
+    ]  # the clause watches are for the developer agreement only
     assert changes[0].severity == "warning"
 
 
@@ -184,10 +209,26 @@ def test_moves_fire_no_watch():
 @pytest.mark.parametrize(
     ("old", "new", "truncated"),
     [
-        ("\n".join(f"第{i}段内容。" for i in range(100)), "\n".join(f"第{i}段内容。" for i in range(40)), True),
-        ("\n".join(f"第{i}段内容。" for i in range(100)), "\n".join(f"第{i}段内容。" for i in range(80)) + "\n第80段", True),
-        ("\n".join(f"第{i}段内容。" for i in range(100)), "\n".join(f"第{i}段内容。" for i in range(95)), False),
-        ("\n".join(f"第{i}段内容。" for i in range(100)), "\n".join(f"第{i}段内容。" for i in range(20, 100)), False),
+        (
+            "\n".join(f"第{i}段内容。" for i in range(100)),
+            "\n".join(f"第{i}段内容。" for i in range(40)),
+            True,
+        ),
+        (
+            "\n".join(f"第{i}段内容。" for i in range(100)),
+            "\n".join(f"第{i}段内容。" for i in range(80)) + "\n第80段",
+            True,
+        ),
+        (
+            "\n".join(f"第{i}段内容。" for i in range(100)),
+            "\n".join(f"第{i}段内容。" for i in range(95)),
+            False,
+        ),
+        (
+            "\n".join(f"第{i}段内容。" for i in range(100)),
+            "\n".join(f"第{i}段内容。" for i in range(20, 100)),
+            False,
+        ),
         ("a\nb", "a\nb\nc", False),
     ],
     ids=["much-shorter", "stops-part-way", "last-paragraphs-removed", "start-removed", "longer"],

@@ -16,7 +16,12 @@ from tracker.watch import assess
 
 def _render(result: Result, terminal: bool) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=terminal, width=200, color_system="standard" if terminal else None)
+    console = Console(
+        file=buffer,
+        force_terminal=terminal,
+        width=200,
+        color_system="standard" if terminal else None,
+    )
     print_human([result], console)
     return buffer.getvalue()
 

@@ -388,7 +388,7 @@ def test_json_changes_carry_clause_path_spans_facts_and_alerts(site, tmp_path, t
     assert change["facts"] == [{"old": "10个自然日", "new": "3个自然日"}]
     assert change["watches"] == ["fee-notice"] and change["severity"] == "critical"
     [_, v2] = versions(tmp_path / "snapshots", "doc")
-    recorded = json.loads(
-        (tmp_path / "snapshots" / "doc" / "versions" / v2 / "changes.json").read_text()
-    )
-    assert recorded == src["changes"]
+    alert_file = tmp_path / "snapshots" / "doc" / "versions" / v2 / "alert.json"
+    recorded = json.loads(alert_file.read_text())
+    assert recorded["source"] == src and recorded["id"] == f"doc__{v2}"
+    assert recorded["event"] == "change" and recorded["severity"] == "critical"

@@ -6,16 +6,21 @@ what is wrong, so the command line can print a single line and exit 2.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import soupsieve
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .notify import Channel
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -49,6 +54,7 @@ class Settings:
     lock_timeout: float = 30.0
     truncation_ratio: float = 0.5
     truncation_confirmations: int = 3
+    failure_alert_after: int = 3
     interval: float = 6 * 3600.0
 
 
@@ -90,6 +96,7 @@ class Config:
     settings: Settings
     sources: tuple[Source, ...]
     watches: tuple[Watch, ...] = field(default=())
+    channels: tuple[Channel, ...] = field(default=())
 
 
 # --------------------------------------------------------------------------- loading
@@ -97,16 +104,24 @@ class Config:
 BUILTIN = "<built-in default>"
 
 
-def load(path: str | Path | None = None, cwd: Path | None = None) -> Config:
-    """Load ``path``; without one, ``./tracker.toml`` or else the built-in default."""
+def load(
+    path: str | Path | None = None,
+    cwd: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Load ``path``; without one, ``./tracker.toml`` or else the built-in default.
+
+    Secrets named by ``*_env`` keys are read from ``environ`` (default: the process's).
+    """
     cwd = cwd or Path.cwd()
+    env = os.environ if environ is None else environ
     if path is None and (cwd / "tracker.toml").is_file():
         path = cwd / "tracker.toml"
     if path is None:
         text = resources.files("tracker").joinpath("data/default.toml").read_text("utf-8")
         data_dir = Path(str(resources.files("tracker").joinpath("data")))
         # The default keeps its state beside the user, and its baseline in the package.
-        return parse(text, BUILTIN, state_base=cwd, file_base=data_dir)
+        return parse(text, BUILTIN, state_base=cwd, file_base=data_dir, environ=env)
     path = Path(path)
     try:
         text = path.read_text("utf-8")
@@ -117,16 +132,22 @@ def load(path: str | Path | None = None, cwd: Path | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(str(path), None, exc.strerror or str(exc)) from None
     base = path.resolve().parent
-    return parse(text, str(path), state_base=base, file_base=base)
+    return parse(text, str(path), state_base=base, file_base=base, environ=env)
 
 
-def parse(text: str, name: str, state_base: Path, file_base: Path) -> Config:
+def parse(
+    text: str,
+    name: str,
+    state_base: Path,
+    file_base: Path,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(name, None, f"invalid TOML: {exc}") from None
-    r = _Reader(name)
-    r.keys(data, "", {"tracker", "source", "watch"})
+    r = Reader(name)
+    r.keys(data, "", {"tracker", "source", "watch", "notify"})
     settings = _settings(r, r.table(data, "tracker"), state_base)
     raw_sources = r.array_of_tables(data, "source")
     if not raw_sources:
@@ -140,10 +161,14 @@ def parse(text: str, name: str, state_base: Path, file_base: Path) -> Config:
     watches = tuple(
         _watch(r, raw, i, seen) for i, raw in enumerate(r.array_of_tables(data, "watch"), 1)
     )
-    return Config(name, settings, sources, watches)
+    from .notify import parse_channels  # channels import this module for SEVERITIES
+
+    tables = r.array_of_tables(data, "notify")
+    channels = parse_channels(tables, name, os.environ if environ is None else environ)
+    return Config(name, settings, sources, watches, channels)
 
 
-def _settings(r: _Reader, t: dict[str, Any], base: Path) -> Settings:
+def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
     r.keys(t, "tracker", set(Settings.__dataclass_fields__))
     d = Settings(state_dir=base / "snapshots")
     return Settings(
@@ -163,6 +188,9 @@ def _settings(r: _Reader, t: dict[str, Any], base: Path) -> Settings:
         truncation_confirmations=r.integer(
             t, "tracker", "truncation_confirmations", d.truncation_confirmations, minimum=1
         ),
+        failure_alert_after=r.integer(
+            t, "tracker", "failure_alert_after", d.failure_alert_after, minimum=1
+        ),
         interval=r.duration(t, "tracker", "interval", d.interval),
     )
 
@@ -180,7 +208,7 @@ _SOURCE_KEYS = {
 }
 
 
-def _source(r: _Reader, t: dict[str, Any], index: int, base: Path) -> Source:
+def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
     where = f"source[{index}]"
     sid = t.get("id")
     if not isinstance(sid, str) or not _ID_RE.match(sid):
@@ -229,7 +257,7 @@ def _source(r: _Reader, t: dict[str, Any], index: int, base: Path) -> Source:
     )
 
 
-def _watch(r: _Reader, t: dict[str, Any], index: int, source_ids: set[str]) -> Watch:
+def _watch(r: Reader, t: dict[str, Any], index: int, source_ids: set[str]) -> Watch:
     where = f"watch[{index}]"
     r.keys(t, where, {"name", "sources", "clauses", "keywords", "severity"})
     name = r.string(t, where, "name", "")
@@ -264,7 +292,7 @@ def parse_duration(value: object) -> float | None:
     return None
 
 
-class _Reader:
+class Reader:
     """Typed access to TOML values that fails with a ConfigError naming the key."""
 
     def __init__(self, name: str) -> None:

@@ -69,6 +69,8 @@ class State:
     last_change: str | None = None
     shrink_hash: str | None = None  # a much shorter text seen on consecutive checks...
     shrink_count: int = 0  # ...and how many times in a row
+    failing_since: str | None = None  # when the current run of failures began
+    failure_alerted: bool = False  # whether that run of failures has been alerted
     extra: dict[str, Any] = field(default_factory=dict)  # room for later stages
 
     @classmethod
@@ -88,6 +90,14 @@ class Version:
     @property
     def text(self) -> str:
         return (self.path / "text.md").read_text("utf-8")
+
+    @property
+    def alert(self) -> dict[str, Any] | None:
+        """The message recorded with this version, if it was a change."""
+        try:
+            return json.loads((self.path / "alert.json").read_text("utf-8"))
+        except FileNotFoundError:
+            return None
 
     @property
     def raw(self) -> bytes | None:
@@ -156,31 +166,34 @@ class SourceStore:
         names = self.version_names()
         return self.version(names[-1]) if names else None
 
+    def next_name(self, when: datetime | None = None) -> str:
+        """The name the next recorded version will have."""
+        names = self.version_names()
+        seq = int(names[-1].split("_", 1)[0]) + 1 if names else 1
+        return f"{seq:04d}_{(when or utcnow()).strftime('%Y%m%dT%H%M%SZ')}"
+
     def record(
         self,
         text: str,
         meta: dict[str, Any],
         raw: bytes | None,
-        changes: list[dict[str, Any]] | None = None,
-        when: datetime | None = None,
+        alert: dict[str, Any] | None = None,
+        name: str | None = None,
     ) -> Version:
         """Write a new version; it becomes visible in one rename.
 
-        ``changes`` (what changed since the previous version) is written inside the
-        same rename, so a recorded change can never lack its description.
+        ``alert`` (the message describing what changed since the previous version)
+        is written inside the same rename, so a recorded change always has its alert.
         """
-        when = when or utcnow()
-        names = self.version_names()
-        seq = int(names[-1].split("_", 1)[0]) + 1 if names else 1
-        name = f"{seq:04d}_{when.strftime('%Y%m%dT%H%M%SZ')}"
+        name = name or self.next_name()
         meta = {"version": name, **meta, "text_hash": sha256(text)}
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.versions_dir))
         try:
             _write_synced(tmp / "text.md", text.encode("utf-8"))
             _write_synced(tmp / "meta.json", _dumps(meta).encode("utf-8"))
-            if changes is not None:
-                _write_synced(tmp / "changes.json", _dumps(changes).encode("utf-8"))
+            if alert is not None:
+                _write_synced(tmp / "alert.json", _dumps(alert).encode("utf-8"))
             if raw is not None:
                 _write_synced(tmp / "page.html.gz", gzip.compress(raw, compresslevel=6, mtime=0))
             _fsync_dir(tmp)

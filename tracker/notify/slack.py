@@ -1,0 +1,118 @@
+"""Slack: an incoming webhook, one Block Kit message per source.
+
+Page text is untrusted: ``&``, ``<`` and ``>`` are escaped, so ``<!channel>``
+or ``<url|text>`` inside an agreement can neither ping anyone nor make a
+link.  Slack's limits are kept: 3,000 characters per text block, 50 blocks
+per message (what does not fit is counted, not dropped silently).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import httpx
+
+from . import Channel, DeliveryError, ParseContext, Secret, register
+from .text import change_heading, cut, excerpt, facts_line, source, title
+
+TEXT_LIMIT = 3000
+BLOCK_LIMIT = 50
+HEADER_LIMIT = 150
+_ZWSP = "\u200b"
+_NO_SECRET = Secret("")  # lets *bold* and ~strike~ work between CJK characters
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _link(url: str, label: str) -> str:
+    return f"<{escape(url).replace('|', '%7C')}|{escape(label)}>"
+
+
+def _mark(op: str, text: str) -> str:
+    text = escape(text)
+    if op == "equal" or not text.strip():
+        return text
+    core = text.strip()
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    sign = "~" if op == "delete" else "*"
+    return f"{lead}{_ZWSP}{sign}{core}{sign}{_ZWSP}{trail}"
+
+
+def blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
+    src = source(message)
+    out: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": cut(title(message), HEADER_LIMIT)},
+        },
+    ]
+    summary = [f"{_link(src['url'], src['name'])} · severity *{message['severity']}*"]
+    for alert in src.get("alerts") or []:
+        clauses = ", ".join(alert["clauses"])
+        summary.append(f"Watch *{escape(alert['watch'])}* ({alert['severity']}): {escape(clauses)}")
+    if message["event"] in ("failing", "recovered") and src.get("error"):
+        summary.append(f"Last error: {escape(src['error'])}")
+    out.append(_section("\n".join(summary)))
+    changes = src.get("changes") or []
+    room = BLOCK_LIMIT - len(out) - 1
+    for change in changes[:room]:
+        out.append(_section(_change_text(change)))
+    if len(changes) > room:
+        left = len(changes) - room
+        plural = "s" if left > 1 else ""
+        note = f"…and {left} more change{plural}: see `tracker check` or the snapshots."
+        out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    return out
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, TEXT_LIMIT)}}
+
+
+def _change_text(change: Mapping[str, Any]) -> str:
+    lines = [f"*{escape(change_heading(change))}*"]
+    if change["kind"] == "modified":
+        lines.append("".join(_mark(op, t) for op, t in excerpt(change["diff"])))
+    elif change["kind"] in ("added", "removed"):
+        body = change["new"] if change["kind"] == "added" else change["old"]
+        sign = "+" if change["kind"] == "added" else "−"
+        lines += [f"{sign} {escape(line)}" for line in (body or "").splitlines()]
+    if facts := facts_line(change):
+        lines.append(f"Facts: {escape(facts)}")
+    return "\n".join(lines)
+
+
+def payload(message: Mapping[str, Any]) -> dict[str, Any]:
+    return {"text": escape(title(message)), "blocks": blocks(message)}
+
+
+@register
+@dataclass(frozen=True)
+class SlackChannel(Channel):
+    kind: ClassVar[str] = "slack"
+    keys: ClassVar[frozenset[str]] = frozenset({"webhook_url", "webhook_url_env"})
+    webhook_url: Secret = _NO_SECRET
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:
+        url = ctx.secret(table, where, "webhook_url")
+        assert url is not None
+        if not url.value.startswith(("https://", "http://")):
+            raise ctx.fail(f"{where}.webhook_url", "is not an http(s) URL")
+        name = table.get("name") or "slack"
+        return cls(name=name, min_severity=table.get("min_severity", "info"), webhook_url=url)
+
+    def send(self, message: Mapping[str, Any], timeout: float) -> None:
+        try:
+            resp = httpx.post(self.webhook_url.value, json=payload(message), timeout=timeout)
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"slack {self.name!r}: {type(exc).__name__}") from None
+        if resp.status_code >= 400:
+            transient = resp.status_code == 429 or resp.status_code >= 500
+            detail = resp.text.strip()[:80] if resp.status_code < 500 else ""
+            reason = f"slack {self.name!r}: HTTP {resp.status_code} {detail}".strip()
+            raise DeliveryError(reason, transient=transient)

@@ -1,0 +1,113 @@
+"""What every channel says, before each dresses it for its medium.
+
+Messages are plain JSON (as stored in the outbox): the source object of
+``--json`` plus the event.  These helpers pick the title, the top clause,
+and cut long clauses down to the changes with some context around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..watch import highest
+
+CONTEXT = 60  # characters kept on each side of a change inside a long clause
+
+
+def source(message: Mapping[str, Any]) -> Mapping[str, Any]:
+    return message["source"]
+
+
+def top_change(message: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The first of the most severe changes: what a subject line should name."""
+    changes = source(message).get("changes") or []
+    if not changes:
+        return None
+    worst = highest([c["severity"] for c in changes])
+    return next(c for c in changes if c["severity"] == worst)
+
+
+def title(message: Mapping[str, Any]) -> str:
+    src = source(message)
+    name, event = src["name"], message["event"]
+    if event == "failing":
+        return f"{name}: cannot be checked ({src.get('failures', 0)} times in a row)"
+    if event == "recovered":
+        return f"{name}: can be checked again"
+    if event == "test":
+        return f"{name}: test message from tracker"
+    top = top_change(message)
+    n = len(src.get("changes") or [])
+    what = f"{top['clause'] or 'unnumbered text'} {top['kind']}" if top else "changed"
+    more = f" and {n - 1} more change{'s' if n > 2 else ''}" if n > 1 else ""
+    return f"{name}: {what}{more} ({message['severity']})"
+
+
+def change_heading(change: Mapping[str, Any]) -> str:
+    parts = [f"{change['clause'] or '(unnumbered)'} {change['kind']}"]
+    if change.get("old_clause"):
+        parts[0] += f" (was {change['old_clause']})"
+    if change.get("count", 1) > 1:
+        parts.append(f"{change['count']} clauses")
+    if change.get("aspect") not in (None, "", "wording"):
+        parts.append(f"{change['aspect'].replace('+', ' and ')} only")
+    if change.get("path_text"):
+        parts.append(change["path_text"])
+    watches = f" ({', '.join(change['watches'])})" if change.get("watches") else ""
+    parts.append(change["severity"] + watches)
+    return " · ".join(parts)
+
+
+def facts_line(change: Mapping[str, Any]) -> str | None:
+    facts = change.get("facts") or []
+    if not facts:
+        return None
+    return "; ".join(f"{f['old'] or '∅'} → {f['new'] or '∅'}" for f in facts)
+
+
+def excerpt(spans: Sequence[Mapping[str, str]], context: int = CONTEXT) -> list[tuple[str, str]]:
+    """The diff spans with long unchanged stretches shortened to ``…`` around the changes."""
+    out: list[tuple[str, str]] = []
+    last = len(spans) - 1
+    for k, span in enumerate(spans):
+        op, text = span["op"], span["text"]
+        if op == "equal" and len(text) > 2 * context + 1:
+            head = text[:context] if k > 0 else ""
+            tail = text[-context:] if k < last else ""
+            text = f"{head}…{tail}" if head or tail else "…"
+        out.append((op, text))
+    return out
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    note = f"… ({len(text) - limit + 40} more characters)"
+    return text[: limit - len(note)] + note
+
+
+def plain_text(message: Mapping[str, Any], limit: int = 20_000) -> str:
+    """The message as plain text, with ``[-old-]{+new+}`` marks: email's text part."""
+    src = source(message)
+    lines = [title(message), f"{src['name']} — {src['url']}", ""]
+    if message["event"] in ("failing", "recovered"):
+        lines.append(
+            f"Last error: {src.get('error')}" if src.get("error") else "The source is back."
+        )
+        return "\n".join(lines) + "\n"
+    for alert in src.get("alerts") or []:
+        lines.append(f"Watch {alert['watch']} ({alert['severity']}): {', '.join(alert['clauses'])}")
+    for change in src.get("changes") or []:
+        lines += ["", change_heading(change)]
+        if change["kind"] == "modified":
+            marked = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+            lines.append("".join(marked[op].format(t) for op, t in excerpt(change["diff"])))
+        elif change["kind"] in ("added", "removed"):
+            sign = "+" if change["kind"] == "added" else "-"
+            body = change["new"] if change["kind"] == "added" else change["old"]
+            lines += [f"{sign} {line}" for line in (body or "").splitlines()]
+        if facts := facts_line(change):
+            lines.append(f"Facts: {facts}")
+    return cut("\n".join(lines), limit) + "\n"

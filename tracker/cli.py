@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__, config
 from .check import Result, check_all
 from .errors import ConfigError
-from .report import as_json, print_human
+from .notify import DeliveryError
+from .outbox import Delivery, Outbox
+from .report import as_json, print_deliveries, print_human, print_outbox, sample_message
 
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_FAILED, EXIT_UNDELIVERED = 0, 1, 2, 3, 4
 
@@ -59,12 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     check.add_argument(
-        "--source",
-        "-s",
-        action="append",
-        metavar="ID",
-        help="check only this source (repeatable)",
+        "--source", "-s", action="append", metavar="ID", help="check only this source (repeatable)"
     )
+    notify = commands.add_parser(
+        "notify", parents=[common], help="send a sample alert to every configured channel"
+    )
+    notify.add_argument("--test", action="store_true", required=True, help="send the sample")
+    outbox = commands.add_parser(
+        "outbox", parents=[common], help="list alerts waiting for delivery"
+    )
+    outbox.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    outbox.add_argument("--deliver", action="store_true", help="try to deliver them now")
     return parser
 
 
@@ -75,10 +85,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # httpx logs every request URL at INFO; webhook URLs carry secrets.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     try:
         cfg = config.load(args.config)
         if args.command == "check":
             return _check(cfg, args)
+        if args.command == "notify":
+            return _notify_test(cfg)
+        if args.command == "outbox":
+            return _outbox(cfg, args)
     except ConfigError as exc:
         print(f"tracker: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -94,18 +111,59 @@ def _check(cfg: config.Config, args: argparse.Namespace) -> int:
         for sid in args.source:
             if sid not in known:
                 raise ConfigError(cfg.path, "source", f"no source with id {sid!r} (from --source)")
-        cfg = config.Config(
-            cfg.path,
-            cfg.settings,
-            tuple(s for s in cfg.sources if s.id in args.source),
-            cfg.watches,
-        )
+        cfg = replace(cfg, sources=tuple(s for s in cfg.sources if s.id in args.source))
     results = asyncio.run(check_all(cfg))
+    deliveries, pending = _deliver(cfg)
     if args.json:
-        sys.stdout.write(as_json(results) + "\n")
+        sys.stdout.write(as_json(results, [d.to_json() for d in deliveries]) + "\n")
     else:
-        print_human(results, Console(highlight=False))
-    return exit_status(results)
+        console = Console(highlight=False)
+        print_human(results, console)
+        print_deliveries(deliveries, pending, console)
+    return max(exit_status(results), EXIT_UNDELIVERED if pending else EXIT_OK)
+
+
+def _deliver(cfg: config.Config) -> tuple[list[Delivery], int]:
+    """Send what the outbox holds; return what happened and how many messages still wait."""
+    if not cfg.channels:
+        return [], 0
+    outbox = Outbox(cfg.settings.state_dir, cfg.settings)
+    deliveries = outbox.deliver(cfg.channels)
+    return deliveries, len(outbox.pending())
+
+
+def _outbox(cfg: config.Config, args: argparse.Namespace) -> int:
+    deliveries = _deliver(cfg)[0] if args.deliver else []
+    entries = Outbox(cfg.settings.state_dir, cfg.settings).pending()
+    if args.json:
+        payload = {"pending": entries, "deliveries": [d.to_json() for d in deliveries]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        console = Console(highlight=False)
+        if deliveries:
+            print_deliveries(deliveries, len(entries), console)
+        print_outbox(entries, console)
+    return EXIT_UNDELIVERED if entries else EXIT_OK
+
+
+def _notify_test(cfg: config.Config) -> int:
+    if not cfg.channels:
+        print(
+            "tracker: no [[notify]] channels configured; alerts go to the console", file=sys.stderr
+        )
+        return EXIT_USAGE
+    msg = sample_message()
+    console = Console(highlight=False)
+    failed = 0
+    for channel in cfg.channels:
+        try:
+            channel.send(msg, timeout=cfg.settings.timeout)
+        except DeliveryError as exc:
+            failed += 1
+            console.print(Text(f"✗ {channel.kind} {channel.name}: {exc.reason}", style="red"))
+        else:
+            console.print(Text(f"✓ {channel.kind} {channel.name}: sent", style="green"))
+    return EXIT_UNDELIVERED if failed else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

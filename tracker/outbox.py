@@ -145,7 +145,10 @@ class Outbox:
         out = []
         path = self.dir / f"{entry['id']}.json"
         send = {k: v for k, v in entry.items() if k != "deliveries"}
-        for name, state in entry["deliveries"].items():
+        states = entry["deliveries"]
+        order = [n for n in by_name if n in states] + sorted(n for n in states if n not in by_name)
+        for name in order:  # configuration order: reports never depend on timing
+            state = states[name]
             if state["status"] == "sent":
                 continue
             common = {

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
 from .check import Result
-from .diff import Change, Span
+from .diff import Change, Span, diff
+from .outbox import Delivery, message
 
 _MARKS = {
     "unchanged": ("✓", "green"),
@@ -121,3 +123,49 @@ def inline(spans: Sequence[Span], colour: bool) -> Text:
         else:
             out.append(f"[-{span.text}-]" if span.op == "delete" else f"{{+{span.text}+}}")
     return out
+
+
+def print_deliveries(deliveries: Sequence[Delivery], pending: int, console: Console) -> None:
+    for d in deliveries:
+        if d.status == "sent":
+            line = Text(f"→ {d.channel}: sent {d.message}", style="green")
+        else:
+            line = Text(f"✗ {d.channel}: not sent {d.message}: {d.error}", style="red")
+        console.print(line, soft_wrap=True)
+    if pending:
+        plural = "s" if pending > 1 else ""
+        note = f"{pending} alert{plural} wait in the outbox for the next run (tracker outbox)"
+        console.print(Text(note, style="yellow"), soft_wrap=True)
+
+
+def print_outbox(entries: Sequence[dict[str, Any]], console: Console) -> None:
+    if not entries:
+        console.print("outbox is empty: every alert has been delivered")
+        return
+    for entry in entries:
+        head = f"{entry['id']}  {entry['event']}  {entry['severity']}  queued {entry['created']}"
+        console.print(Text(head, style="bold"), soft_wrap=True)
+        for name, state in entry["deliveries"].items():
+            detail = f"    {name}: {state['status']}, {state['attempts']} attempts"
+            if state.get("error"):
+                detail += f", last error: {state['error']}"
+            console.print(Text(detail), soft_wrap=True)
+
+
+def sample_message() -> dict[str, Any]:
+    """A realistic alert for ``tracker notify --test``: clause 2.7's notice period changed."""
+    old = "2.7 腾讯将会提前10个自然日通过网站页面、弹窗、短信或邮件等方式公布收费规则。"
+    new = old.replace("10个自然日", "3个自然日")
+    [change] = diff(old, new)
+    change = replace(change, path=("2. 重要提示", "2.7"), severity="warning")
+    source = {
+        "id": "tracker-test",
+        "name": "tracker test message",
+        "url": "https://example.com/",
+        "status": "changed",
+        "error": None,
+        "severity": "warning",
+        "changes": [change.to_json()],
+        "alerts": [],
+    }
+    return message("tracker-test", "test", "warning", source)

@@ -1,0 +1,67 @@
+"""Message formatting: Slack's limits, sensible cuts, subjects naming the top clause."""
+
+from __future__ import annotations
+
+from tracker.diff import diff
+from tracker.notify import email, slack, text
+from tracker.outbox import message
+
+
+def _message(changes, name="腾讯会议 API 开发者协议"):
+    source = {
+        "id": "doc", "name": name, "url": "https://example.com/terms?a=1&b=2", "status": "changed",
+        "error": None, "severity": "warning", "changes": [c.to_json() for c in changes], "alerts": [],
+    }  # fmt: skip
+    return message("doc__0002_x", "change", "warning", source)
+
+
+def test_slack_keeps_to_fifty_blocks_and_counts_the_rest():
+    old = "\n".join(f"1.{n} 第{n}条的原文。" for n in range(1, 81))
+    new = "\n".join(f"1.{n} 第{n}条的新文。" for n in range(1, 81))
+    msg = _message(diff(old, new))
+    blocks = slack.blocks(msg)
+    assert len(blocks) == slack.BLOCK_LIMIT
+    assert (
+        blocks[-1]["type"] == "context"
+        and "and 33 more changes" in blocks[-1]["elements"][0]["text"]
+    )
+    assert all(len(b["text"]["text"]) <= slack.TEXT_LIMIT for b in blocks if b["type"] == "section")
+
+
+def test_long_clauses_are_cut_to_the_changes_with_context():
+    old = "3.1 " + "甲" * 5000 + "提前10个自然日" + "乙" * 5000
+    new = old.replace("10个", "3个")
+    msg = _message(diff(old, new))
+    [_, _, section] = slack.blocks(msg)
+    body = section["text"]["text"]
+    assert len(body) < 400 and "…" in body and "~10~" in body and "*3*" in body
+    plain = text.plain_text(msg)
+    assert "[-10-]{+3+}" in plain and len(plain) < 600
+
+
+def test_a_huge_added_chapter_is_cut_with_a_count():
+    new = "\n".join(["## 1. 新章节", *(f"1.{n} " + "很长的条款内容。" * 40 for n in range(1, 40))])
+    msg = _message(diff("", new) or diff("## 0. 旧\n0.1 旧。", new))
+    sections = [b for b in slack.blocks(msg) if b["type"] == "section"]
+    assert all(len(b["text"]["text"]) <= slack.TEXT_LIMIT for b in sections)
+    assert any("more characters)" in b["text"]["text"] for b in sections)
+
+
+def test_header_and_subject_name_the_agreement_and_top_clause():
+    old = "2.6 甲。\n2.7 提前10个自然日。\n9.1 乙。"
+    new = "2.6 甲甲。\n2.7 提前3个自然日。\n9.1 乙。"
+    changes = diff(old, new)
+    from dataclasses import replace
+
+    changes = [replace(changes[0], severity="info"), replace(changes[1], severity="critical")]
+    msg = _message(changes, name="很长的协议名称" * 30)
+    msg["severity"] = "critical"
+    assert email.subject(msg).endswith(": 2.7 modified and 1 more change (critical)")
+    header = slack.blocks(msg)[0]["text"]["text"]
+    assert len(header) <= slack.HEADER_LIMIT
+
+
+def test_slack_link_to_the_source_is_escaped():
+    msg = _message(diff("1.1 甲。", "1.1 乙。"), name="A <b> & co")
+    summary = slack.blocks(msg)[1]["text"]["text"]
+    assert summary.startswith("<https://example.com/terms?a=1&amp;b=2|A &lt;b&gt; &amp; co>")

@@ -24,10 +24,19 @@ from rich.text import Text
 
 from . import __version__, config
 from .check import Result, check_all
+from .daemon import Daemon, configure_logging, read_status
 from .errors import ConfigError
 from .notify import DeliveryError
 from .outbox import Delivery, Outbox
-from .report import as_json, print_deliveries, print_human, print_outbox, sample_message
+from .report import (
+    as_json,
+    print_deliveries,
+    print_human,
+    print_outbox,
+    print_status,
+    sample_message,
+)
+from .store import SourceStore
 
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_FAILED, EXIT_UNDELIVERED = 0, 1, 2, 3, 4
 
@@ -75,6 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     outbox.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     outbox.add_argument("--deliver", action="store_true", help="try to deliver them now")
+    daemon = commands.add_parser(
+        "daemon", parents=[common], help="check each source on its schedule, until stopped"
+    )
+    daemon.add_argument(
+        "--log-format", choices=("text", "json"), default="text", help="log line format"
+    )
+    status = commands.add_parser(
+        "status", parents=[common], help="show each source's last check, next run and alerts"
+    )
+    status.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     return parser
 
 
@@ -96,6 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _notify_test(cfg)
         if args.command == "outbox":
             return _outbox(cfg, args)
+        if args.command == "status":
+            return _status(cfg, args)
+        if args.command == "daemon":
+            configure_logging(args.log_format, args.verbose)
+            path = config.resolve(args.config)
+            return asyncio.run(Daemon(cfg, path, args.log_format).run())
     except ConfigError as exc:
         print(f"tracker: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -144,6 +169,35 @@ def _outbox(cfg: config.Config, args: argparse.Namespace) -> int:
             print_deliveries(deliveries, len(entries), console)
         print_outbox(entries, console)
     return EXIT_UNDELIVERED if entries else EXIT_OK
+
+
+def _status(cfg: config.Config, args: argparse.Namespace) -> int:
+    daemon = read_status(cfg.settings.state_dir)
+    pending: dict[str, int] = {}
+    for entry in Outbox(cfg.settings.state_dir, cfg.settings).pending():
+        sid = entry["source"]["id"]
+        pending[sid] = pending.get(sid, 0) + 1
+    rows = []
+    for source in cfg.sources:
+        state = SourceStore(cfg.settings.state_dir, source.id).read_state()
+        rows.append(
+            {
+                "id": source.id,
+                "last_check": state.last_check,
+                "last_status": state.last_status,
+                "last_error": state.last_error,
+                "last_change": state.last_change,
+                "failures": state.failures,
+                "next_run": (daemon or {}).get("next_runs", {}).get(source.id),
+                "pending_alerts": pending.get(source.id, 0),
+            }
+        )
+    if args.json:
+        payload = {"daemon": daemon, "sources": rows}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_status(rows, daemon, Console(highlight=False))
+    return EXIT_OK
 
 
 def _notify_test(cfg: config.Config) -> int:

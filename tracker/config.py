@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import soupsieve
+from apscheduler.triggers.cron import CronTrigger
 
 from .errors import ConfigError
 
@@ -56,6 +57,7 @@ class Settings:
     truncation_confirmations: int = 3
     failure_alert_after: int = 3
     interval: float = 6 * 3600.0
+    outbox_interval: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Source:
     ignore: tuple[re.Pattern[str], ...] = ()
     min_length: int = 100
     interval: float | None = None
+    cron: str | None = None
     baseline: Path | None = None
 
     @property
@@ -104,6 +107,14 @@ class Config:
 BUILTIN = "<built-in default>"
 
 
+def resolve(path: str | Path | None, cwd: Path | None = None) -> Path | None:
+    """The file ``load`` reads: ``path``, else ``./tracker.toml``, else None (built-in)."""
+    if path is not None:
+        return Path(path)
+    local = (cwd or Path.cwd()) / "tracker.toml"
+    return local if local.is_file() else None
+
+
 def load(
     path: str | Path | None = None,
     cwd: Path | None = None,
@@ -115,8 +126,7 @@ def load(
     """
     cwd = cwd or Path.cwd()
     env = os.environ if environ is None else environ
-    if path is None and (cwd / "tracker.toml").is_file():
-        path = cwd / "tracker.toml"
+    path = resolve(path, cwd)
     if path is None:
         text = resources.files("tracker").joinpath("data/default.toml").read_text("utf-8")
         data_dir = Path(str(resources.files("tracker").joinpath("data")))
@@ -192,6 +202,7 @@ def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
             t, "tracker", "failure_alert_after", d.failure_alert_after, minimum=1
         ),
         interval=r.duration(t, "tracker", "interval", d.interval),
+        outbox_interval=r.duration(t, "tracker", "outbox_interval", d.outbox_interval),
     )
 
 
@@ -244,6 +255,15 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
         baseline = base / r.string(t, where, "baseline", "")
         if not baseline.is_file():
             raise ConfigError(r.name, f"{where}.baseline", f"no such file: {baseline}")
+    cron = None
+    if "cron" in t:
+        cron = r.string(t, where, "cron", "")
+        if "interval" in t:
+            raise ConfigError(r.name, f"{where}.cron", "give interval or cron, not both")
+        try:
+            CronTrigger.from_crontab(cron)
+        except ValueError as exc:
+            raise ConfigError(r.name, f"{where}.cron", f"invalid cron expression: {exc}") from None
     return Source(
         id=sid,
         name=r.string(t, where, "name", sid),
@@ -253,6 +273,7 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
         ignore=tuple(ignore),
         min_length=r.integer(t, where, "min_length", 100, minimum=0),
         interval=r.duration(t, where, "interval", None),
+        cron=cron,
         baseline=baseline,
     )
 

@@ -169,3 +169,33 @@ def sample_message() -> dict[str, Any]:
         "alerts": [],
     }
     return message("tracker-test", "test", "warning", source)
+
+
+def print_status(
+    rows: Sequence[dict[str, Any]], daemon: dict[str, Any] | None, console: Console
+) -> None:
+    if daemon:
+        console.print(f"daemon: running (pid {daemon['pid']}, since {daemon['started']})")
+    else:
+        console.print("daemon: not running")
+    headers = ("source", "last check", "status", "last change", "failures", "next run", "alerts")
+    table = [headers] + [
+        (
+            r["id"],
+            r["last_check"] or "never",
+            r["last_status"] or "-",
+            r["last_change"] or "-",
+            str(r["failures"]),
+            r["next_run"] or "-",
+            str(r["pending_alerts"]),
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    for row in table:
+        console.print(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        )
+    for r in rows:
+        if r["last_status"] == "error" and r["last_error"]:
+            console.print(Text(f"{r['id']}: {r['last_error']}", style="red"), soft_wrap=True)

@@ -1,0 +1,233 @@
+"""`tracker daemon` as a real subprocess against a local site, on a 1-second schedule."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from werkzeug import Request, Response
+
+from tests.conftest import ROOT, doc_source, run_subprocess, write_config
+from tests.pages import AGREEMENT, change_clause, cloud_page
+
+TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
+
+
+class Hook:
+    def __init__(self, site) -> None:
+        self.bodies: list[dict] = []
+        site.page("/hook", handler=self._handle)
+        self.url = site.url("/hook")
+
+    def _handle(self, request: Request) -> Response:
+        self.bodies.append(json.loads(request.get_data()))
+        return Response("ok")
+
+    def events(self, event: str) -> list[dict]:
+        return [b for b in self.bodies if b["event"] == event]
+
+
+class DaemonProcess:
+    def __init__(self, cfg: Path, log: Path, *extra: str) -> None:
+        self.log = log
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tracker", "daemon", "--config", str(cfg), *extra],
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("w"),
+            env=env,
+        )
+
+    def lines(self, *needles: str) -> list[str]:
+        text = self.log.read_text("utf-8") if self.log.exists() else ""
+        return [line for line in text.splitlines() if all(n in line for n in needles)]
+
+    def wait_for(self, predicate, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            assert self.proc.poll() is None, f"daemon exited: {self.log.read_text()}"
+            time.sleep(0.1)
+        raise AssertionError(f"timed out; daemon log:\n{self.log.read_text()}")
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def daemon(tmp_path):
+    started: list[DaemonProcess] = []
+
+    def start(cfg: Path, *extra: str) -> DaemonProcess:
+        d = DaemonProcess(cfg, tmp_path / f"daemon{len(started)}.log", *extra)
+        started.append(d)
+        return d
+
+    yield start
+    for d in started:
+        if d.proc.poll() is None:
+            d.proc.kill()
+            d.proc.wait()
+
+
+SETTINGS = {"interval": "1s", "outbox_interval": "1s", "retries": 0, "timeout": "5s"}
+
+
+def _config(tmp_path, site, hook, sources=None, **settings):
+    extra = f'[[notify]]\nkind = "webhook"\nurl = "{hook.url}"\n' if hook else ""
+    sources = sources or [doc_source(site.url("/doc"))]
+    return write_config(tmp_path, sources, {**SETTINGS, **settings}, extra=extra)
+
+
+def test_repeated_checks_one_log_line_each_and_status(site, tmp_path, daemon):
+    site.page("/doc", cloud_page())
+    cfg = _config(tmp_path, site, None)
+    d = daemon(cfg)
+    d.wait_for(lambda: len(d.lines("check", "source=doc")) >= 3)
+    first, *rest = d.lines("check", "source=doc")
+    assert "status=baseline" in first and "duration=" in first
+    assert all("status=unchanged" in line for line in rest)
+    status = run_subprocess("status", "--config", cfg, "--json")
+    assert status.code == 0
+    payload = json.loads(status.out)
+    assert payload["daemon"]["pid"] == d.proc.pid
+    [row] = payload["sources"]
+    assert row["id"] == "doc" and row["next_run"] and row["last_status"] == "unchanged"
+    assert row["failures"] == 0 and row["pending_alerts"] == 0
+    human = run_subprocess("status", "--config", cfg)
+    assert f"daemon: running (pid {d.proc.pid}" in human.out and "doc" in human.out
+    assert d.stop() == 0
+
+
+def test_a_change_is_alerted_exactly_once(site, tmp_path, daemon):
+    site.page("/doc", cloud_page())
+    hook = Hook(site)
+    d = daemon(_config(tmp_path, site, hook))
+    d.wait_for(lambda: d.lines("status=unchanged"))
+    site.page("/doc", cloud_page(TEN_TO_THREE))
+    d.wait_for(lambda: hook.events("change"))
+    checks = len(d.lines("check", "source=doc"))
+    d.wait_for(lambda: len(d.lines("check", "source=doc")) >= checks + 3)
+    [alert] = hook.events("change")
+    assert alert["changes"][0]["clause"] == "2.7"
+    assert len(d.lines("status=changed")) == 1
+    assert d.stop() == 0
+
+
+def test_a_period_of_503s_is_survived(site, tmp_path, daemon):
+    site.page("/doc", cloud_page())
+    hook = Hook(site)
+    d = daemon(_config(tmp_path, site, hook))
+    d.wait_for(lambda: d.lines("status=unchanged"))
+    site.page("/doc", "unavailable", status=503)
+    d.wait_for(lambda: len(d.lines("status=error", "HTTP 503")) >= 4)
+    site.page("/doc", cloud_page())
+    errors = len(d.lines("status=error"))
+    d.wait_for(lambda: d.lines("status=unchanged") and len(d.lines("check")) > errors + 2)
+    d.wait_for(lambda: hook.events("recovered"))
+    assert len(hook.events("failing")) == 1 and hook.events("change") == []
+    assert d.proc.poll() is None
+    assert d.stop() == 0
+
+
+def test_a_concurrent_check_causes_no_duplicate_alert(site, tmp_path, daemon):
+    site.page("/doc", cloud_page())
+    hook = Hook(site)
+    cfg = _config(tmp_path, site, hook)
+    d = daemon(cfg)
+    d.wait_for(lambda: d.lines("status=unchanged"))
+    site.page("/doc", cloud_page(TEN_TO_THREE))
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tracker", "check", "--config", str(cfg)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(3)
+    ]
+    codes = [p.wait(timeout=60) for p in runs]
+    assert set(codes) <= {0, 1}
+    d.wait_for(lambda: hook.events("change"))
+    checks = len(d.lines("check", "source=doc"))
+    d.wait_for(lambda: len(d.lines("check", "source=doc")) >= checks + 2)
+    assert len(hook.events("change")) == 1
+    versions = list((tmp_path / "snapshots" / "doc" / "versions").iterdir())
+    assert len(versions) == 2
+    assert d.stop() == 0
+
+
+def test_sigterm_exits_0_promptly_even_during_a_fetch(site, tmp_path, daemon):
+    def slow(request: Request) -> Response:
+        time.sleep(8)
+        return Response(cloud_page(), content_type="text/html; charset=utf-8")
+
+    site.page("/doc", handler=slow)
+    d = daemon(_config(tmp_path, site, None, timeout="20s"))
+    d.wait_for(lambda: any(r.path == "/doc" for r in site.requests))
+    started = time.monotonic()
+    assert d.stop() == 0
+    assert time.monotonic() - started < 4
+    assert d.lines("stopping")
+
+
+def test_reload_on_sighup_and_on_file_change(site, tmp_path, daemon):
+    site.page("/doc", cloud_page())
+    site.page("/other", cloud_page())
+    cfg = _config(tmp_path, site, None)
+    d = daemon(cfg)
+    d.wait_for(lambda: d.lines("source=doc"))
+
+    _config(
+        tmp_path,
+        site,
+        None,
+        sources=[doc_source(site.url("/doc")), doc_source(site.url("/other"), "other")],
+    )
+    d.proc.send_signal(signal.SIGHUP)
+    d.wait_for(lambda: d.lines("reloaded", "added=other"))
+    d.wait_for(lambda: d.lines("check", "source=other"))
+
+    cfg.write_text(cfg.read_text() + "\n[[source]]\nid = 'broken'\n")  # no url: invalid
+    d.wait_for(lambda: d.lines("reload-failed", "source.broken.url"))
+    seen = len(d.lines("check", "source=other"))
+    d.wait_for(
+        lambda: len(d.lines("check", "source=other")) > seen
+    )  # the old config stays in force
+
+    _config(tmp_path, site, None)  # a valid file again, without "other": picked up without a signal
+    d.wait_for(lambda: d.lines("reloaded", "file changed"))
+    time.sleep(1.5)
+    seen = len(d.lines("check", "source=other"))
+    time.sleep(2.5)
+    assert len(d.lines("check", "source=other")) == seen
+    assert d.stop() == 0
+
+
+def test_a_second_daemon_on_the_same_state_refuses_to_start(site, tmp_path, daemon):
+    site.page("/doc", cloud_page())
+    cfg = _config(tmp_path, site, None)
+    first = daemon(cfg)
+    first.wait_for(lambda: first.lines("started"))
+    second = daemon(cfg)
+    assert second.proc.wait(timeout=20) == 2
+    assert second.lines("another tracker daemon is running")
+    assert first.stop() == 0
+
+
+def test_log_format_json(site, tmp_path, daemon):
+    site.page("/doc", cloud_page())
+    d = daemon(_config(tmp_path, site, None), "--log-format", "json")
+    d.wait_for(lambda: d.lines('"event": "check"'))
+    record = json.loads(d.lines('"event": "check"')[0])
+    assert record["source"] == "doc" and record["status"] == "baseline" and "duration" in record
+    assert d.stop() == 0

@@ -1,0 +1,101 @@
+"""The README's set-up commands, systemd unit and crontab line, tested as written where possible."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from apscheduler.triggers.cron import CronTrigger
+
+from tests.conftest import ROOT, doc_source, write_config
+from tests.pages import cloud_page
+
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def _block(lang: str) -> str:
+    m = re.search(rf"```{lang}\n(.*?)```", README, re.S)
+    assert m, f"no ```{lang} block in the README"
+    return m.group(1)
+
+
+def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_second():
+    setup = _block("sh")
+    commands = [line for line in setup.splitlines() if line and not line.startswith("#")]
+    assert len(commands) == 2
+    run_main, run_tests = commands
+    assert run_main.endswith("tracker check") and "pip install" in run_main
+    assert "pytest" in run_tests and "[test]" in run_tests
+    assert run_tests in (ROOT / ".ci" / "run").read_text()
+
+
+def _install(tmp_path, text: str) -> str:
+    """The README's text with /opt/tracker pointing at a real checkout-like folder."""
+    opt = tmp_path / "opt"
+    (opt / ".venv" / "bin").mkdir(parents=True)
+    tracker = opt / ".venv" / "bin" / "tracker"
+    tracker.write_text(f'#!/bin/sh\nPYTHONPATH={ROOT} exec {sys.executable} -m tracker "$@"\n')
+    tracker.chmod(0o755)
+    return text.replace("/opt/tracker", str(opt))
+
+
+def test_crontab_line(site, tmp_path):
+    line = _block("crontab").strip()
+    fields = line.split(None, 5)
+    CronTrigger.from_crontab(" ".join(fields[:5]))  # a valid schedule
+    site.page("/doc", cloud_page())
+    command = _install(tmp_path, fields[5])
+    write_config(tmp_path / "opt", [doc_source(site.url("/doc"))])
+    proc = subprocess.run(["/bin/sh", "-c", command], timeout=60)
+    assert proc.returncode == 0
+    runs = (tmp_path / "opt" / "runs.jsonl").read_text()
+    assert '"status": "baseline"' in runs
+    assert (tmp_path / "opt" / "errors.log").read_text() == ""
+
+
+def _unit_value(unit: str, key: str) -> str:
+    m = re.search(rf"^{key}=(.*)$", unit, re.M)
+    assert m, key
+    return m.group(1)
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is absent")
+def test_systemd_unit_verifies(tmp_path):
+    unit = _install(tmp_path, _block("ini"))
+    path = tmp_path / "tracker.service"
+    path.write_text(unit)
+    proc = subprocess.run(["systemd-analyze", "verify", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_systemd_unit_commands_run_as_written(site, tmp_path):
+    unit = _install(tmp_path, _block("ini"))
+    site.page("/doc", cloud_page())
+    write_config(tmp_path / "opt", [doc_source(site.url("/doc"))], {"interval": "1s"})
+    log = tmp_path / "daemon.log"
+    daemon = subprocess.Popen(
+        _unit_value(unit, "ExecStart").split(),
+        cwd=_unit_value(unit, "WorkingDirectory"),
+        stderr=log.open("w"),
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while "status=" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        reload = _unit_value(unit, "ExecReload").replace("$MAINPID", str(daemon.pid))
+        subprocess.run(reload.split(), check=True)
+        while "reloaded" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "reloaded why=SIGHUP" in log.read_text()
+        daemon.send_signal(signal.SIGTERM)  # what systemctl stop sends
+        assert daemon.wait(timeout=int(_unit_value(unit, "TimeoutStopSec"))) == 0
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    assert os.path.exists(tmp_path / "opt" / "snapshots" / "doc")

@@ -25,18 +25,24 @@ from tracker.markdown import from_markdown  # noqa: E402
 from tracker.normalise import comparable  # noqa: E402
 
 
+def _renumber(line: str, offset: int) -> str:
+    """Shift a chapter heading's or a dotted clause number's first part by ``offset``."""
+    line = re.sub(r"^## (\d+)\.", lambda m: f"## {int(m.group(1)) + offset}.", line)
+    return re.sub(
+        r"^(\**)(\d+)((?:\.\d+)+)",
+        lambda m: f"{m.group(1)}{int(m.group(2)) + offset}{m.group(3)}",
+        line,
+    )
+
+
 def big_agreement(kb: int) -> str:
     """The developer agreement's chapters, repeated and renumbered, to about ``kb`` KB."""
-    base = from_markdown((ROOT / "tracker" / "data" / "meeting-api-agreement.md").read_text("utf-8"))
-    lines = base.splitlines()
+    source = ROOT / "tracker" / "data" / "meeting-api-agreement.md"
+    lines = from_markdown(source.read_text("utf-8")).splitlines()
     body = [line for line in lines if not line.startswith(("**", "欢迎"))]
     out, chapter = lines[:5], 0
     while len("\n".join(out).encode()) < kb * 1024:
-        offset = chapter
-        for line in body:
-            line = re.sub(r"^## (\d+)\.", lambda m: f"## {int(m.group(1)) + offset}.", line)
-            line = re.sub(r"^(\**)(\d+)((?:\.\d+)+)", lambda m: f"{m.group(1)}{int(m.group(2)) + offset}{m.group(3)}", line)
-            out.append(line)
+        out.extend(_renumber(line, chapter) for line in body)
         chapter += 9
     return "\n".join(out) + "\n"
 
@@ -48,8 +54,9 @@ def variants(text: str) -> dict[str, str]:
     few[n // 3] = few[n // 3] + "（经双方书面确认）"
     few[n // 2] = few[n // 2] + "本条另有约定的除外。"
     few[2 * n // 3] = few[2 * n // 3].replace("10", "30", 1) + "（30个自然日）"
-    inserted = [*lines[: n // 4], "## 99. 新增章节", "99.1 新条款一。", "99.2 新条款二。", *lines[n // 4 :]]
-    rewritten = [line.replace("您", "开发者") if i % 3 == 0 else line for i, line in enumerate(lines)]
+    new_chapter = ["## 99. 新增章节", "99.1 新条款一。", "99.2 新条款二。"]
+    inserted = [*lines[: n // 4], *new_chapter, *lines[n // 4 :]]
+    rewritten = [ln.replace("您", "开发者") if i % 3 == 0 else ln for i, ln in enumerate(lines)]
     return {
         "three clauses edited": "\n".join(few),
         "chapter inserted": "\n".join(inserted),
@@ -67,7 +74,8 @@ def main() -> None:
     print(f"{'next version':<30} {'changes':>8} {'median ms':>10} {'max ms':>8}")
     start = time.perf_counter()
     comparable(old)
-    print(f"{'(unchanged: comparison form)':<30} {0:>8} {(time.perf_counter() - start) * 1000:>10.1f}")
+    elapsed = (time.perf_counter() - start) * 1000
+    print(f"{'(unchanged: comparison form)':<30} {0:>8} {elapsed:>10.1f}")
     for name, new in variants(old).items():
         times = []
         for _ in range(args.repeat):

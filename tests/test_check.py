@@ -267,6 +267,34 @@ def test_conditional_get_and_realistic_headers(site, tmp_path, tracker):
     )
 
 
+def test_an_unchanged_page_only_touches_the_state_and_status_says_unchanged(
+    site, tmp_path, tracker
+):
+    page = cloud_page().encode()
+
+    def conditional(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(page, headers={"ETag": '"v1"'}, content_type="text/html; charset=utf-8")
+
+    site.page("/doc", handler=conditional)
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
+    state_file = tmp_path / "snapshots" / "doc" / "state.json"
+    assert tracker("check", "--config", cfg).code == 0
+    written, before = state_file.read_bytes(), state_file.stat().st_mtime_ns
+    assert tracker("status", "--config", cfg, "--json").json["sources"][0]["last_status"] == (
+        "baseline"
+    )
+    for _ in range(2):
+        run = tracker("check", "--config", cfg, "--json")
+        assert run.code == 0 and run.source("doc")["status"] == "unchanged"
+        assert state_file.read_bytes() == written  # not rewritten...
+        assert state_file.stat().st_mtime_ns > before  # ...only touched
+        status = tracker("status", "--config", cfg, "--json").json["sources"][0]
+        assert status["last_status"] == "unchanged"
+    assert len(versions(tmp_path / "snapshots", "doc")) == 1
+
+
 def test_redirects_are_followed_and_the_final_url_recorded(site, tmp_path, tracker):
     site.page("/old", "", status=301, headers={"Location": site.url("/new")})
     site.page("/new", cloud_page())

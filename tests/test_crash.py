@@ -42,7 +42,7 @@ def _run_and_die_at(cfg: str, target: str, nth: int) -> None:
     os._exit(99)  # the kill point was never reached
 
 
-_ATTR = {"replace": "replace", "write": "_write_synced", "fsync_dir": "_fsync_dir"}
+_ATTR = {"replace": "replace", "write": "_write", "fsync_dir": "_fsync_dir"}
 
 KILL_POINTS = [
     ("write", 1),  # text.md of the new version half-written
@@ -94,3 +94,24 @@ def test_killed_run_leaves_readable_state_and_next_run_carries_on(
     final = tracker("check", "--config", cfg, "--json")
     assert final.code == 0 and final.source("doc")["status"] == "unchanged"
     assert len(versions(state, "doc")) == 2
+
+
+def test_torn_first_version_is_set_aside_not_compared(site, tmp_path, tracker):
+    """A power cut can empty an unsynced first version; it must never read as a change."""
+    site.page("/doc", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
+    state = tmp_path / "snapshots"
+    assert tracker("check", "--config", cfg).code == 0
+    (first,) = versions(state, "doc")
+    (state / "doc" / "versions" / first / "text.md").write_bytes(
+        b""
+    )  # what delayed allocation can leave after a power cut
+    (state / "doc" / "state.json").unlink()  # the state was not synced either
+
+    again = tracker("check", "--config", cfg, "--json")
+    assert again.code == 0, again.out
+    assert again.source("doc")["status"] == "baseline"
+    assert again.source("doc")["changes"] == []
+    (kept,) = versions(state, "doc")
+    assert (state / "doc" / "versions" / kept / "text.md").read_text("utf-8") == AGREEMENT
+    assert [p for p in (state / "doc").rglob(".tmp-*")] == []

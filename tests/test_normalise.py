@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 
-from tracker.normalise import comparable, ignored
+from tracker.normalise import comparable, fold, ignored
 
 SAME = [
     ("nbsp", "提前10个\u00a0自然日", "提前10个自然日"),
@@ -62,3 +63,27 @@ def test_ignore_patterns_match_the_line_as_shown_or_folded():
     assert ignored("最近更新时间：2026", [re.compile("^最近更新时间：")])
     assert ignored("最近更新时间:2026", [re.compile("^最近更新时间：")]) is False
     assert ignored("  最近更新时间：2026", [re.compile("^最近更新时间:")])
+
+
+# The fast folding must give exactly what NFKC (then dropping zero-width characters) gives.
+FOLDS = [
+    ("chinese-punctuation", "（一）您同意：腾讯有权！？；"),
+    ("fullwidth-then-combining", "Ａ\u0301 ｅ\u0301"),
+    ("zero-width-between-base-and-mark", "e\u200d\u0301"),
+    ("ligature", "\ufb01nal"),
+    ("circled-digit", "\u2460 \u2461"),
+    ("halfwidth-katakana", "ﾊﾟｰﾄ"),
+    ("squared-unit", "\u337f \u3392"),
+    ("vulgar-fraction", "\u00bd"),
+    ("compatibility-ideograph", "\uf900"),
+    ("nbsp-and-ideographic-space", "a\u00a0b\u3000c"),
+    ("already-normal", "2.7 尽管目前您使用本服务可能不需要付费。"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in FOLDS], ids=[c[0] for c in FOLDS])
+def test_fold_is_exactly_nfkc_without_zero_width(text):
+    expected = unicodedata.normalize("NFKC", text)
+    for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e":
+        expected = expected.replace(ch, "")
+    assert fold(text) == expected

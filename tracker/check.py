@@ -10,8 +10,11 @@ fetches finished in.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,26 +77,43 @@ async def check_all(config: Config, fetcher: Fetcher | None = None) -> list[Resu
     if fetcher is None:
         async with Fetcher(config.settings) as own:
             return await check_all(config, own)
-    tasks = [check_source(src, config, fetcher) for src in config.sources]
-    return list(await asyncio.gather(*tasks))
+    # Parsing and recording hold the GIL; two worker threads overlap them with the
+    # network and with each other's system calls, more threads only fight over it.
+    with Workers.pipelined() as workers:
+        tasks = [check_source(src, config, fetcher, workers) for src in config.sources]
+        return list(await asyncio.gather(*tasks))
 
 
-async def check_source(source: Source, config: Config, fetcher: Fetcher) -> Result:
+@dataclass(frozen=True)
+class Workers:
+    """Where the blocking stages run; None is the event loop's default executor.
+
+    A run over many sources pipelines them: one thread parses (pure Python
+    mostly, so more threads would only take turns at the GIL) while another
+    records, so the file system sees one writer rather than a crowd.
+    """
+
+    parse: Executor | None = None
+    record: Executor | None = None
+
+    @classmethod
+    @contextlib.contextmanager
+    def pipelined(cls) -> Iterator[Workers]:
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="tracker-parse") as parse,
+            ThreadPoolExecutor(1, thread_name_prefix="tracker-record") as record,
+        ):
+            yield cls(parse, record)
+
+
+async def check_source(
+    source: Source, config: Config, fetcher: Fetcher, workers: Workers = Workers()
+) -> Result:
     """Check one source; never raises for a problem of the source itself."""
     started = time.monotonic()
     job = _Job(source, config)
-    state = job.store.read_state()
-    have_versions = bool(job.store.version_names())
-    # Validators are only worth sending if they describe a version we still have.
-    usable = state.fingerprint == source.fingerprint and have_versions
     try:
-        await asyncio.to_thread(job.prepare, have_versions)
-        page = await fetcher.fetch(
-            source.url,
-            etag=state.etag if usable else None,
-            last_modified=state.last_modified if usable else None,
-        )
-        result = await asyncio.to_thread(job.process, page)
+        result = await job.run(fetcher, workers)
     except SourceError as exc:
         result = await asyncio.to_thread(job.record_failure, exc)
     except Exception as exc:  # a bug must cost one source, not the whole run
@@ -105,7 +125,13 @@ async def check_source(source: Source, config: Config, fetcher: Fetcher) -> Resu
 
 
 class _Job:
-    """One check of one source: the blocking part, run in a worker thread."""
+    """One check of one source.
+
+    The usual check (a 304, or the same bytes as last time) reads the state, lists
+    the versions and touches the state file: a few small local calls, made on the
+    event loop.  Everything heavier (parsing, comparing, recording) runs in a
+    worker thread.
+    """
 
     def __init__(self, source: Source, config: Config) -> None:
         self.source = source
@@ -114,17 +140,48 @@ class _Job:
         self.store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
         self.outbox = Outbox(settings.state_dir, settings)
 
-    def prepare(self, have_versions: bool) -> None:
+    async def run(self, fetcher: Fetcher, workers: Workers) -> Result:
+        source, store = self.source, self.store
+        state = store.read_state()
+        names = store.version_names()
+        if self._unprepared(state, names):
+            await asyncio.to_thread(self.prepare)
+            names = store.version_names()
+        # Validators are only worth sending if they describe a version we still have.
+        usable = bool(names) and state.fingerprint == source.fingerprint
+        page = await fetcher.fetch(
+            source.url,
+            etag=state.etag if usable else None,
+            last_modified=state.last_modified if usable else None,
+        )
+        if page.not_modified and self._settled(state, names):
+            store.touch_state()  # nothing to decide, so no lock to take
+            return Result(source, "unchanged")
+        loop = asyncio.get_running_loop()
+        body_hash = None if page.not_modified else sha256(page.body)
+        same_bytes = page.not_modified or (
+            body_hash == state.body_hash and state.fingerprint == source.fingerprint
+        )
+        # Parse outside the lock: it is the expensive part, and it only reads the page.
+        reading = (
+            None if same_bytes else await loop.run_in_executor(workers.parse, read, page, source)
+        )
+        return await loop.run_in_executor(
+            workers.record, self.process, page, body_hash, same_bytes, reading
+        )
+
+    def _unprepared(self, state: State, names: list[str]) -> bool:
+        """Whether a baseline must be seeded, or a recorded change's alert may be unqueued."""
+        if not names:
+            return self.source.baseline is not None
+        return bool(self.config.channels) and names[-1] != state.version
+
+    def prepare(self) -> None:
         """Seed the baseline, and queue a recorded change whose alert a killed run never queued."""
         source, store = self.source, self.store
-        seed = not have_versions and source.baseline is not None
-        latest = store.latest() if have_versions and self.config.channels else None
-        alert = latest.alert if latest else None
-        if not seed and not (alert and not self.outbox.known(alert["id"])):
-            return  # the usual case: nothing to do, and no lock taken
         with store.lock():
-            if seed and not store.version_names():
-                assert source.baseline is not None
+            names = store.version_names()
+            if not names and source.baseline is not None:
                 text = from_markdown(Path(source.baseline).read_text("utf-8"))
                 meta = {
                     "origin": "baseline",
@@ -132,30 +189,33 @@ class _Job:
                     "baseline_file": source.baseline.name,
                 }
                 store.record(text, meta, None)
+            alert = store.newest_alert() if names and self.config.channels else None
             if alert:
                 self.outbox.enqueue(alert, self.config.channels)
 
-    def process(self, page: Page) -> Result:
-        """Turn a fetched page into a result, recording a version if the wording changed."""
-        source, store = self.source, self.store
-        body_hash = sha256(page.body) if not page.not_modified else None
-        state = store.read_state()
-        same_bytes = page.not_modified or (
-            body_hash == state.body_hash and state.fingerprint == source.fingerprint
-        )
-        # Parse outside the lock: it is the expensive part, and it only reads the page.
-        text = codec = None
-        if not same_bytes:
-            html, codec = decode(page.body, page.content_type)
-            text = extract(html, source.selectors, source.remove, page.url, source.min_length)
+    def process(
+        self,
+        page: Page,
+        body_hash: str | None,
+        same_bytes: bool,
+        reading: tuple[str, str] | None,
+    ) -> Result:
+        """Compare the page's text with the latest version, recording one if the wording changed.
+
+        ``reading`` is the page's ``(text, codec)``, or None when ``same_bytes`` says
+        the page is the one the latest version was read from.
+        """
+        store = self.store
         with store.lock():
             state = store.read_state()  # another process may have moved on meanwhile
             try:
-                latest = store.latest()
-                if same_bytes and latest is not None:
+                names = store.version_names()
+                if same_bytes and names and (page.not_modified or state.body_hash == body_hash):
                     return self.finish(state, page, body_hash, "unchanged")
-                if text is None:
+                latest = store.latest()
+                if page.not_modified:
                     raise SourceError("server said the page is unchanged, but no version is stored")
+                text, codec = reading or read(page, self.source)  # rare: state moved meanwhile
                 meta = _meta(page, body_hash, codec)
                 if latest is None:
                     version = store.record(text, {**meta, "origin": "fetch"}, page.body)
@@ -174,13 +234,15 @@ class _Job:
         body_hash: str | None,
     ) -> Result:
         source, settings = self.source, self.config.settings
-        old_form = comparable(latest.text, source.ignore)
         new_form = comparable(text, source.ignore)
+        new_hash = sha256(new_form)
+        if new_hash == state.form_hash and state.fingerprint == source.fingerprint:
+            return self.finish(state, page, body_hash, "unchanged", form_hash=new_hash)
+        old_form = comparable(latest.text, source.ignore)
         if old_form == new_form:
-            return self.finish(state, page, body_hash, "unchanged")
+            return self.finish(state, page, body_hash, "unchanged", form_hash=new_hash)
         large_removal = False
         if reason := truncation(old_form, new_form, settings.truncation_ratio):
-            new_hash = sha256(new_form)
             seen = state.shrink_count + 1 if state.shrink_hash == new_hash else 1
             needed = settings.truncation_confirmations
             if seen < needed:
@@ -203,7 +265,8 @@ class _Job:
         self.store.record(text, meta, page.body, alert=alert, name=name)
         if self.config.channels:
             self.outbox.enqueue(alert, self.config.channels)
-        self.finish(state, page, body_hash, "changed", name)
+        state.version = name
+        self.finish(state, page, body_hash, "changed", name, form_hash=new_hash)
         return result
 
     def finish(
@@ -213,9 +276,12 @@ class _Job:
         body_hash: str | None,
         status: str,
         version: str | None = None,
+        form_hash: str | None = None,
     ) -> Result:
         """Record a successful check: the page's validators now describe the last good text."""
         now = isoformat(utcnow())
+        if version is not None or form_hash is not None:
+            state.form_hash = form_hash  # the comparison form of the latest version, if known
         last_error = state.last_error
         if not page.not_modified:
             state.etag, state.last_modified = page.etag, page.last_modified
@@ -229,8 +295,33 @@ class _Job:
             recovered = Result(self.source, status, error=last_error)
             self._failure_message("recovered", state, recovered)
         state.failures, state.failing_since, state.failure_alerted = 0, None, False
+        self._catch_up(state)
         self.store.write_state(state)
         return Result(self.source, status, version=version)
+
+    def _catch_up(self, state: State) -> None:
+        """Make sure the newest version's alert is queued, then note it in the state.
+
+        ``state.version`` names the newest version whose alert is known to be
+        queued; a run killed between recording and queueing leaves it behind.
+        """
+        names = self.store.version_names()
+        newest = names[-1] if names else None
+        if newest != state.version and self.config.channels:
+            alert = self.store.newest_alert()
+            if alert:
+                self.outbox.enqueue(alert, self.config.channels)
+        state.version = newest
+
+    def _settled(self, state: State, names: list[str]) -> bool:
+        """Whether an unchanged page leaves nothing in the state to update but the time."""
+        return (
+            state.last_status in ("baseline", "unchanged", "changed")
+            and bool(names)
+            and state.version == names[-1]
+            and state.fingerprint == self.source.fingerprint
+            and not (state.failures or state.failure_alerted or state.shrink_count)
+        )
 
     def record_failure(self, exc: SourceError) -> Result:
         """Count a failure that happened before the lock was taken."""
@@ -263,6 +354,12 @@ class _Job:
         since = (state.failing_since or "").replace("-", "").replace(":", "")
         msg = message(f"{self.source.id}__{event}__{since}", event, "warning", result.to_json())
         self.outbox.enqueue(msg, self.config.channels)
+
+
+def read(page: Page, source: Source) -> tuple[str, str]:
+    """The agreement text of a page and the codec it was decoded with (raises SourceError)."""
+    html, codec = decode(page.body, page.content_type)
+    return extract(html, source.selectors, source.remove, page.url, source.min_length), codec
 
 
 def _meta(page: Page, body_hash: str | None, codec: str | None) -> dict[str, Any]:

@@ -24,7 +24,6 @@ from rich.text import Text
 
 from . import __version__, config
 from .check import Result, check_all
-from .daemon import Daemon, configure_logging, read_status
 from .errors import ConfigError
 from .notify import DeliveryError
 from .outbox import Delivery, Outbox
@@ -118,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "status":
             return _status(cfg, args)
         if args.command == "daemon":
+            from .daemon import Daemon, configure_logging  # APScheduler only when needed
+
             configure_logging(args.log_format, args.verbose)
             path = config.resolve(args.config)
             return asyncio.run(Daemon(cfg, path, args.log_format).run())
@@ -172,6 +173,8 @@ def _outbox(cfg: config.Config, args: argparse.Namespace) -> int:
 
 
 def _status(cfg: config.Config, args: argparse.Namespace) -> int:
+    from .daemon import read_status
+
     daemon = read_status(cfg.settings.state_dir)
     pending: dict[str, int] = {}
     for entry in Outbox(cfg.settings.state_dir, cfg.settings).pending():

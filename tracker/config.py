@@ -15,10 +15,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import soupsieve
-from apscheduler.triggers.cron import CronTrigger
+from cssselect import SelectorError
 
 from .errors import ConfigError
+from .extract import compile_selector
 
 if TYPE_CHECKING:
     from .notify import Channel
@@ -237,8 +237,8 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
     for key, values in (("selector", selectors), ("remove", remove)):
         for sel in values:
             try:
-                soupsieve.compile(sel)
-            except Exception as exc:  # soupsieve raises several types for bad selectors
+                compile_selector(sel)
+            except SelectorError as exc:
                 msg = str(exc).splitlines()[0]
                 raise ConfigError(
                     r.name, f"{where}.{key}", f"invalid CSS selector {sel!r}: {msg}"
@@ -260,6 +260,8 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
         cron = r.string(t, where, "cron", "")
         if "interval" in t:
             raise ConfigError(r.name, f"{where}.cron", "give interval or cron, not both")
+        from apscheduler.triggers.cron import CronTrigger  # the scheduler, only when needed
+
         try:
             CronTrigger.from_crontab(cron)
         except ValueError as exc:

@@ -9,10 +9,12 @@ the same way, whichever form it arrived in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 _SPACE = " \t\n\r\f"
+_SPACE_RUNS = re.compile(r"[ \t\n\r\f]+")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ def render_runs(runs: list[tuple[str, Style]]) -> str:
     Spaces at the edge of a styled run are moved outside its markers, so
     ``<b> x </b>`` and ``<b>x</b>`` with spaces around give the same line.
     """
+    if all(style is PLAIN for _, style in runs):  # most lines: no markers to place
+        return _SPACE_RUNS.sub(" ", "".join(text for text, _ in runs)).strip(_SPACE)
     out: list[str] = []
     current = PLAIN
     pending_space = False

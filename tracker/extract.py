@@ -10,12 +10,14 @@ element (navigation, banners, "最近更新时间", footers) never reaches the t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import PreformattedString
+import lxml.etree
+from lxml.cssselect import CSSSelector
+from lxml.etree import _Element as Element
 
 from .dialect import PLAIN, Style, canonical_url, render_runs
 from .errors import BlockedError, ExtractError
@@ -49,6 +51,8 @@ _BLOCK_MARKERS = re.compile(
 )
 _BLOCKED = "a verification or anti-bot page was served instead of the agreement"
 _SHORT_PAGE = 2000  # characters under which a page is checked for block markers
+_MAX_DEPTH = 400  # below this, nesting is flattened rather than recursed into
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")  # lxml refuses it in a str
 
 
 @dataclass
@@ -66,19 +70,20 @@ def extract(
     min_length: int = 100,
 ) -> str:
     """Return the agreement text of ``html``, or raise why there is none."""
-    soup = BeautifulSoup(html, "lxml")
-    roots, used = _select(soup, selectors)
+    doc = _parse(html)
+    roots, used = _select(doc, selectors) if doc is not None else ([], "")
     if not roots:
-        if _BLOCK_MARKERS.search(_visible_sample(soup)):
+        if doc is not None and _BLOCK_MARKERS.search(_visible_sample(doc)):
             raise BlockedError(_BLOCKED)
         tried = ", ".join(repr(s) for s in selectors)
         raise ExtractError(f"selector {tried} matched nothing (page layout changed?)")
     for root in roots:
         for sel in remove:
-            for el in root.select(sel):
-                el.decompose()
+            for el in compile_selector(sel)(root):
+                if el is not root:
+                    _drop(el)
     text = "\n".join(line for root in roots for line in render(root, base_url))
-    if len(text) < _SHORT_PAGE and _BLOCK_MARKERS.search(text + " " + _title(soup)):
+    if len(text) < _SHORT_PAGE and _BLOCK_MARKERS.search(text + " " + _title(doc)):
         raise BlockedError(_BLOCKED)
     if len(text) < min_length:
         raise ExtractError(
@@ -88,55 +93,90 @@ def extract(
     return text + "\n"
 
 
-def _select(soup: BeautifulSoup, selectors: tuple[str, ...]) -> tuple[list[Tag], str]:
+@functools.lru_cache(maxsize=256)
+def compile_selector(selector: str) -> CSSSelector:
+    """A CSS selector compiled to XPath once per run (raises cssselect.SelectorError)."""
+    return CSSSelector(selector, translator="html")
+
+
+def _parse(html: str) -> Element | None:
+    """libxml2's HTML parser, as BeautifulSoup's "lxml" builder uses, without a soup.
+
+    Plain lxml elements, not ``lxml.html``'s: no Python class lookup per node.
+    """
+    try:
+        return lxml.etree.HTML(_XML_DECLARATION.sub("", html, count=1))
+    except (lxml.etree.ParserError, ValueError):  # an unparseable document
+        return None
+
+
+def _drop(el: Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _select(doc: Element, selectors: tuple[str, ...]) -> tuple[list[Element], str]:
     for sel in selectors:
-        found = soup.select(sel)
+        found = compile_selector(sel)(doc)
         if found:
-            # Drop matches nested in an earlier match, so no text appears twice.
-            roots: list[Tag] = []
-            for el in found:
-                if not any(el in r.descendants for r in roots):
-                    roots.append(el)
+            # Keep only the outermost matches, so no text appears twice.
+            chosen = set(found)
+            roots = [el for el in found if not any(a in chosen for a in el.iterancestors())]
             return roots, sel
     return [], ""
 
 
-def _title(soup: BeautifulSoup) -> str:
-    return soup.title.get_text(" ", strip=True) if soup.title else ""
+def _title(doc: Element | None) -> str:
+    title = doc.find(".//title") if doc is not None else None
+    return " ".join("".join(title.itertext()).split()) if title is not None else ""
 
 
-def _visible_sample(soup: BeautifulSoup) -> str:
-    body = soup.body or soup
-    return _title(soup) + " " + " ".join(render(body, ""))[:_SHORT_PAGE]
+def _visible_sample(doc: Element) -> str:
+    texts = doc.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+    return _title(doc) + " " + " ".join(" ".join(texts).split())[:_SHORT_PAGE]
 
 
-def render(root: Tag, base_url: str) -> list[str]:
+def render(root: Element, base_url: str) -> list[str]:
     """Render an element as lines of the Markdown dialect."""
     r = _Renderer(base_url)
-    r.walk(root, PLAIN)
+    r.walk(root, PLAIN, 0)
     r.flush()
     return r.lines
 
 
 class _Renderer:
+    """A depth-first walk over lxml's tree; text arrives as element text and tails."""
+
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.lines: list[str] = []
         self.line = _Line(runs=[])
         self.in_pre = 0
+        self.items: dict[int, int] = {}  # <ol> element id -> items seen so far
 
-    # -- tree walk ---------------------------------------------------------------
+    def walk(self, el: Element, style: Style, depth: int) -> None:
+        if el.text:
+            self.text(el.text, style)
+        for child in el:
+            if isinstance(child.tag, str):  # comments and processing instructions are not
+                if depth < _MAX_DEPTH:
+                    self.element(child, style, depth + 1)
+                else:  # pathological nesting: keep the words, not the structure
+                    self.text(" ".join(child.itertext()), style)
+            if child.tail:
+                self.text(child.tail, style)
 
-    def walk(self, el: Tag, style: Style) -> None:
-        for node in el.children:
-            if isinstance(node, NavigableString):
-                if not isinstance(node, PreformattedString):  # comments, CDATA, doctype
-                    self.text(str(node), style)
-            elif isinstance(node, Tag):
-                self.element(node, style)
-
-    def element(self, el: Tag, style: Style) -> None:
-        name = el.name
+    def element(self, el: Element, style: Style, depth: int) -> None:
+        name = el.tag
         if name in _DROP or _hidden(el):
             return
         if name == "br":
@@ -144,32 +184,35 @@ class _Renderer:
             return
         style = _styled(el, style, self.base_url)
         if name in ("td", "th"):
-            if self.line.runs and el.find_previous_sibling(("td", "th")) is not None:
+            previous = el.getprevious()
+            if self.line.runs and previous is not None and previous.tag in ("td", "th"):
                 self.line.runs.append((" | ", PLAIN))
-            self.walk(el, style)
+            self.walk(el, style, depth)
             return
         if name not in _BLOCK:
-            self.walk(el, style)
+            self.walk(el, style, depth)
             return
         self.flush()
         if name in _HEADINGS:
             self.line.prefix = "#" * _HEADINGS[name] + " "
         elif name == "li":
-            parent = el.parent
-            if parent is not None and parent.name == "ol":
-                start = _int(parent.get("start"), 1)
-                index = len(el.find_previous_siblings("li"))
-                self.line.auto_number = f"{start + index}. "
+            parent = el.getparent()
+            if parent is not None and parent.tag == "ol":
+                index = self.items.get(id(parent), 0)
+                self.items[id(parent)] = index + 1
+                self.line.auto_number = f"{_int(parent.get('start'), 1) + index}. "
             else:
                 self.line.prefix = "- "
         if name == "pre":
             self.in_pre += 1
-        self.walk(el, style)
+        self.walk(el, style, depth)
         if name == "pre":
             self.in_pre -= 1
         self.flush()
 
     def text(self, text: str, style: Style) -> None:
+        if not self.line.runs and text.isspace():
+            return  # layout whitespace between blocks: a line never starts with a space
         if self.in_pre:
             first, *rest = text.split("\n")
             self._append(first, style)
@@ -186,7 +229,9 @@ class _Renderer:
 
     def flush(self) -> None:
         line = self.line
-        body = render_runs(line.runs or [])
+        if not line.runs:
+            return  # nothing since the last break: keep the pending prefix
+        body = render_runs(line.runs)
         if body:
             prefix = line.prefix
             if line.auto_number and not _ENUMERATED.match(_strip_markup(body)):
@@ -202,15 +247,15 @@ def _strip_markup(text: str) -> str:
     return re.sub(r"</?u>|\*+|\[", "", text)
 
 
-def _hidden(el: Tag) -> bool:
-    if el.has_attr("hidden") or el.get("aria-hidden") == "true":
+def _hidden(el: Element) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(str(style)))
 
 
-def _styled(el: Tag, style: Style, base_url: str) -> Style:
-    name = el.name
+def _styled(el: Element, style: Style, base_url: str) -> Style:
+    name = el.tag
     bold, underline, italic, href = style.bold, style.underline, style.italic, style.href
     if name in ("b", "strong"):
         bold = True

@@ -120,7 +120,7 @@ class Fetcher:
                     raise _status_error(resp)
                 if resp.headers.get("cf-mitigated", "").lower() == "challenge":
                     raise BlockedError("the site answered with an anti-bot challenge")
-                body = b"" if resp.status_code == 304 else await self._read(resp)
+                body = await self._read(resp)  # a 304's empty body too: the connection is reused
                 return Page(
                     url=str(resp.url),
                     status=resp.status_code,

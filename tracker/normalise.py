@@ -14,7 +14,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+# The compatibility forms Chinese pages are full of (full-width ASCII, NBSP, U+3000),
+# mapped the way NFKC maps them, so that most text needs no full NFKC pass at all.
+_WIDE = re.compile("[\uff01-\uff5e\u00a0\u3000]")
 _SPACE = re.compile(r"\s+")
 _CJK = (
     r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
@@ -26,12 +29,30 @@ _LONE_SPACE = re.compile(r"(?<![^\W_]) | (?![^\W_])")
 _BLOCK_MARK = re.compile(r"^(?:#{1,6}\s+|[-*+•·]\s+)")
 
 
+def _narrow(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return " " if c in (0xA0, 0x3000) else chr(c - 0xFEE0)
+
+
+def fold(text: str) -> str:
+    """NFKC, then without zero-width characters: exactly that, but fast on Chinese text."""
+    text = _WIDE.sub(_narrow, text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _ZERO_WIDTH.sub("", text)
+
+
+def _tidy(line: str) -> str:
+    """A folded line's wording: whitespace, block markers and layout spaces dropped."""
+    line = _BLOCK_MARK.sub("", _SPACE.sub(" ", line).strip())
+    if " " in line:
+        line = _LONE_SPACE.sub("", _CJK_SPACE.sub("", line))
+    return line
+
+
 def normalise_line(line: str) -> str:
     """One line in comparison form ('' if it has no wording)."""
-    line = unicodedata.normalize("NFKC", line).translate(_ZERO_WIDTH)
-    line = _SPACE.sub(" ", line).strip()
-    line = _BLOCK_MARK.sub("", line)
-    return _LONE_SPACE.sub("", _CJK_SPACE.sub("", line))
+    return _tidy(fold(line))
 
 
 def ignored(line: str, patterns: Iterable[re.Pattern[str]]) -> bool:
@@ -45,16 +66,23 @@ def ignored(line: str, patterns: Iterable[re.Pattern[str]]) -> bool:
     return any(p.search(stripped) or p.search(folded) for p in patterns)
 
 
+def line_forms(text: str) -> list[tuple[str, str]]:
+    """``(line, comparison form)`` for every line, blank forms included."""
+    lines = text.splitlines()
+    folded = fold(text).splitlines()  # one pass over the text, not one per line
+    if len(folded) != len(lines):  # no folding adds or removes a line break, but be sure
+        folded = [fold(line) for line in lines]
+    return [(line, _tidy(wide)) for line, wide in zip(lines, folded, strict=True)]
+
+
 def comparable_pairs(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[tuple[str, str]]:
     """``(comparison form, line as extracted)`` for each line that has wording."""
     patterns = tuple(ignore)
-    out = []
-    for line in text.splitlines():
-        if patterns and ignored(line, patterns):
-            continue
-        if folded := normalise_line(line):
-            out.append((folded, line.strip()))
-    return out
+    return [
+        (form, line.strip())
+        for line, form in line_forms(text)
+        if form and not (patterns and ignored(line, patterns))
+    ]
 
 
 def comparable_lines(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[str]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .normalise import ignored, normalise_line
+from .normalise import ignored, line_forms, normalise_line
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -150,8 +150,7 @@ def segment(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Clause]:
     host: str = "preamble"
     under: dict[str, object] = {"id": None, "key": (), "path": ("preamble",)}
     paragraphs = 0
-    for line in text.splitlines():
-        form = normalise_line(line)
+    for line, form in line_forms(text):
         if not form or (patterns and ignored(line, patterns)):
             continue
         seen = plain(line)

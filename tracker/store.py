@@ -19,6 +19,7 @@ killed between writing a version and updating the state loses nothing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import hashlib
 import json
@@ -26,6 +27,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -69,6 +71,8 @@ class State:
     last_change: str | None = None
     shrink_hash: str | None = None  # a much shorter text seen on consecutive checks...
     shrink_count: int = 0  # ...and how many times in a row
+    form_hash: str | None = None  # hash of the latest version's comparison form, if known
+    version: str | None = None  # the newest version, once its alert (if any) is queued
     failing_since: str | None = None  # when the current run of failures began
     failure_alerted: bool = False  # whether that run of failures has been alerted
     extra: dict[str, Any] = field(default_factory=dict)  # room for later stages
@@ -87,7 +91,7 @@ class Version:
     path: Path
     meta: dict[str, Any]
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         return (self.path / "text.md").read_text("utf-8")
 
@@ -113,6 +117,7 @@ class SourceStore:
         self.versions_dir = self.dir / "versions"
         self.state_path = self.dir / "state.json"
         self.lock_timeout = lock_timeout
+        self._as_read: dict[str, Any] | None = None  # the state file's content, as last read
 
     # -- locking -------------------------------------------------------------------
 
@@ -129,7 +134,6 @@ class SourceStore:
                 f"for {self.dir / '.lock'})"
             ) from None
         try:
-            self._sweep_temporaries()
             yield
         finally:
             lock.release()
@@ -137,15 +141,51 @@ class SourceStore:
     # -- state ---------------------------------------------------------------------
 
     def read_state(self) -> State:
+        """The state as last written; ``last_check`` is the file's modification time.
+
+        A check that finds nothing new only touches the file (see :meth:`touch_state`),
+        so a file touched since it was written means the last check was unchanged.
+        """
+        self._as_read = None
         try:
+            stat = self.state_path.stat()
             data = json.loads(self.state_path.read_text("utf-8"))
         except (FileNotFoundError, ValueError, UnicodeDecodeError):
             return State()  # written atomically, so only a hand edit can spoil it
-        return State.from_json(data) if isinstance(data, dict) else State()
+        if not isinstance(data, dict):
+            return State()
+        written = data.pop("written", None)
+        self._as_read = data
+        state = State.from_json(data)
+        state.last_check = isoformat(datetime.fromtimestamp(stat.st_mtime, UTC))
+        touched = stat.st_mtime_ns != written
+        if touched and state.last_status in ("baseline", "changed"):
+            state.last_status = "unchanged"
+        return state
+
+    def touch_state(self) -> None:
+        """Mark a check that changed nothing: the state file's time is the last check."""
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(self.state_path)
 
     def write_state(self, state: State) -> None:
-        """Replace the state (callers hold the lock)."""
-        atomic_write(self.state_path, _dumps(asdict(state)).encode("utf-8"))
+        """Save the state after a check (callers hold the lock).
+
+        When only the check time changed, the file is just touched.  Otherwise it
+        is replaced atomically but not synced: losing it to a power cut costs one
+        full fetch, never a change (changes are synced).  The file's modification
+        time is set to a whole second also written inside it, so that a later
+        touch shows (see :meth:`read_state`).
+        """
+        data = {k: v for k, v in asdict(state).items() if k != "last_check"}
+        if data == self._as_read and self.state_path.exists():
+            self.touch_state()
+            return
+        self._sweep_temporaries(self.dir)
+        written = time.time_ns() // 10**9 * 10**9
+        payload = _dumps({**data, "written": written}).encode("utf-8")
+        atomic_write(self.state_path, payload, sync=False, mtime_ns=written)
+        self._as_read = data
 
     # -- versions --------------------------------------------------------------------
 
@@ -163,8 +203,41 @@ class SourceStore:
         return Version(name, path, meta)
 
     def latest(self) -> Version | None:
+        """The newest intact version (callers hold the lock).
+
+        A version recorded without syncing (a baseline) can be left empty by a
+        power cut.  Its text no longer matches the hash in its metadata, so it is
+        set aside for the sweeper and the version before it is used instead: a
+        comparison with a torn text would report the whole agreement as new.
+        """
+        for name in reversed(self.version_names()):
+            version = self._intact(name)
+            if version is not None:
+                return version
+            with contextlib.suppress(OSError):
+                os.replace(self.versions_dir / name, self.versions_dir / f"{_TMP_PREFIX}{name}")
+        return None
+
+    def newest_alert(self) -> dict[str, Any] | None:
+        """The message recorded with the newest version, if it was a change.
+
+        Needs no lock: a version carrying a message is synced before it appears.
+        """
         names = self.version_names()
-        return self.version(names[-1]) if names else None
+        try:
+            return self.version(names[-1]).alert if names else None
+        except (OSError, ValueError):  # a torn first version, which carries no message
+            return None
+
+    def _intact(self, name: str) -> Version | None:
+        try:
+            version = self.version(name)
+            text = version.text
+        except (OSError, ValueError):  # ValueError covers bad JSON and bad UTF-8
+            return None
+        if not isinstance(version.meta, dict) or version.meta.get("text_hash") != sha256(text):
+            return None
+        return version
 
     def next_name(self, when: datetime | None = None) -> str:
         """The name the next recorded version will have."""
@@ -184,62 +257,79 @@ class SourceStore:
 
         ``alert`` (the message describing what changed since the previous version)
         is written inside the same rename, so a recorded change always has its alert.
+        A change is synced to disk before it is renamed into place, so a power cut
+        cannot lose it.  A first version is not: losing it costs one re-recorded
+        baseline, never an alert, and :meth:`latest` skips it if it was torn.  A
+        killed process needs only the rename, so neither is ever seen half-written.
         """
         name = name or self.next_name()
+        self._sweep_temporaries(self.versions_dir)
         meta = {"version": name, **meta, "text_hash": sha256(text)}
         self.versions_dir.mkdir(parents=True, exist_ok=True)
+        durable = alert is not None
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.versions_dir))
         try:
-            _write_synced(tmp / "text.md", text.encode("utf-8"))
-            _write_synced(tmp / "meta.json", _dumps(meta).encode("utf-8"))
+            _write(tmp / "text.md", text.encode("utf-8"), durable)
+            _write(tmp / "meta.json", _dumps(meta).encode("utf-8"), durable)
             if alert is not None:
-                _write_synced(tmp / "alert.json", _dumps(alert).encode("utf-8"))
+                _write(tmp / "alert.json", _dumps(alert).encode("utf-8"), durable)
             if raw is not None:
-                _write_synced(tmp / "page.html.gz", gzip.compress(raw, compresslevel=6, mtime=0))
-            _fsync_dir(tmp)
+                page = gzip.compress(raw, compresslevel=1, mtime=0)
+                _write(tmp / "page.html.gz", page, durable)
+            if durable:
+                _fsync_dir(tmp)
             os.replace(tmp, self.versions_dir / name)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _fsync_dir(self.versions_dir)
+        if durable:
+            _fsync_dir(self.versions_dir)
         return Version(name, self.versions_dir / name, meta)
 
-    def _sweep_temporaries(self) -> None:
-        """Remove what a killed run left half-written (only ever called under the lock)."""
-        for folder in (self.dir, self.versions_dir):
-            with contextlib.suppress(FileNotFoundError):
-                for entry in os.scandir(folder):
-                    if entry.name.startswith(_TMP_PREFIX):
-                        if entry.is_dir(follow_symlinks=False):
-                            shutil.rmtree(entry.path, ignore_errors=True)
-                        else:
-                            os.unlink(entry.path)
+    @staticmethod
+    def _sweep_temporaries(folder: Path) -> None:
+        """Remove what a killed run left half-written there (callers hold the lock)."""
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(folder):
+                if entry.name.startswith(_TMP_PREFIX):
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
 
 
 # -- atomic file helpers -------------------------------------------------------------
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, whole."""
+def atomic_write(path: Path, data: bytes, sync: bool = True, mtime_ns: int | None = None) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new file, whole.
+
+    ``sync`` also makes it survive a power cut; a killed process needs only the rename.
+    """
     fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
+        if mtime_ns is not None:
+            os.utime(tmp, ns=(mtime_ns, mtime_ns))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if sync:
+        _fsync_dir(path.parent)
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, sync: bool) -> None:
     with open(path, "wb") as f:
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+        if sync:
+            f.flush()
+            os.fsync(f.fileno())
 
 
 def _fsync_dir(path: Path) -> None:

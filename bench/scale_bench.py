@@ -1,0 +1,320 @@
+"""Benchmark: `tracker check` over N agreement pages, side by side with urlwatch.
+
+    pip install -e '.[bench]'
+    python bench/scale_bench.py [--pages 1000] [--repeat 3] [--no-urlwatch] [--no-etag]
+
+Serves N generated agreement pages (20-60 KB of Chinese text inside page
+chrome) from a local server process, then times three phases for each tool,
+each run a fresh process:
+
+1. first run: every page is new;
+2. unchanged run: nothing changed;
+3. changed run: 5 % of the pages changed a clause, another 5 % only chrome.
+
+For each it reports wall time, CPU time and peak memory (of the measured
+process, from wait4), how many pages the server sent whole (200) or as "not
+modified" (304), and whether the set of changed sources is exactly the 5 %
+whose wording changed.  urlwatch runs on the same pages with an equivalent
+CSS filter (`css: "#docArticleContent"` then `html2text`, its default
+method).  The disk is synced and left to settle before every measured run, the
+tools take turns going first, and the table shows the median of --repeat
+rounds (each from scratch).  It prints a table; it is not a test.
+
+--no-etag serves the pages without validators, so an unchanged run has to
+fall back on comparing the bytes it downloads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.pages import AGREEMENT, body_html, cloud_page  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+PHASES = ("first run", "unchanged", "5% changed")
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+def agreement(i: int, rng: random.Random) -> str:
+    """A unique agreement of 20-60 KB: the developer agreement renamed, chapters repeated."""
+    target = rng.randint(9, 34) * 1024  # of text, for 20-60 KB of page
+    text = AGREEMENT.replace("腾讯会议", f"腾讯产品{i}号")
+    chapters = re.split(r"(?m)^(?=## \d+\.)", text)
+    text = "".join(chapters[:4])  # the preamble and chapters 1-3 (with clause 2.7)
+    extra, n = [], 4
+    while len((text + "".join(extra)).encode()) < target:
+        chapter = rng.choice(chapters[3:])
+        old = re.match(r"## (\d+)\.", chapter)
+        if old:
+            renumbered = rf"(?m)^(\**)(## )?{old.group(1)}(\.)"
+            extra.append(re.sub(renumbered, rf"\g<1>\g<2>{n}\3", chapter))
+            n += 1
+    return text + "".join(extra)
+
+
+def page(text: str, rng: random.Random) -> bytes:
+    """The agreement inside page chrome whose timestamp, view count and token vary."""
+    day, hour, minute = rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59)
+    return cloud_page(
+        body=body_html(text),
+        updated=f"2026-11-{day:02d} {hour:02d}:{minute:02d}:00",
+        views=rng.randint(100, 99999),
+        token=f"{rng.getrandbits(64):016x}",
+    ).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Serves pages/N.html, with an ETag (and 304 to a matching If-None-Match) unless told not.
+
+    HTTP/1.1 with keep-alive, as every real web server speaks; a client that opens a
+    new connection per page pays for it, as it would on the internet.
+    """
+
+    root: Path
+    etags = True
+    counts: dict[int, multiprocessing.Value]  # type: ignore[valid-type]
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # as real servers do on keep-alive connections
+
+    def do_GET(self) -> None:
+        path = self.root / (self.path.strip("/") + ".html")
+        try:
+            body = path.read_bytes()
+        except OSError:
+            self.send_error(404)
+            return
+        etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+        if self.etags and self.headers.get("If-None-Match") == etag:
+            self._count(304)
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self._count(200)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        if self.etags:
+            self.send_header("ETag", etag)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _count(self, status: int) -> None:
+        with self.counts[status].get_lock():
+            self.counts[status].value += 1
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def serve(root: Path, etags: bool, counts: dict, port: multiprocessing.Value) -> None:  # type: ignore[type-arg, valid-type]
+    Handler.root, Handler.etags, Handler.counts = root, etags, counts
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port.value = server.server_address[1]
+    server.serve_forever()
+
+
+# -- tools ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Tool:
+    name: str
+    command: list[str]
+    changed: Callable[[str], set[str]]
+
+
+def tracker_tool(folder: Path, base: str, n: int) -> Tool:
+    lines = ["[tracker]", 'state_dir = "state"', "retries = 0"]  # otherwise the defaults
+    for i in range(n):
+        lines += [
+            "[[source]]",
+            f'id = "p{i}"',
+            f'url = "{base}/{i}"',
+            'selector = "#docArticleContent"',
+            'remove = [".doc-share"]',
+        ]
+    (folder / "tracker.toml").write_text("\n".join(lines) + "\n")
+    cmd = [sys.executable, "-m", "tracker", "check", "--json", "--config", "tracker.toml"]
+
+    def changed(out: str) -> set[str]:
+        return {s["id"] for s in json.loads(out)["sources"] if s["status"] == "changed"}
+
+    return Tool("tracker", cmd, changed)
+
+
+def urlwatch_tool(folder: Path, base: str, n: int) -> Tool | None:
+    exe = shutil.which("urlwatch") or str(Path(sys.executable).parent / "urlwatch")
+    if not Path(exe).exists():
+        return None
+    job = 'name: "p{i}"\nurl: "{base}/{i}"\nfilter:\n  - css: "#docArticleContent"\n  - html2text\n'
+    (folder / "urls.yaml").write_text("---\n".join(job.format(i=i, base=base) for i in range(n)))
+    (folder / "urlwatch.yaml").write_text(
+        "display:\n  new: true\n  error: true\n  unchanged: false\n"
+        "report:\n  text:\n    details: true\n    footer: false\n    line_length: 75\n"
+        "  stdout:\n    enabled: true\n    color: false\n"
+    )
+    (folder / "hooks.py").write_text("")
+    cmd = [exe, "--urls", "urls.yaml", "--config", "urlwatch.yaml", "--cache", "cache.db"]
+    cmd += ["--hooks", "hooks.py"]
+
+    def changed(out: str) -> set[str]:
+        return set(re.findall(r"^CHANGED: (p\d+)", out, re.M))
+
+    return Tool("urlwatch", cmd, changed)
+
+
+def settle() -> None:
+    """Flush what earlier runs wrote, and wait for the disk to go quiet, so runs start even."""
+    os.sync()
+    pressure = Path("/proc/pressure/io")
+    for _ in range(60):
+        if not pressure.exists():
+            time.sleep(1)
+            return
+        some = pressure.read_text().split()[1]  # "avg10=0.12"
+        if float(some.split("=")[1]) < 0.5:
+            return
+        time.sleep(1)
+
+
+def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds and peak MB of one run, and what it printed."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0  # reaped by wait4
+    wall = time.perf_counter() - started
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.decode()
+
+
+# -- phases --------------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    wall: float
+    cpu: float
+    peak: float
+    exact: bool
+    changed: int
+    sent: int  # pages sent whole (200)
+    not_modified: int  # 304s
+
+
+def round_of(args: argparse.Namespace, number: int, base: str, counts: dict) -> dict:  # type: ignore[type-arg]
+    """One round of the three phases for every tool, from scratch."""
+    rng = random.Random(args.seed + number)
+    pages_dir = OUT / "pages"
+    texts = [agreement(i, rng) for i in range(args.pages)]
+    for i, text in enumerate(texts):
+        (pages_dir / f"{i}.html").write_bytes(page(text, rng))
+    tools = []
+    for make in (tracker_tool, urlwatch_tool):
+        folder = OUT / f"round{number}" / make.__name__.split("_")[0]
+        folder.mkdir(parents=True)
+        tool = make(folder, base, args.pages)
+        if tool is not None and not (tool.name == "urlwatch" and args.no_urlwatch):
+            tools.append((tool, folder))
+    k = max(1, args.pages // 20)
+    picks = rng.sample(range(args.pages), 2 * k)
+    clause_changed, chrome_changed = picks[:k], picks[k:]
+    results: dict[tuple[str, str], Measure] = {}
+    for phase in PHASES:
+        if phase == "5% changed":
+            for i in clause_changed:
+                days = f"提前{rng.randint(1, 9)}个自然日"
+                texts[i] = texts[i].replace("提前10个自然日", days, 1)
+                (pages_dir / f"{i}.html").write_bytes(page(texts[i], rng))
+            for i in chrome_changed:
+                (pages_dir / f"{i}.html").write_bytes(page(texts[i], rng))  # new stamp, token
+        expected = {f"p{i}" for i in clause_changed} if phase == "5% changed" else set()
+        order = tools if number % 2 else tools[::-1]  # take turns going first
+        for tool, folder in order:
+            settle()
+            for c in counts.values():
+                c.value = 0
+            wall, cpu, peak, out = run_measured(tool.command, folder)
+            changed = tool.changed(out)
+            results[(phase, tool.name)] = Measure(
+                wall, cpu, peak, changed == expected, len(changed),
+                counts[200].value, counts[304].value,
+            )  # fmt: skip
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; the table shows medians")
+    parser.add_argument("--no-urlwatch", action="store_true")
+    parser.add_argument("--no-etag", action="store_true", help="serve pages without validators")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    shutil.rmtree(OUT, ignore_errors=True)
+    (OUT / "pages").mkdir(parents=True)
+
+    counts = {200: multiprocessing.Value("i", 0), 304: multiprocessing.Value("i", 0)}
+    port = multiprocessing.Value("i", 0)
+    server = multiprocessing.Process(
+        target=serve, args=(OUT / "pages", not args.no_etag, counts, port), daemon=True
+    )
+    server.start()
+    while not port.value:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port.value}"
+
+    rounds = [round_of(args, number, base, counts) for number in range(args.repeat)]
+    server.terminate()
+    sizes = [p.stat().st_size for p in (OUT / "pages").iterdir()]
+    print(
+        f"{args.pages} pages, {min(sizes) // 1024}-{max(sizes) // 1024} KB each; "
+        f"median of {args.repeat} rounds; validators {'off' if args.no_etag else 'on'}"
+    )
+    names = sorted({name for r in rounds for _, name in r}, key=lambda n: n != "tracker")
+    print(
+        f"\n{'phase':<11} {'tool':<9} {'wall s':>7} {'cpu s':>6} {'peak MB':>8} "
+        f"{'200s':>5} {'304s':>5} {'changed':>8}  exact"
+    )
+    for phase in PHASES:
+        walls = {}
+        for name in names:
+            ms = [r[(phase, name)] for r in rounds]
+            walls[name] = statistics.median(m.wall for m in ms)
+            print(
+                f"{phase:<11} {name:<9} {walls[name]:>7.2f} "
+                f"{statistics.median(m.cpu for m in ms):>6.2f} {max(m.peak for m in ms):>8.0f} "
+                f"{ms[-1].sent:>5} {ms[-1].not_modified:>5} {ms[-1].changed:>8}  "
+                f"{'yes' if all(m.exact for m in ms) else 'NO'}"
+            )
+        if len(walls) == 2:
+            ratio = walls["tracker"] / walls["urlwatch"]
+            print(f"{'':<11} {'ratio':<9} {ratio:>7.2f}  (tracker wall / urlwatch wall)")
+
+
+if __name__ == "__main__":
+    main()

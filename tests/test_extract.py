@@ -134,3 +134,12 @@ MARKDOWN = [
 )
 def test_from_markdown(md, expected):
     assert from_markdown(md) == expected + "\n"
+
+
+def test_consecutive_ordered_lists_each_number_from_their_start():
+    html = (
+        "<div id='doc'><ol><li>甲</li><li>乙</li></ol><p>间</p>"
+        "<ol><li>丙</li><li>丁</li></ol><ol start='5'><li>戊</li></ol></div>"
+    )
+    text = extract(html, ("#doc",), min_length=1)
+    assert text.splitlines() == ["1. 甲", "2. 乙", "间", "1. 丙", "2. 丁", "5. 戊"]

@@ -28,7 +28,7 @@ from .fetch import Fetcher, Page
 from .markdown import from_markdown
 from .normalise import comparable
 from .outbox import Outbox, message
-from .store import SourceStore, State, Version, isoformat, sha256, utcnow
+from .store import SourceStore, State, Version, isoformat, pack, sha256, utcnow
 from .watch import Alert, assess, highest
 
 log = logging.getLogger(__name__)
@@ -198,12 +198,12 @@ class _Job:
         page: Page,
         body_hash: str | None,
         same_bytes: bool,
-        reading: tuple[str, str] | None,
+        reading: Reading | None,
     ) -> Result:
         """Compare the page's text with the latest version, recording one if the wording changed.
 
-        ``reading`` is the page's ``(text, codec)``, or None when ``same_bytes`` says
-        the page is the one the latest version was read from.
+        ``reading`` is what the parse stage made of the page, or None when
+        ``same_bytes`` says the page is the one the latest version was read from.
         """
         store = self.store
         with store.lock():
@@ -215,12 +215,13 @@ class _Job:
                 latest = store.latest()
                 if page.not_modified:
                     raise SourceError("server said the page is unchanged, but no version is stored")
-                text, codec = reading or read(page, self.source)  # rare: state moved meanwhile
-                meta = _meta(page, body_hash, codec)
+                reading = reading or read(page, self.source)  # rare: state moved meanwhile
+                meta = _meta(page, body_hash, reading.codec)
                 if latest is None:
-                    version = store.record(text, {**meta, "origin": "fetch"}, page.body)
+                    meta = {**meta, "origin": "fetch"}
+                    version = store.record(reading.text, meta, reading.packed)
                     return self.finish(state, page, body_hash, "baseline", version.name)
-                return self.compare(state, page, latest, text, meta, body_hash)
+                return self.compare(state, page, latest, reading, meta, body_hash)
             except SourceError as exc:
                 return self.fail(state, exc)
 
@@ -229,11 +230,12 @@ class _Job:
         state: State,
         page: Page,
         latest: Version,
-        text: str,
+        reading: Reading,
         meta: dict[str, Any],
         body_hash: str | None,
     ) -> Result:
         source, settings = self.source, self.config.settings
+        text = reading.text
         new_form = comparable(text, source.ignore)
         new_hash = sha256(new_form)
         if new_hash == state.form_hash and state.fingerprint == source.fingerprint:
@@ -262,7 +264,7 @@ class _Job:
             f"{source.id}__{name}", "change", result.severity or "info", result.to_json()
         )
         meta = {**meta, "origin": "fetch", "previous": latest.name, "large_removal": large_removal}
-        self.store.record(text, meta, page.body, alert=alert, name=name)
+        self.store.record(text, meta, reading.packed, alert=alert, name=name)
         if self.config.channels:
             self.outbox.enqueue(alert, self.config.channels)
         state.version = name
@@ -356,10 +358,20 @@ class _Job:
         self.outbox.enqueue(msg, self.config.channels)
 
 
-def read(page: Page, source: Source) -> tuple[str, str]:
-    """The agreement text of a page and the codec it was decoded with (raises SourceError)."""
+@dataclass(frozen=True)
+class Reading:
+    """What the parse stage makes of a page."""
+
+    text: str  # the agreement text (raises SourceError if there is none)
+    codec: str  # what the page was decoded with
+    packed: bytes  # the raw page, packed for its version folder
+
+
+def read(page: Page, source: Source) -> Reading:
+    """Read a page: decode, extract and pack it, all off the recording thread."""
     html, codec = decode(page.body, page.content_type)
-    return extract(html, source.selectors, source.remove, page.url, source.min_length), codec
+    text = extract(html, source.selectors, source.remove, page.url, source.min_length)
+    return Reading(text, codec, pack(page.body))
 
 
 def _meta(page: Page, body_hash: str | None, codec: str | None) -> dict[str, Any]:

@@ -17,9 +17,10 @@ from urllib.parse import urljoin
 
 import lxml.etree
 from lxml.cssselect import CSSSelector
+from lxml.etree import _Attrib
 from lxml.etree import _Element as Element
 
-from .dialect import PLAIN, Style, canonical_url, render_runs
+from .dialect import _SPACE, PLAIN, Style, canonical_url, render_runs
 from .errors import BlockedError, ExtractError
 
 _DROP = frozenset(
@@ -32,6 +33,9 @@ _BLOCK = frozenset(
     "table tbody thead tfoot tr ul summary caption center".split()
 )
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_STYLING = frozenset("b strong u ins i em a".split())  # tags that style their text
+# Blocks that, holding only text, make exactly one line of it.
+_PLAIN_BLOCK = _BLOCK - {"pre", "li", "td", "th", "ol", *_HEADINGS}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
 _UNBOLD_STYLE = re.compile(r"font-weight\s*:\s*(normal|lighter|[1-4]00)", re.I)
@@ -154,35 +158,55 @@ def render(root: Element, base_url: str) -> list[str]:
 
 
 class _Renderer:
-    """A depth-first walk over lxml's tree; text arrives as element text and tails."""
+    """A depth-first walk over lxml's tree; text arrives as element text and tails.
+
+    Most of an agreement is paragraphs of plain text, so the walk keeps their
+    path short: no attribute work for elements without attributes, and a
+    childless paragraph is rendered without walking into it.
+    """
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.lines: list[str] = []
         self.line = _Line(runs=[])
         self.in_pre = 0
-        self.items: dict[int, int] = {}  # <ol> element id -> items seen so far
+        self.items: dict[int, int] = {}  # id of an <ol> being walked -> items seen so far
 
     def walk(self, el: Element, style: Style, depth: int) -> None:
-        if el.text:
-            self.text(el.text, style)
+        text = el.text
+        if text:
+            self.text(text, style)
         for child in el:
-            if isinstance(child.tag, str):  # comments and processing instructions are not
+            tag = child.tag
+            if isinstance(tag, str):  # comments and processing instructions are not
                 if depth < _MAX_DEPTH:
-                    self.element(child, style, depth + 1)
+                    self.element(child, tag, style, depth + 1)
                 else:  # pathological nesting: keep the words, not the structure
                     self.text(" ".join(child.itertext()), style)
-            if child.tail:
-                self.text(child.tail, style)
+            tail = child.tail
+            if tail:
+                self.text(tail, style)
 
-    def element(self, el: Element, style: Style, depth: int) -> None:
-        name = el.tag
-        if name in _DROP or _hidden(el):
+    def element(self, el: Element, name: str, style: Style, depth: int) -> None:
+        if name in _DROP:
             return
+        attrib = el.attrib
+        if attrib:
+            if _hidden(attrib):
+                return
+            style = _styled(name, attrib, style, self.base_url)
+        elif name in _STYLING:
+            style = _styled(name, attrib, style, self.base_url)
         if name == "br":
             self.flush()
             return
-        style = _styled(el, style, self.base_url)
+        if name in _PLAIN_BLOCK and not len(el):  # a paragraph of text alone: the usual case
+            self.flush()
+            text = el.text
+            if text:
+                self.text(text, style)
+                self.flush()
+            return
         if name in ("td", "th"):
             previous = el.getprevious()
             if self.line.runs and previous is not None and previous.tag in ("td", "th"):
@@ -203,6 +227,8 @@ class _Renderer:
                 self.line.auto_number = f"{_int(parent.get('start'), 1) + index}. "
             else:
                 self.line.prefix = "- "
+        elif name == "ol":
+            self.items[id(el)] = 0  # ids are reused once an element is freed: start afresh
         if name == "pre":
             self.in_pre += 1
         self.walk(el, style, depth)
@@ -211,7 +237,9 @@ class _Renderer:
         self.flush()
 
     def text(self, text: str, style: Style) -> None:
-        if not self.line.runs and text.isspace():
+        runs = self.line.runs
+        assert runs is not None
+        if not runs and text.isspace():
             return  # layout whitespace between blocks: a line never starts with a space
         if self.in_pre:
             first, *rest = text.split("\n")
@@ -220,7 +248,9 @@ class _Renderer:
                 self.flush()
                 self._append(part, style)
             return
-        self._append(_WS.sub(" ", text), style)
+        text = _WS.sub(" ", text)
+        if text:
+            runs.append((text, style))
 
     def _append(self, text: str, style: Style) -> None:
         if text:
@@ -229,9 +259,13 @@ class _Renderer:
 
     def flush(self) -> None:
         line = self.line
-        if not line.runs:
+        runs = line.runs
+        if not runs:
             return  # nothing since the last break: keep the pending prefix
-        body = render_runs(line.runs)
+        if len(runs) == 1 and runs[0][1] is PLAIN and not self.in_pre:
+            body = runs[0][0].strip(_SPACE)  # already collapsed by text()
+        else:
+            body = render_runs(runs)
         if body:
             prefix = line.prefix
             if line.auto_number and not _ENUMERATED.match(_strip_markup(body)):
@@ -247,15 +281,14 @@ def _strip_markup(text: str) -> str:
     return re.sub(r"</?u>|\*+|\[", "", text)
 
 
-def _hidden(el: Element) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+def _hidden(attrib: _Attrib) -> bool:
+    if attrib.get("hidden") is not None or attrib.get("aria-hidden") == "true":
         return True
-    style = el.get("style")
+    style = attrib.get("style")
     return bool(style and _HIDDEN_STYLE.search(str(style)))
 
 
-def _styled(el: Element, style: Style, base_url: str) -> Style:
-    name = el.tag
+def _styled(name: str, attrib: _Attrib, style: Style, base_url: str) -> Style:
     bold, underline, italic, href = style.bold, style.underline, style.italic, style.href
     if name in ("b", "strong"):
         bold = True
@@ -264,8 +297,8 @@ def _styled(el: Element, style: Style, base_url: str) -> Style:
     elif name in ("i", "em"):
         italic = True
     elif name == "a":
-        href = _link(el.get("href"), base_url) or href
-    css = el.get("style")
+        href = _link(attrib.get("href"), base_url) or href
+    css = attrib.get("style")
     if css:
         css = str(css)
         if _BOLD_STYLE.search(css):

@@ -42,6 +42,11 @@ _VERSION_RE = re.compile(r"^(\d{4,})_(\d{8}T\d{6}Z)$")
 _TMP_PREFIX = ".tmp-"
 
 
+def pack(raw: bytes) -> bytes:
+    """A raw page as :meth:`SourceStore.record` keeps it (``page.html.gz``)."""
+    return gzip.compress(raw, compresslevel=1, mtime=0)
+
+
 def sha256(data: str | bytes) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -249,18 +254,20 @@ class SourceStore:
         self,
         text: str,
         meta: dict[str, Any],
-        raw: bytes | None,
+        page: bytes | None,
         alert: dict[str, Any] | None = None,
         name: str | None = None,
     ) -> Version:
         """Write a new version; it becomes visible in one rename.
 
-        ``alert`` (the message describing what changed since the previous version)
-        is written inside the same rename, so a recorded change always has its alert.
-        A change is synced to disk before it is renamed into place, so a power cut
-        cannot lose it.  A first version is not: losing it costs one re-recorded
-        baseline, never an alert, and :meth:`latest` skips it if it was torn.  A
-        killed process needs only the rename, so neither is ever seen half-written.
+        ``page`` is the raw page as :func:`pack` made it (the caller packs it, off
+        the recording thread).  ``alert`` (the message describing what changed
+        since the previous version) is written inside the same rename, so a
+        recorded change always has its alert.  A change is synced to disk before
+        it is renamed into place, so a power cut cannot lose it.  A first version
+        is not: losing it costs one re-recorded baseline, never an alert, and
+        :meth:`latest` skips it if it was torn.  A killed process needs only the
+        rename, so neither is ever seen half-written.
         """
         name = name or self.next_name()
         self._sweep_temporaries(self.versions_dir)
@@ -273,8 +280,7 @@ class SourceStore:
             _write(tmp / "meta.json", _dumps(meta).encode("utf-8"), durable)
             if alert is not None:
                 _write(tmp / "alert.json", _dumps(alert).encode("utf-8"), durable)
-            if raw is not None:
-                page = gzip.compress(raw, compresslevel=1, mtime=0)
+            if page is not None:
                 _write(tmp / "page.html.gz", page, durable)
             if durable:
                 _fsync_dir(tmp)

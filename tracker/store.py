@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,9 @@ class State:
         return cls(**known)
 
 
+_STATE_FIELDS = tuple(f.name for f in fields(State) if f.name != "last_check")
+
+
 @dataclass(frozen=True)
 class Version:
     """One recorded version of an agreement."""
@@ -123,6 +126,9 @@ class SourceStore:
         self.state_path = self.dir / "state.json"
         self.lock_timeout = lock_timeout
         self._as_read: dict[str, Any] | None = None  # the state file's content, as last read
+        # While the lock is held nobody else records, so the list of versions is kept.
+        self._held = False
+        self._names: list[str] | None = None
 
     # -- locking -------------------------------------------------------------------
 
@@ -130,7 +136,10 @@ class SourceStore:
     def lock(self) -> Iterator[None]:
         """Hold the source's lock, or fail clearly after ``lock_timeout`` seconds."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        lock = filelock.FileLock(self.dir / ".lock", timeout=self.lock_timeout)
+        # The lock file stays between runs: nothing to create, or probe, on the next one.
+        lock = filelock.FileLock(
+            self.dir / ".lock", timeout=self.lock_timeout, preserve_lock_file=True
+        )
         try:
             lock.acquire()
         except filelock.Timeout:
@@ -138,9 +147,11 @@ class SourceStore:
                 f"state is locked by another tracker process (waited {self.lock_timeout:g}s "
                 f"for {self.dir / '.lock'})"
             ) from None
+        self._held = True
         try:
             yield
         finally:
+            self._held, self._names = False, None
             lock.release()
 
     # -- state ---------------------------------------------------------------------
@@ -182,7 +193,7 @@ class SourceStore:
         time is set to a whole second also written inside it, so that a later
         touch shows (see :meth:`read_state`).
         """
-        data = {k: v for k, v in asdict(state).items() if k != "last_check"}
+        data = {k: getattr(state, k) for k in _STATE_FIELDS}
         if data == self._as_read and self.state_path.exists():
             self.touch_state()
             return
@@ -196,11 +207,16 @@ class SourceStore:
 
     def version_names(self) -> list[str]:
         """Names of recorded versions, oldest first (names only: history is not loaded)."""
+        if self._names is not None:
+            return list(self._names)
         try:
             names = [n for n in os.listdir(self.versions_dir) if _VERSION_RE.match(n)]
         except FileNotFoundError:
-            return []
-        return sorted(names, key=lambda n: int(n.split("_", 1)[0]))
+            names = []
+        names.sort(key=lambda n: int(n.split("_", 1)[0]))
+        if self._held:
+            self._names = names
+        return list(names)
 
     def version(self, name: str) -> Version:
         path = self.versions_dir / name
@@ -221,6 +237,7 @@ class SourceStore:
                 return version
             with contextlib.suppress(OSError):
                 os.replace(self.versions_dir / name, self.versions_dir / f"{_TMP_PREFIX}{name}")
+            self._names = None
         return None
 
     def newest_alert(self) -> dict[str, Any] | None:
@@ -270,9 +287,11 @@ class SourceStore:
         rename, so neither is ever seen half-written.
         """
         name = name or self.next_name()
-        self._sweep_temporaries(self.versions_dir)
+        try:
+            self.versions_dir.mkdir(parents=True)
+        except FileExistsError:
+            self._sweep_temporaries(self.versions_dir)
         meta = {"version": name, **meta, "text_hash": sha256(text)}
-        self.versions_dir.mkdir(parents=True, exist_ok=True)
         durable = alert is not None
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.versions_dir))
         try:
@@ -285,6 +304,8 @@ class SourceStore:
             if durable:
                 _fsync_dir(tmp)
             os.replace(tmp, self.versions_dir / name)
+            if self._names is not None:
+                self._names.append(name)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -18,7 +18,8 @@ whose wording changed.  urlwatch runs on the same pages with an equivalent
 CSS filter (`css: "#docArticleContent"` then `html2text`, its default
 method).  The disk is synced and left to settle before every measured run, the
 tools take turns going first, and the table shows the median of --repeat
-rounds (each from scratch).  It prints a table; it is not a test.
+rounds (each from scratch), after the server has served every page once.
+It prints a table; it is not a test.
 
 --no-etag serves the pages without validators, so an unchanged run has to
 fall back on comparing the bytes it downloads.
@@ -38,7 +39,9 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -186,6 +189,12 @@ def urlwatch_tool(folder: Path, base: str, n: int) -> Tool | None:
     return Tool("urlwatch", cmd, changed)
 
 
+def warm(base: str, n: int) -> None:
+    """Fetch every page once, so that whichever tool goes first finds the server warm."""
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: urllib.request.urlopen(f"{base}/{i}").read(), range(n)))
+
+
 def settle() -> None:
     """Flush what earlier runs wrote, and wait for the disk to go quiet, so runs start even."""
     os.sync()
@@ -200,8 +209,18 @@ def settle() -> None:
         time.sleep(1)
 
 
+GNU_TIME = shutil.which("time") if Path("/usr/bin/time").exists() else None
+
+
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds and peak MB of one run, and what it printed."""
+    """Wall seconds, CPU seconds and peak MB of one run, and what it printed.
+
+    The peak comes from GNU time where it is installed: a process started straight
+    from this (large) one would count this one's memory in its own peak.
+    """
+    report = cwd / ".measure"
+    if GNU_TIME:
+        cmd = [GNU_TIME, "-f", "%U %S %M", "-o", str(report), *cmd]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
@@ -209,6 +228,9 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, str]:
     _, _, usage = os.wait4(proc.pid, 0)
     proc.returncode = 0  # reaped by wait4
     wall = time.perf_counter() - started
+    if GNU_TIME:
+        user, system, peak_kb = report.read_text().split()[-3:]
+        return wall, float(user) + float(system), int(peak_kb) / 1024, out.decode()
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.decode()
 
 
@@ -252,6 +274,8 @@ def round_of(args: argparse.Namespace, number: int, base: str, counts: dict) -> 
                 (pages_dir / f"{i}.html").write_bytes(page(texts[i], rng))
             for i in chrome_changed:
                 (pages_dir / f"{i}.html").write_bytes(page(texts[i], rng))  # new stamp, token
+        if phase != "unchanged":
+            warm(base, args.pages)
         expected = {f"p{i}" for i in clause_changed} if phase == "5% changed" else set()
         order = tools if number % 2 else tools[::-1]  # take turns going first
         for tool, folder in order:
@@ -260,6 +284,10 @@ def round_of(args: argparse.Namespace, number: int, base: str, counts: dict) -> 
                 c.value = 0
             wall, cpu, peak, out = run_measured(tool.command, folder)
             changed = tool.changed(out)
+            if args.verbose:
+                sent = f"{counts[200].value} sent, {counts[304].value} not modified"
+                line = f"{wall:6.2f}s {cpu:6.2f}s cpu {peak:5.0f} MB  {sent}"
+                print(f"round {number} {phase:<11} {tool.name:<9} {line}", file=sys.stderr)
             results[(phase, tool.name)] = Measure(
                 wall, cpu, peak, changed == expected, len(changed),
                 counts[200].value, counts[304].value,
@@ -274,6 +302,7 @@ def main() -> None:
     parser.add_argument("--no-urlwatch", action="store_true")
     parser.add_argument("--no-etag", action="store_true", help="serve pages without validators")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--verbose", action="store_true", help="print every run as it ends")
     args = parser.parse_args()
     shutil.rmtree(OUT, ignore_errors=True)
     (OUT / "pages").mkdir(parents=True)

@@ -18,6 +18,7 @@ from tests.pages import (
     redesigned_page,
     verification_page,
 )
+from tracker import check
 
 
 @pytest.fixture
@@ -293,6 +294,30 @@ def test_an_unchanged_page_only_touches_the_state_and_status_says_unchanged(
         status = tracker("status", "--config", cfg, "--json").json["sources"][0]
         assert status["last_status"] == "unchanged"
     assert len(versions(tmp_path / "snapshots", "doc")) == 1
+
+
+@pytest.mark.parametrize("validators", [True, False], ids=["etag-304", "same-bytes"])
+def test_an_unchanged_page_is_never_parsed(site, tmp_path, tracker, monkeypatch, validators):
+    page = cloud_page().encode()
+
+    def serve(request: Request) -> Response:
+        if validators and request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        headers = {"ETag": '"v1"'} if validators else {}
+        return Response(page, headers=headers, content_type="text/html; charset=utf-8")
+
+    site.page("/doc", handler=serve)
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))], {"lock_timeout": "0.2s"})
+    assert tracker("check", "--config", cfg).code == 0
+    assert tracker("check", "--config", cfg).code == 0
+    parsed = []
+    monkeypatch.setattr(check, "read", lambda *a: parsed.append(a) or pytest.fail("parsed"))
+    # Nothing to decide, so not even the lock is needed: a run holding it delays nothing.
+    with filelock.FileLock(tmp_path / "snapshots" / "doc" / ".lock"):
+        for _ in range(2):
+            run = tracker("check", "--config", cfg, "--json")
+            assert run.code == 0 and run.source("doc")["status"] == "unchanged"
+    assert parsed == []
 
 
 def test_redirects_are_followed_and_the_final_url_recorded(site, tmp_path, tracker):

@@ -154,14 +154,15 @@ class _Job:
             etag=state.etag if usable else None,
             last_modified=state.last_modified if usable else None,
         )
-        if page.not_modified and self._settled(state, names):
-            store.touch_state()  # nothing to decide, so no lock to take
-            return Result(source, "unchanged")
-        loop = asyncio.get_running_loop()
         body_hash = None if page.not_modified else sha256(page.body)
         same_bytes = page.not_modified or (
             body_hash == state.body_hash and state.fingerprint == source.fingerprint
         )
+        validators = (page.etag, page.last_modified) == (state.etag, state.last_modified)
+        if same_bytes and (page.not_modified or validators) and self._settled(state, names):
+            store.touch_state()  # nothing to decide, so no lock to take
+            return Result(source, "unchanged")
+        loop = asyncio.get_running_loop()
         # Parse outside the lock: it is the expensive part, and it only reads the page.
         reading = (
             None if same_bytes else await loop.run_in_executor(workers.parse, read, page, source)

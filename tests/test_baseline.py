@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import ROOT, doc_source, versions, write_config
 from tests.pages import AGREEMENT, AGREEMENT_MD, SHARED, change_clause, cloud_page
 from tracker.markdown import from_markdown
-from tracker.store import SourceStore
+from tracker.store import SourceStore, sha256
 
 SHIPPED = ROOT / "tracker" / "data" / "meeting-api-agreement.md"
 
@@ -25,6 +25,7 @@ def test_committed_snapshot_is_the_shipped_agreement():
     first = store.version(store.version_names()[0])
     assert first.meta["origin"] == "baseline"
     assert first.text == from_markdown(AGREEMENT_MD)
+    assert first.meta["text_hash"] == sha256(first.text)  # intact: never set aside as torn
 
 
 def test_markdown_baseline_is_in_extracted_form():

@@ -245,15 +245,21 @@ def test_retry_after_longer_than_allowed_gives_up_at_once(site, tmp_path, tracke
     assert len(site.requests) == 1 and time.monotonic() - started < 5
 
 
-def test_conditional_get_and_realistic_headers(site, tmp_path, tracker):
-    page = cloud_page().encode()
+def _serving(page: str, validators: bool = True):
+    """A handler serving ``page`` with an ETag (304 when it matches), or with no validators."""
+    body = page.encode()
 
-    def conditional(request: Request) -> Response:
-        if request.headers.get("If-None-Match") == '"v1"':
+    def serve(request: Request) -> Response:
+        if validators and request.headers.get("If-None-Match") == '"v1"':
             return Response(status=304, headers={"ETag": '"v1"'})
-        return Response(page, headers={"ETag": '"v1"'}, content_type="text/html; charset=utf-8")
+        headers = {"ETag": '"v1"'} if validators else {}
+        return Response(body, headers=headers, content_type="text/html; charset=utf-8")
 
-    site.page("/doc", handler=conditional)
+    return serve
+
+
+def test_conditional_get_and_realistic_headers(site, tmp_path, tracker):
+    site.page("/doc", handler=_serving(cloud_page()))
     cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
     assert tracker("check", "--config", cfg).code == 0
     run = tracker("check", "--config", cfg, "--json")
@@ -271,14 +277,7 @@ def test_conditional_get_and_realistic_headers(site, tmp_path, tracker):
 def test_an_unchanged_page_only_touches_the_state_and_status_says_unchanged(
     site, tmp_path, tracker
 ):
-    page = cloud_page().encode()
-
-    def conditional(request: Request) -> Response:
-        if request.headers.get("If-None-Match") == '"v1"':
-            return Response(status=304, headers={"ETag": '"v1"'})
-        return Response(page, headers={"ETag": '"v1"'}, content_type="text/html; charset=utf-8")
-
-    site.page("/doc", handler=conditional)
+    site.page("/doc", handler=_serving(cloud_page()))
     cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
     state_file = tmp_path / "snapshots" / "doc" / "state.json"
     assert tracker("check", "--config", cfg).code == 0
@@ -298,15 +297,7 @@ def test_an_unchanged_page_only_touches_the_state_and_status_says_unchanged(
 
 @pytest.mark.parametrize("validators", [True, False], ids=["etag-304", "same-bytes"])
 def test_an_unchanged_page_is_never_parsed(site, tmp_path, tracker, monkeypatch, validators):
-    page = cloud_page().encode()
-
-    def serve(request: Request) -> Response:
-        if validators and request.headers.get("If-None-Match") == '"v1"':
-            return Response(status=304, headers={"ETag": '"v1"'})
-        headers = {"ETag": '"v1"'} if validators else {}
-        return Response(page, headers=headers, content_type="text/html; charset=utf-8")
-
-    site.page("/doc", handler=serve)
+    site.page("/doc", handler=_serving(cloud_page(), validators))
     cfg = write_config(tmp_path, [doc_source(site.url("/doc"))], {"lock_timeout": "0.2s"})
     assert tracker("check", "--config", cfg).code == 0
     assert tracker("check", "--config", cfg).code == 0

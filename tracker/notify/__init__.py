@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+import httpx
+
+from .. import __version__
 from ..config import SEVERITIES
 from ..errors import ConfigError, TrackerError
 
@@ -99,6 +102,33 @@ class ParseContext:
         if required:
             raise self.fail(f"{where}.{key}", f"missing (or set {env_key})")
         return None
+
+
+def http_url(ctx: ParseContext, table: Mapping[str, Any], where: str, key: str) -> Secret:
+    """A webhook URL (``key`` or ``key_env``): a secret, since it carries its own credentials."""
+    url = ctx.secret(table, where, key)
+    assert url is not None
+    if not url.value.startswith(("https://", "http://")):
+        raise ctx.fail(f"{where}.{key}", "is not an http(s) URL")
+    return url
+
+
+def post_json(who: str, url: Secret, data: Any, timeout: float, *, detail: bool = False) -> None:
+    """POST ``data`` as JSON, or raise a DeliveryError that names ``who`` but never the URL.
+
+    429 and 5xx are transient (the outbox retries them); other 4xx are not.
+    ``detail`` adds the start of a 4xx answer (Slack says what it disliked).
+    """
+    headers = {"User-Agent": f"tracker/{__version__}"}
+    try:
+        resp = httpx.post(url.value, json=data, headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise DeliveryError(f"{who}: {type(exc).__name__}") from None
+    status = resp.status_code
+    if status >= 400:
+        extra = resp.text.strip()[:80] if detail and status < 500 else ""
+        reason = f"{who}: HTTP {status} {extra}".strip()
+        raise DeliveryError(reason, transient=status == 429 or status >= 500)
 
 
 def parse_channels(

@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import httpx
-
-from . import Channel, DeliveryError, ParseContext, Secret, register
+from . import Channel, ParseContext, Secret, http_url, post_json, register
 from .text import change_heading, cut, excerpt, facts_line, source, title
 
 TEXT_LIMIT = 3000
@@ -99,20 +97,9 @@ class SlackChannel(Channel):
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:
-        url = ctx.secret(table, where, "webhook_url")
-        assert url is not None
-        if not url.value.startswith(("https://", "http://")):
-            raise ctx.fail(f"{where}.webhook_url", "is not an http(s) URL")
+        url = http_url(ctx, table, where, "webhook_url")
         name = table.get("name") or "slack"
         return cls(name=name, min_severity=table.get("min_severity", "info"), webhook_url=url)
 
     def send(self, message: Mapping[str, Any], timeout: float) -> None:
-        try:
-            resp = httpx.post(self.webhook_url.value, json=payload(message), timeout=timeout)
-        except httpx.HTTPError as exc:
-            raise DeliveryError(f"slack {self.name!r}: {type(exc).__name__}") from None
-        if resp.status_code >= 400:
-            transient = resp.status_code == 429 or resp.status_code >= 500
-            detail = resp.text.strip()[:80] if resp.status_code < 500 else ""
-            reason = f"slack {self.name!r}: HTTP {resp.status_code} {detail}".strip()
-            raise DeliveryError(reason, transient=transient)
+        post_json(f"slack {self.name!r}", self.webhook_url, payload(message), timeout, detail=True)

@@ -11,10 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import httpx
-
-from .. import __version__
-from . import Channel, DeliveryError, ParseContext, Secret, register
+from . import Channel, ParseContext, Secret, http_url, post_json, register
 
 _NO_SECRET = Secret("")
 
@@ -32,21 +29,9 @@ class WebhookChannel(Channel):
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:
-        url = ctx.secret(table, where, "url")
-        assert url is not None
-        if not url.value.startswith(("https://", "http://")):
-            raise ctx.fail(f"{where}.url", "is not an http(s) URL")
+        url = http_url(ctx, table, where, "url")
         name = table.get("name") or "webhook"
         return cls(name=name, min_severity=table.get("min_severity", "info"), url=url)
 
     def send(self, message: Mapping[str, Any], timeout: float) -> None:
-        headers = {"User-Agent": f"tracker/{__version__}"}
-        try:
-            resp = httpx.post(self.url.value, json=body(message), headers=headers, timeout=timeout)
-        except httpx.HTTPError as exc:
-            raise DeliveryError(f"webhook {self.name!r}: {type(exc).__name__}") from None
-        if resp.status_code >= 400:
-            transient = resp.status_code == 429 or resp.status_code >= 500
-            raise DeliveryError(
-                f"webhook {self.name!r}: HTTP {resp.status_code}", transient=transient
-            )
+        post_json(f"webhook {self.name!r}", self.url, body(message), timeout)

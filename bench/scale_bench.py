@@ -306,13 +306,14 @@ def main() -> None:
     parser.add_argument("--no-etag", action="store_true", help="serve pages without validators")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--verbose", action="store_true", help="print every run as it ends")
+    parser.add_argument("--keep", action="store_true", help=f"keep {OUT} for inspection")
     args = parser.parse_args()
-    shutil.rmtree(OUT, ignore_errors=True)
+    if OUT.exists():  # left by an interrupted run; deleting thousands of files takes a while
+        shutil.rmtree(OUT)
+        settle()
     (OUT / "pages").mkdir(parents=True)
 
-    # A fresh process, not a fork of this one: a server carrying this process's heap
-    # (every generated page) answers more slowly, which would tax both tools unevenly.
-    mp = multiprocessing.get_context("spawn")
+    mp = multiprocessing.get_context("spawn")  # a server that shares nothing with this process
     counts = {200: mp.Value("i", 0), 304: mp.Value("i", 0)}
     port = mp.Value("i", 0)
     server = mp.Process(
@@ -326,6 +327,8 @@ def main() -> None:
     rounds = [round_of(args, number, base, counts) for number in range(args.repeat)]
     server.terminate()
     sizes = [p.stat().st_size for p in (OUT / "pages").iterdir()]
+    if not args.keep:  # after the timing: the next run starts on a quiet disk
+        shutil.rmtree(OUT)
     print(
         f"{args.pages} pages, {min(sizes) // 1024}-{max(sizes) // 1024} KB each; "
         f"median of {args.repeat} rounds; validators {'off' if args.no_etag else 'on'}"

@@ -77,8 +77,6 @@ async def check_all(config: Config, fetcher: Fetcher | None = None) -> list[Resu
     if fetcher is None:
         async with Fetcher(config.settings) as own:
             return await check_all(config, own)
-    # Parsing and recording hold the GIL; two worker threads overlap them with the
-    # network and with each other's system calls, more threads only fight over it.
     with Workers.pipelined() as workers:
         tasks = [check_source(src, config, fetcher, workers) for src in config.sources]
         return list(await asyncio.gather(*tasks))
@@ -88,9 +86,10 @@ async def check_all(config: Config, fetcher: Fetcher | None = None) -> list[Resu
 class Workers:
     """Where the blocking stages run; None is the event loop's default executor.
 
-    A run over many sources pipelines them: one thread parses (pure Python
-    mostly, so more threads would only take turns at the GIL) while another
-    records, so the file system sees one writer rather than a crowd.
+    A run over many sources pipelines them: while the event loop fetches, one
+    thread parses and another records, each overlapping the others' waits.  More
+    threads were measured slower: parsing holds the GIL, and recording's many
+    small file-system calls go no faster side by side.
     """
 
     parse: Executor | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -231,3 +232,24 @@ def test_log_format_json(site, tmp_path, daemon):
     record = json.loads(d.lines('"event": "check"')[0])
     assert record["source"] == "doc" and record["status"] == "baseline" and "duration" in record
     assert d.stop() == 0
+
+
+def test_a_reload_closes_the_old_client_once_no_check_uses_it(site, tmp_path):
+    from tracker import config
+    from tracker.daemon import Daemon
+
+    cfg = config.load(_config(tmp_path, site, None))
+
+    async def scenario() -> None:
+        d = Daemon(cfg, None)
+        await d._open_fetcher()
+        first = d.fetcher
+        d.fetchers[first] += 1  # a check is using it
+        await d._open_fetcher()
+        assert list(d.fetchers) == [first, d.fetcher] and not first._client.is_closed
+        d.fetchers[first] -= 1  # the check ends
+        await d._close_idle_fetchers()
+        assert list(d.fetchers) == [d.fetcher] and first._client.is_closed
+        await d.fetcher.__aexit__(None, None, None)
+
+    asyncio.run(scenario())

@@ -53,8 +53,8 @@ class Daemon:
         self.config_path = config_path
         self.log_format = log_format
         self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self.fetchers: list[Fetcher] = []
-        self.fetcher: Fetcher | None = None
+        self.fetchers: dict[Fetcher, int] = {}  # each open client: checks using it now
+        self.fetcher: Fetcher | None = None  # the one new checks take
         self.stopping = asyncio.Event()
         self.delivering = asyncio.Lock()
         self.config_mtime = _mtime(config_path)
@@ -88,7 +88,7 @@ class Daemon:
             self._event("stopping")
             self.scheduler.shutdown(wait=False)  # cancels the checks in flight
             await asyncio.sleep(0)
-            for fetcher in self.fetchers:
+            for fetcher in list(self.fetchers):
                 with contextlib.suppress(Exception):
                     await fetcher.__aexit__(None, None, None)
             with contextlib.suppress(FileNotFoundError):
@@ -98,10 +98,19 @@ class Daemon:
             lock.release()
 
     async def _open_fetcher(self) -> None:
+        """Open a client for the current settings; the ones before close once idle."""
         fetcher = Fetcher(self.config.settings)
         await fetcher.__aenter__()
-        self.fetchers.append(fetcher)
+        self.fetchers[fetcher] = 0
         self.fetcher = fetcher  # in-flight checks keep the one they started with
+        await self._close_idle_fetchers()
+
+    async def _close_idle_fetchers(self) -> None:
+        for old, users in list(self.fetchers.items()):
+            if old is not self.fetcher and users == 0:
+                del self.fetchers[old]
+                with contextlib.suppress(Exception):
+                    await old.__aexit__(None, None, None)
 
     # -- scheduling ------------------------------------------------------------------------
 
@@ -146,9 +155,15 @@ class Daemon:
 
     async def _check(self, source_id: str) -> None:
         source = next((s for s in self.config.sources if s.id == source_id), None)
-        if source is None or self.fetcher is None:
+        fetcher = self.fetcher
+        if source is None or fetcher is None:
             return
-        result = await check_source(source, self.config, self.fetcher)
+        self.fetchers[fetcher] += 1
+        try:
+            result = await check_source(source, self.config, fetcher)
+        finally:
+            self.fetchers[fetcher] -= 1
+            await self._close_idle_fetchers()
         self._log_check(source, result)
         self._write_status()
         if (

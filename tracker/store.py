@@ -197,10 +197,10 @@ class SourceStore:
         if data == self._as_read and self.state_path.exists():
             self.touch_state()
             return
-        self._sweep_temporaries(self.dir)
         written = time.time_ns() // 10**9 * 10**9
         payload = _dumps({**data, "written": written}).encode("utf-8")
-        atomic_write(self.state_path, payload, sync=False, mtime_ns=written)
+        tmp = self.dir / f"{_TMP_PREFIX}state.json"  # we hold the lock: nobody else writes it
+        atomic_write(self.state_path, payload, sync=False, mtime_ns=written, tmp=tmp)
         self._as_read = data
 
     # -- versions --------------------------------------------------------------------
@@ -328,35 +328,53 @@ class SourceStore:
 # -- atomic file helpers -------------------------------------------------------------
 
 
-def atomic_write(path: Path, data: bytes, sync: bool = True, mtime_ns: int | None = None) -> None:
+def atomic_write(
+    path: Path,
+    data: bytes,
+    sync: bool = True,
+    mtime_ns: int | None = None,
+    tmp: Path | None = None,
+) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new file, whole.
 
     ``sync`` also makes it survive a power cut; a killed process needs only the rename.
+    ``tmp`` is a fixed name to write to first, for callers that are the only writer
+    (a leftover from a killed run is simply overwritten); otherwise a unique one is made.
     """
-    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+    if tmp is None:
+        fd, name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+    else:
+        fd, name = os.open(tmp, _CREATE, 0o644), str(tmp)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            if sync:
-                f.flush()
-                os.fsync(f.fileno())
+        _fill(fd, data, sync)
         if mtime_ns is not None:
-            os.utime(tmp, ns=(mtime_ns, mtime_ns))
-        os.replace(tmp, path)
+            os.utime(name, ns=(mtime_ns, mtime_ns))
+        os.replace(name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+            os.unlink(name)
         raise
     if sync:
         _fsync_dir(path.parent)
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
 def _write(path: Path, data: bytes, sync: bool) -> None:
-    with open(path, "wb") as f:
-        f.write(data)
+    _fill(os.open(path, _CREATE, 0o644), data, sync)
+
+
+def _fill(fd: int, data: bytes, sync: bool) -> None:
+    """Write all of ``data`` to ``fd`` and close it (plain system calls: no buffering needed)."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
         if sync:
-            f.flush()
-            os.fsync(f.fileno())
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:

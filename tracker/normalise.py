@@ -55,14 +55,15 @@ def normalise_line(line: str) -> str:
     return _tidy(fold(line))
 
 
-def ignored(line: str, patterns: Iterable[re.Pattern[str]]) -> bool:
+def ignored(line: str, patterns: Iterable[re.Pattern[str]], form: str | None = None) -> bool:
     """Whether a line matches one of the source's ``ignore`` patterns.
 
     Patterns are tried on the line as shown and in comparison form, so that
-    ``^最近更新时间：`` matches whichever way the colon was written.
+    ``^最近更新时间：`` matches whichever way the colon was written.  ``form`` is
+    the line's comparison form, when the caller has it already.
     """
     stripped = line.strip()
-    folded = normalise_line(line)
+    folded = normalise_line(line) if form is None else form
     return any(p.search(stripped) or p.search(folded) for p in patterns)
 
 
@@ -81,7 +82,7 @@ def comparable_pairs(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[
     return [
         (form, line.strip())
         for line, form in line_forms(text)
-        if form and not (patterns and ignored(line, patterns))
+        if form and not (patterns and ignored(line, patterns, form))
     ]
 
 

@@ -151,7 +151,7 @@ def segment(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Clause]:
     under: dict[str, object] = {"id": None, "key": (), "path": ("preamble",)}
     paragraphs = 0
     for line, form in line_forms(text):
-        if not form or (patterns and ignored(line, patterns)):
+        if not form or (patterns and ignored(line, patterns, form)):
             continue
         seen = plain(line)
         stripped = line.lstrip()

@@ -212,9 +212,9 @@ class _Job:
                 names = store.version_names()
                 if same_bytes and names and (page.not_modified or state.body_hash == body_hash):
                     return self.finish(state, page, body_hash, "unchanged")
-                latest = store.latest()
                 if page.not_modified:
                     raise SourceError("server said the page is unchanged, but no version is stored")
+                latest = store.latest()
                 reading = reading or read(page, self.source)  # rare: state moved meanwhile
                 meta = _meta(page, body_hash, reading.codec)
                 if latest is None:

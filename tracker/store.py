@@ -290,7 +290,7 @@ class SourceStore:
         try:
             self.versions_dir.mkdir(parents=True)
         except FileExistsError:
-            self._sweep_temporaries(self.versions_dir)
+            self._sweep_temporaries()
         meta = {"version": name, **meta, "text_hash": sha256(text)}
         durable = alert is not None
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.versions_dir))
@@ -313,11 +313,14 @@ class SourceStore:
             _fsync_dir(self.versions_dir)
         return Version(name, self.versions_dir / name, meta)
 
-    @staticmethod
-    def _sweep_temporaries(folder: Path) -> None:
-        """Remove what a killed run left half-written there (callers hold the lock)."""
+    def _sweep_temporaries(self) -> None:
+        """Remove versions a killed run left half-written, and torn ones set aside.
+
+        Only ``versions/`` needs it: ``state.json`` goes through one fixed temporary
+        name, overwritten by the next write.  Callers hold the lock.
+        """
         with contextlib.suppress(FileNotFoundError):
-            for entry in os.scandir(folder):
+            for entry in os.scandir(self.versions_dir):
                 if entry.name.startswith(_TMP_PREFIX):
                     if entry.is_dir(follow_symlinks=False):
                         shutil.rmtree(entry.path, ignore_errors=True)

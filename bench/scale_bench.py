@@ -2,6 +2,7 @@
 
     pip install -e '.[bench]'
     python bench/scale_bench.py [--pages 1000] [--repeat 3] [--no-urlwatch] [--no-etag]
+                                [--processes auto|N]
 
 Serves N generated agreement pages (20-60 KB of Chinese text inside page
 chrome) from a local server process, then times three phases for each tool,
@@ -12,7 +13,7 @@ each run a fresh process:
 3. changed run: 5 % of the pages changed a clause, another 5 % only chrome.
 
 For each it reports wall time, CPU time and peak memory (of the measured
-process, from wait4), how many pages the server sent whole (200) or as "not
+process and any it starts, sampled), how many pages the server sent whole (200) or as "not
 modified" (304), and whether the set of changed sources is exactly the 5 %
 whose wording changed.  urlwatch runs on the same pages with an equivalent
 CSS filter (`css: "#docArticleContent"` then `html2text`, its default
@@ -150,8 +151,9 @@ class Tool:
     warmup: list[str]  # loads the tool's code and does nothing else
 
 
-def tracker_tool(folder: Path, base: str, n: int) -> Tool:
+def tracker_tool(folder: Path, base: str, n: int, processes: str) -> Tool:
     lines = ["[tracker]", 'state_dir = "state"', "retries = 0"]  # otherwise the defaults
+    lines.append(f"processes = {processes if processes.isdigit() else json.dumps(processes)}")
     for i in range(n):
         lines += [
             "[[source]]",
@@ -210,29 +212,45 @@ def settle() -> None:
         time.sleep(1)
 
 
-GNU_TIME = shutil.which("time") if Path("/usr/bin/time").exists() else None
+def tree_rss(root: int) -> int:
+    """Resident kilobytes of ``root`` and all its descendants, right now (Linux /proc)."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # it ended meanwhile
+    return total
 
 
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, str]:
     """Wall seconds, CPU seconds and peak MB of one run, and what it printed.
 
-    The peak comes from GNU time where it is installed: a process started straight
-    from this (large) one would count this one's memory in its own peak.
+    CPU time includes the processes the run started (wait4 counts the ones it
+    waited for).  The peak is the most the whole process tree held at once, sampled
+    every 10 ms: a tool that spreads its work over several processes pays for all
+    of them.  (wait4's own peak would not do: a process started from this large
+    one is charged with this one's memory at the moment it starts.)
     """
-    report = cwd / ".measure"
-    if GNU_TIME:
-        cmd = [GNU_TIME, "-f", "%U %S %M", "-o", str(report), *cmd]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
-    out = proc.stdout.read()
+    with ThreadPoolExecutor(1) as pool:
+        output = pool.submit(proc.stdout.read)
+        peak_kb = 0
+        while not output.done():
+            peak_kb = max(peak_kb, tree_rss(proc.pid))
+            time.sleep(0.01)
+        out = output.result()
     _, _, usage = os.wait4(proc.pid, 0)
     proc.returncode = 0  # reaped by wait4
     wall = time.perf_counter() - started
-    if GNU_TIME:
-        user, system, peak_kb = report.read_text().split()[-3:]
-        return wall, float(user) + float(system), int(peak_kb) / 1024, out.decode()
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.decode()
+    return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024, out.decode()
 
 
 # -- phases --------------------------------------------------------------------------------
@@ -256,13 +274,15 @@ def round_of(args: argparse.Namespace, number: int, base: str, counts: dict) -> 
     texts = [agreement(i, rng) for i in range(args.pages)]
     for i, text in enumerate(texts):
         (pages_dir / f"{i}.html").write_bytes(page(text, rng))
-    tools = []
-    for make in (tracker_tool, urlwatch_tool):
-        folder = OUT / f"round{number}" / make.__name__.split("_")[0]
+    folders = {name: OUT / f"round{number}" / name for name in ("tracker", "urlwatch")}
+    for folder in folders.values():
         folder.mkdir(parents=True)
-        tool = make(folder, base, args.pages)
-        if tool is not None and not (tool.name == "urlwatch" and args.no_urlwatch):
-            tools.append((tool, folder))
+    tools = [
+        (tracker_tool(folders["tracker"], base, args.pages, args.processes), folders["tracker"])
+    ]
+    watcher = None if args.no_urlwatch else urlwatch_tool(folders["urlwatch"], base, args.pages)
+    if watcher is not None:
+        tools.append((watcher, folders["urlwatch"]))
     k = max(1, args.pages // 20)
     picks = rng.sample(range(args.pages), 2 * k)
     clause_changed, chrome_changed = picks[:k], picks[k:]
@@ -305,6 +325,7 @@ def main() -> None:
     parser.add_argument("--no-urlwatch", action="store_true")
     parser.add_argument("--no-etag", action="store_true", help="serve pages without validators")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--processes", default="auto", help="tracker's [tracker] processes")
     parser.add_argument("--verbose", action="store_true", help="print every run as it ends")
     parser.add_argument("--keep", action="store_true", help=f"keep {OUT} for inspection")
     args = parser.parse_args()
@@ -331,7 +352,8 @@ def main() -> None:
         shutil.rmtree(OUT)
     print(
         f"{args.pages} pages, {min(sizes) // 1024}-{max(sizes) // 1024} KB each; "
-        f"median of {args.repeat} rounds; validators {'off' if args.no_etag else 'on'}"
+        f"median of {args.repeat} rounds; validators {'off' if args.no_etag else 'on'}; "
+        f"tracker processes {args.processes}"
     )
     names = sorted({name for r in rounds for _, name in r}, key=lambda n: n != "tracker")
     print(

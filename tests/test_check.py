@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
+import threading
 import time
 
 import filelock
@@ -18,7 +20,7 @@ from tests.pages import (
     redesigned_page,
     verification_page,
 )
-from tracker import check
+from tracker import check, config
 
 
 @pytest.fixture
@@ -309,6 +311,30 @@ def test_an_unchanged_page_is_never_parsed(site, tmp_path, tracker, monkeypatch,
             run = tracker("check", "--config", cfg, "--json")
             assert run.code == 0 and run.source("doc")["status"] == "unchanged"
     assert parsed == []
+
+
+def test_pages_are_not_fetched_faster_than_they_are_parsed(site, tmp_path, monkeypatch):
+    """With parsing stalled, fetching stops once the backlog is full, instead of piling up."""
+    ids = [f"doc-{n}" for n in range(10)]
+    for sid in ids:
+        site.page(f"/{sid}", cloud_page())
+    sources = [doc_source(site.url(f"/{sid}"), sid) for sid in ids]
+    cfg = config.load(write_config(tmp_path, sources, {"concurrency": 1}))
+    stalled, real_read = threading.Event(), check.read
+    monkeypatch.setattr(check, "read", lambda *a: stalled.wait(10) and real_read(*a))
+    run = threading.Thread(target=lambda: results.extend(asyncio.run(check.check_all(cfg))))
+    results: list[check.Result] = []
+    run.start()
+    try:
+        deadline = time.monotonic() + 10
+        while len(site.requests) < check.BACKLOG and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)  # room for any fetch beyond the backlog to happen
+        assert len(site.requests) == check.BACKLOG  # one in the parser, the rest queued for it
+    finally:
+        stalled.set()
+        run.join()
+    assert [r.status for r in results] == ["baseline"] * len(ids)
 
 
 def test_redirects_are_followed_and_the_final_url_recorded(site, tmp_path, tracker):

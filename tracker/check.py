@@ -1,6 +1,7 @@
 """One pass over the sources: fetch → extract → compare → record.
 
-Both drivers (``tracker check`` and the daemon) call :func:`check_source`.
+Both drivers (``tracker check`` and the daemon) call :func:`check_source`;
+``shards.py`` spreads a large ``tracker check`` over processes.
 A source that cannot be checked yields an ``error`` result and leaves its
 versions untouched; the next good fetch is compared with the last good
 version.  Results come back in configuration order, whatever order the
@@ -34,6 +35,9 @@ from .watch import Alert, assess, highest
 log = logging.getLogger(__name__)
 
 STATUSES = ("baseline", "unchanged", "changed", "error")
+# Sources in the pipeline at once, per fetch slot: enough to keep the parser busy, few
+# enough that pages fetched faster than they are parsed do not pile up in memory.
+BACKLOG = 4
 
 
 @dataclass
@@ -77,7 +81,7 @@ async def check_all(config: Config, fetcher: Fetcher | None = None) -> list[Resu
     if fetcher is None:
         async with Fetcher(config.settings) as own:
             return await check_all(config, own)
-    with Workers.pipelined() as workers:
+    with Workers.pipelined(config.settings.concurrency * BACKLOG) as workers:
         tasks = [check_source(src, config, fetcher, workers) for src in config.sources]
         return list(await asyncio.gather(*tasks))
 
@@ -89,20 +93,23 @@ class Workers:
     A run over many sources pipelines them: while the event loop fetches, one
     thread parses and another records, each overlapping the others' waits.  More
     threads were measured slower: parsing holds the GIL, and recording's many
-    small file-system calls go no faster side by side.
+    small file-system calls go no faster side by side.  ``backlog`` bounds the
+    sources in the pipeline: when parsing or the disk falls behind, pages are not
+    fetched faster than they are recorded, to pile up in memory.
     """
 
     parse: Executor | None = None
     record: Executor | None = None
+    backlog: asyncio.Semaphore | None = None  # sources between fetch and record, at most
 
     @classmethod
     @contextlib.contextmanager
-    def pipelined(cls) -> Iterator[Workers]:
+    def pipelined(cls, backlog: int) -> Iterator[Workers]:
         with (
             ThreadPoolExecutor(1, thread_name_prefix="tracker-parse") as parse,
             ThreadPoolExecutor(1, thread_name_prefix="tracker-record") as record,
         ):
-            yield cls(parse, record)
+            yield cls(parse, record, asyncio.Semaphore(backlog))
 
 
 async def check_source(
@@ -112,7 +119,8 @@ async def check_source(
     started = time.monotonic()
     job = _Job(source, config)
     try:
-        result = await job.run(fetcher, workers)
+        async with workers.backlog or contextlib.nullcontext():
+            result = await job.run(fetcher, workers)
     except SourceError as exc:
         result = await asyncio.to_thread(job.record_failure, exc)
     except Exception as exc:  # a bug must cost one source, not the whole run

@@ -22,8 +22,8 @@ from dataclasses import replace
 from rich.console import Console
 from rich.text import Text
 
-from . import __version__, config
-from .check import Result, check_all
+from . import __version__, config, shards
+from .check import Result
 from .errors import ConfigError
 from .notify import DeliveryError
 from .outbox import Delivery, Outbox
@@ -138,7 +138,7 @@ def _check(cfg: config.Config, args: argparse.Namespace) -> int:
             if sid not in known:
                 raise ConfigError(cfg.path, "source", f"no source with id {sid!r} (from --source)")
         cfg = replace(cfg, sources=tuple(s for s in cfg.sources if s.id in args.source))
-    results = asyncio.run(check_all(cfg))
+    results = asyncio.run(shards.check(cfg))
     deliveries, pending = _deliver(cfg)
     if args.json:
         sys.stdout.write(as_json(results, [d.to_json() for d in deliveries]) + "\n")

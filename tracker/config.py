@@ -50,6 +50,7 @@ class Settings:
     max_redirects: int = 10
     concurrency: int = 16
     per_host: int = 4
+    processes: int | None = None  # None: "auto", one per core for large runs
     user_agent: str = DEFAULT_USER_AGENT
     accept_language: str = DEFAULT_ACCEPT_LANGUAGE
     lock_timeout: float = 30.0
@@ -191,6 +192,7 @@ def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
         max_redirects=r.integer(t, "tracker", "max_redirects", d.max_redirects, minimum=0),
         concurrency=r.integer(t, "tracker", "concurrency", d.concurrency, minimum=1),
         per_host=r.integer(t, "tracker", "per_host", d.per_host, minimum=1),
+        processes=_processes(r, t),
         user_agent=r.string(t, "tracker", "user_agent", d.user_agent),
         accept_language=r.string(t, "tracker", "accept_language", d.accept_language),
         lock_timeout=r.duration(t, "tracker", "lock_timeout", d.lock_timeout),
@@ -204,6 +206,15 @@ def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
         interval=r.duration(t, "tracker", "interval", d.interval),
         outbox_interval=r.duration(t, "tracker", "outbox_interval", d.outbox_interval),
     )
+
+
+def _processes(r: Reader, t: dict[str, Any]) -> int | None:
+    value = t.get("processes", "auto")
+    if value == "auto":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise r.fail("tracker", "processes", 'must be "auto" or a whole number >= 1')
+    return value
 
 
 _SOURCE_KEYS = {

@@ -112,8 +112,7 @@ def test_a_shard_whose_process_dies_is_an_error_for_its_sources_only(site, tmp_p
     def kill_the_shard(request: Request) -> Response:
         for child in multiprocessing.active_children():
             if child.name == "tracker-shard":
-                child.kill()
-                child.join()
+                child.kill()  # the run reaps it, and reports its status
         return Response(cloud_page(), content_type="text/html; charset=utf-8")
 
     site.page("/b", handler=kill_the_shard)
@@ -183,3 +182,22 @@ def _children(pid: int) -> list[int]:
     """The processes ``pid`` started, all of its threads included (Linux /proc)."""
     tasks = Path(f"/proc/{pid}/task")
     return [int(c) for task in tasks.iterdir() for c in (task / "children").read_text().split()]
+
+
+def test_when_no_process_can_be_started_one_process_checks_everything(
+    site, tmp_path, monkeypatch, caplog
+):
+    site.page("/a", cloud_page())
+    site.page("/b", cloud_page())
+    sources = [doc_source(site.url("/a"), "a"), doc_source(site.url("/b"), "b")]
+    cfg = config.load(write_config(tmp_path, sources, {"processes": 2}))
+
+    def no_more_processes(self):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", no_more_processes)
+    results = asyncio.run(shards.check(cfg))
+    assert [(r.source.id, r.status) for r in results] == [("a", "baseline"), ("b", "baseline")]
+    assert "could not start a worker process ([Errno 11] Resource temporarily unavailable)" in (
+        caplog.text
+    )

@@ -82,7 +82,14 @@ async def check(config: Config) -> list[Result]:
     if shards == 1:
         return await check_all(config)
     parts = split(config, shards)
-    workers = [_Worker.start(part) for part in parts[1:]]
+    workers: list[_Worker] = []
+    try:
+        workers += (_Worker.start(part) for part in parts[1:])
+    except OSError as exc:  # out of processes or memory: one process still does the job
+        log.warning("could not start a worker process (%s); checking in this one", exc)
+        for worker in workers:
+            worker.stop(finished=False)
+        return await check_all(config)
     finished = False
     try:
         mine = await check_all(parts[0])

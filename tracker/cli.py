@@ -22,7 +22,7 @@ from dataclasses import replace
 from rich.console import Console
 from rich.text import Text
 
-from . import __version__, config, shards
+from . import __version__, config, logs, shards
 from .check import Result
 from .errors import ConfigError
 from .notify import DeliveryError
@@ -98,14 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request URL at INFO; webhook URLs carry secrets.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logs.to_stderr(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         cfg = config.load(args.config)
         if args.command == "check":

@@ -26,6 +26,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
+from . import logs
 from .check import Result, check_all
 from .config import Config
 
@@ -152,11 +153,7 @@ def _shard_main(config: Config, conn: Connection, level: int) -> None:
     """The child's side: check the shard and send the results back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    logs.to_stderr(level)
     results = asyncio.run(check_all(config))
     with contextlib.suppress(BrokenPipeError):  # the parent is gone; the records stand
         conn.send(results)

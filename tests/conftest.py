@@ -62,6 +62,22 @@ class Site:
         )
 
 
+class Sink:
+    """A Slack or webhook endpoint on the local site that answers as told and keeps bodies."""
+
+    def __init__(self, site: Site, path: str) -> None:
+        self.path, self.status = path, 200
+        self.bodies: list[Any] = []
+        site.page(path, handler=self._handle)
+        self.url = site.url(path)
+
+    def _handle(self, request: Request) -> Response:
+        if self.status != 200:
+            return Response("unavailable", status=self.status)
+        self.bodies.append(json.loads(request.get_data()))
+        return Response("ok")
+
+
 @pytest.fixture(scope="session")
 def _server() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)

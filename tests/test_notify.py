@@ -8,10 +8,9 @@ import os
 import signal
 
 import pytest
-from werkzeug import Request, Response
 
 from tests import mail
-from tests.conftest import doc_source, free_port, write_config
+from tests.conftest import Sink, doc_source, free_port, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker import cli, outbox
 
@@ -32,21 +31,6 @@ def smtp():
     box.port = port  # type: ignore[attr-defined]
     yield box
     controller.stop()
-
-
-class Sink:
-    """A Slack or webhook endpoint on the local site that answers as told and keeps bodies."""
-
-    def __init__(self, site, path: str) -> None:
-        self.path, self.bodies, self.status = path, [], 200
-        site.page(path, handler=self._handle)
-        self.url = site.url(path)
-
-    def _handle(self, request: Request) -> Response:
-        if self.status != 200:
-            return Response("unavailable", status=self.status)
-        self.bodies.append(json.loads(request.get_data()))
-        return Response("ok")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import multiprocessing
 import os
 import signal
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from tests.conftest import ROOT, doc_source, run_subprocess, versions, write_config
+from tests.conftest import ROOT, Sink, doc_source, run_subprocess, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker import config, shards
 from tracker.config import Config
@@ -73,11 +72,10 @@ def test_a_sharded_run_reports_in_order_and_alerts_once(site, tmp_path):
     ids = [f"doc-{n}" for n in range(6)]
     for sid in ids:
         site.page(f"/{sid}", cloud_page(change_clause(AGREEMENT, "9.2 ", f"9.2 ({sid}) ")))
-    posts: list[dict] = []
-    site.page("/hook", handler=lambda r: posts.append(json.loads(r.get_data())) or Response("ok"))
-    hook = f'[[notify]]\nkind = "webhook"\nurl = "{site.url("/hook")}"\n'
+    hook = Sink(site, "/hook")
+    webhook = f'[[notify]]\nkind = "webhook"\nurl = "{hook.url}"\n'
     sources = [doc_source(site.url(f"/{sid}"), sid) for sid in reversed(ids)]
-    cfg = write_config(tmp_path, sources, {"processes": 2}, extra=hook)
+    cfg = write_config(tmp_path, sources, {"processes": 2}, extra=webhook)
 
     first = run_subprocess("check", "--config", cfg, "--json")
     assert first.code == 0, first.err
@@ -94,11 +92,11 @@ def test_a_sharded_run_reports_in_order_and_alerts_once(site, tmp_path):
     statuses = {s["id"]: s["status"] for s in second.json["sources"]}
     assert statuses == {sid: "changed" if sid in ("doc-5", "doc-4") else "unchanged" for sid in ids}
     assert [c["clause"] for c in second.source("doc-4")["changes"]] == ["2.7"]
-    assert sorted(p["id"] for p in posts) == ["doc-4", "doc-5"]
+    assert sorted(p["id"] for p in hook.bodies) == ["doc-4", "doc-5"]
     assert [d["status"] for d in second.json["deliveries"]] == ["sent", "sent"]
 
     third = run_subprocess("check", "--config", cfg, "--json")
-    assert third.code == 0 and len(posts) == 2
+    assert third.code == 0 and len(hook.bodies) == 2
     assert all(
         len(versions(tmp_path / "snapshots", sid)) == (2 if sid in ("doc-5", "doc-4") else 1)
         for sid in ids

@@ -68,6 +68,29 @@ CASES = [
     ("nbsp-is-kept-in-stored-text", "<p>a&nbsp;b</p>", "a\u00a0b"),
     ("pre-keeps-lines", "<pre>line 1\n  line 2</pre>", "line 1\nline 2"),
     ("empty-paragraphs-vanish", "<p></p><p> </p><p>x</p><p><br></p>", "x"),
+    # Parsed as a browser parses: what an unclosed element leaves open stays inside it,
+    # and the page's footer stays outside the selected element.
+    ("unclosed-div-in-list-item", "<ul><li>甲<div>乙</li></ul>", "- 甲\n乙"),
+    ("table-foster-parenting", "<table><tr><td>甲</td></tr><p>乙</p></table>", "乙\n甲"),
+    ("stray-end-tags", "<p>a</p></p></span><p>b</p>", "a\nb"),
+    # Cloudflare's e-mail obfuscation, decoded as its script does in a browser.
+    (
+        "cloudflare-email-text",
+        '<p>Write to <a href="/cdn-cgi/l/email-protection" class="__cf_email__" '
+        'data-cfemail="5a363f3d3b361a3f223b372a363f74393537">[email&#160;protected]</a>.</p>',
+        "Write to legal@example.com.",
+    ),
+    (
+        "cloudflare-email-link",
+        '<p><a href="/cdn-cgi/l/email-protection#5a363f3d3b361a3f223b372a363f74393537">'
+        "mail us</a></p>",
+        "[mail us](mailto:legal@example.com)",
+    ),
+    (
+        "link-target-with-parentheses",
+        '<p><a href="https://x.cn/wiki/A_(b) c">A</a></p>',
+        "[A](https://x.cn/wiki/A_%28b%29%20c)",
+    ),
 ]
 
 

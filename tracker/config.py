@@ -15,10 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cssselect import SelectorError
-
 from .errors import ConfigError
-from .extract import compile_selector
+from .extract import InvalidSelector, check_selector
 
 if TYPE_CHECKING:
     from .notify import Channel
@@ -248,11 +246,10 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
     for key, values in (("selector", selectors), ("remove", remove)):
         for sel in values:
             try:
-                compile_selector(sel)
-            except SelectorError as exc:
-                msg = str(exc).splitlines()[0]
+                check_selector(sel)
+            except InvalidSelector as exc:
                 raise ConfigError(
-                    r.name, f"{where}.{key}", f"invalid CSS selector {sel!r}: {msg}"
+                    r.name, f"{where}.{key}", f"invalid CSS selector {sel!r}: {exc}"
                 ) from None
     ignore = []
     for pattern in r.strings(t, where, "ignore", []):

@@ -60,8 +60,12 @@ def render_runs(runs: list[tuple[str, Style]]) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """One spelling per link target: no surrounding spaces, ``/`` for an empty path."""
-    url = url.strip()
+    """One spelling per link target: ``/`` for an empty path, nothing that ends ``(url)``.
+
+    Spaces and parentheses are percent-encoded, so that ``[text](url)`` is never
+    ambiguous, whichever reader wrote it.
+    """
+    url = _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url.strip())
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -69,6 +73,12 @@ def canonical_url(url: str) -> str:
     if parts.scheme in ("http", "https") and parts.netloc and not parts.path:
         return urlunsplit(parts._replace(path="/"))
     return url
+
+
+_UNSAFE = re.compile(r"[\s()]")
+# A link as the dialect writes it: its words (brackets in them at most one level deep, as in
+# ``[[PDF]](url)``) and its target.
+LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^)\s]*)\)")
 
 
 def _levels(s: Style) -> list[object]:

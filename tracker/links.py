@@ -68,9 +68,8 @@ def document(url: str) -> str:
         host = f"{host}:{port}"
     path = re.sub(r"/{2,}", "/", unquote(parts.path))
     path = _INDEX_FILE.sub("/", path).rstrip("/")
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _NOISE_PARAMS.match(k)
-    )
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    query = sorted((k, v) for k, v in params if not _NOISE_PARAMS.match(k))
     return f"//{host}{path}" + (f"?{urlencode(query)}" if query else "")
 
 

@@ -9,10 +9,11 @@ import pytest
 
 from tests.pages import AGREEMENT
 from tracker import config
-from tracker.diff import diff, inline_diff, truncation
+from tracker.diff import diff, inline_diff
 from tracker.facts import Fact, fact_changes
 from tracker.normalise import comparable
 from tracker.segment import segment
+from tracker.truncation import truncation
 from tracker.watch import assess
 
 DEFAULT = config.load(cwd=Path("/nonexistent"))

@@ -22,7 +22,7 @@ from typing import Any
 
 from .config import Config, Source
 from .decode import decode
-from .diff import Change, diff, truncation
+from .diff import Change, diff
 from .errors import LockTimeout, SourceError, TruncatedError
 from .extract import extract
 from .fetch import Fetcher, Page
@@ -30,6 +30,7 @@ from .markdown import from_markdown
 from .normalise import comparable
 from .outbox import Outbox, message
 from .store import SourceStore, State, Version, isoformat, pack, sha256, utcnow
+from .truncation import truncation
 from .watch import Alert, assess, highest
 
 log = logging.getLogger(__name__)

@@ -39,7 +39,12 @@ BAD = [
         "watch.w.sources",
         "no source with id 'nope'",
     ),
-    (GOOD_SOURCE + "[[watch]]\nname = 'w'\n", "watch.w", "needs clauses or keywords"),
+    (GOOD_SOURCE + "[[watch]]\nname = 'w'\n", "watch.w", "needs clauses, keywords or amounts"),
+    (
+        GOOD_SOURCE + "[[watch]]\nname = 'w'\namounts = 'yes'\n",
+        "watch.w.amounts",
+        "must be true or false",
+    ),
     ("[tracker\nstate_dir = 1\n", None, "invalid TOML"),
     ("[[sorce]]\nid = 'x'\n", "sorce", "unknown key"),
 ]

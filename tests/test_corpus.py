@@ -4,8 +4,8 @@ Each recorded version is served in turn, as a document page, and checked once.
 "Refilter" and "Apply technical or declaration upgrade" versions re-extract an
 unchanged page, so they must give no change; the recorded real changes must
 give one.  Truncated captures must be flagged as failures, never reported as
-the agreement shrinking; a real rewrite that is much shorter is recorded as a
-large removal once it has been seen on consecutive checks.
+the agreement shrinking; a real rewrite that is much shorter is a change at
+once, flagged as a large removal.
 """
 
 from __future__ import annotations
@@ -29,8 +29,15 @@ TRUNCATED = {
     "cf2205053",  # Tencent privacy, 2020 refilter: 4 KB of the 10 KB policy
 }  # fmt: skip
 
-# Real rewrites to a much shorter text: flagged at first, recorded when they persist.
+# Real rewrites to a much shorter text, mostly new wording (2 % and 19 % of their
+# paragraphs are the old text's): a change at once, flagged as a large removal.
 SHORTER_REWRITES = {"1e40123b5", "01410b59c"}
+
+# "Real" changes of nothing but link targets under the words "here", which name no
+# document: a contact address (dataprotection@wechat.com → @corp.wechat.com), the
+# support form (…/dsr/desktop → …/dsr/index) and the page listing Weixin's features.
+# A reader sees the same words.
+LINK_ONLY = {"976675b6a", "1f4e2aec3", "09ea5b725"}
 
 # Refilters whose text really differs from the version before them, checked against
 # the pages themselves: 2021-04-29 drops the USA-specific section that the preceding
@@ -78,11 +85,9 @@ def test_history_replay(site, tmp_path, tracker, document):
             assert src["status"] == "error" and "truncated" in src["error"], where
             seen_kinds.add("truncated")
         elif commit in SHORTER_REWRITES:
-            assert src["status"] == "error" and "truncated" in src["error"], where
-            tracker("check", "--config", cfg)
-            run = tracker("check", "--config", cfg, "--json")
-            src = run.source("doc")
             assert src["status"] == "changed" and src["large_removal"] is True, where
+        elif commit in LINK_ONLY:
+            assert src["status"] == "unchanged" and src["changes"] == [], where
         elif commit in REFILTERS_WITH_REAL_CHANGES:
             assert src["status"] == "changed", where
         elif subject.startswith(NO_CHANGE):

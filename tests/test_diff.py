@@ -11,9 +11,7 @@ from tests.pages import AGREEMENT
 from tracker import config
 from tracker.diff import diff, inline_diff
 from tracker.facts import Fact, fact_changes
-from tracker.normalise import comparable
 from tracker.segment import segment
-from tracker.truncation import truncation
 from tracker.watch import assess
 
 DEFAULT = config.load(cwd=Path("/nonexistent"))
@@ -121,11 +119,70 @@ def test_underline_only_change_is_emphasis():
     assert (c.clause, c.aspect) == ("4.3", "emphasis")
 
 
-def test_link_target_only_change_is_reported_as_such():
-    new = AGREEMENT.replace("product/301/1967", "product/301/9999")
-    [c] = diff(AGREEMENT, new)
-    assert (c.clause, c.kind, c.aspect) == (None, "modified", "link")
+CLOUD = "https://cloud.tencent.com/document/product/301/1967"
+
+
+def test_retargeted_agreement_link_is_a_reference_change_at_warning():
+    new = AGREEMENT.replace(CLOUD, "https://cloud.tencent.com/document/product/301/9999")
+    [c], _ = assessed(AGREEMENT, new)
+    assert (c.clause, c.kind, c.aspect) == (None, "modified", "reference")
     assert c.path == ("preamble",)
+    assert [r.to_json() for r in c.references] == [
+        {
+            "text": "腾讯云服务协议",
+            "old": CLOUD,
+            "new": "https://cloud.tencent.com/document/product/301/9999",
+        }
+    ]
+    assert c.severity == "warning"
+    assert all(s.op == "equal" for s in c.spans)  # not a word changed
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "http://cloud.tencent.com/document/product/301/1967",
+        "https://www.cloud.tencent.com/document/product/301/1967/",
+        "https://cloud.tencent.com:443/document/product/301/1967#section-2",
+        "https://cloud.tencent.com/document/product/301/1967?utm_source=mail&from=timeline",
+        "https://CLOUD.tencent.com/document//product/301/1967",
+    ],
+)
+def test_the_same_document_spelled_differently_is_no_change(spelling):
+    assert diff(AGREEMENT, AGREEMENT.replace(CLOUD, spelling)) == []
+
+
+def test_a_link_that_names_no_document_may_move_freely():
+    old = "3.1 如有疑问，请[点击这里](https://a.cn/help/1)联系我们。\n"
+    assert diff(old, old.replace("help/1", "support/contact?id=2")) == []
+
+
+def test_a_link_added_around_or_removed_from_unchanged_words_is_no_change():
+    plain = "1.1 您应遵守《腾讯云服务协议》。\n"
+    linked = (
+        "1.1 您应遵守《[腾讯云服务协议](https://cloud.tencent.com/document/product/301/1967)》。\n"
+    )
+    assert diff(plain, linked) == [] and diff(linked, plain) == []
+
+
+def test_a_reference_retargeted_with_reworded_clause_is_one_change_of_both():
+    old = "1.1 您应遵守《[腾讯云服务协议](https://a.cn/1)》。\n"
+    new = "1.1 您必须遵守《[腾讯云服务协议](https://a.cn/2)》。\n"
+    [c] = diff(old, new)
+    assert (c.clause, c.aspect) == ("1.1", "wording+reference")
+    assert [str(r) for r in c.references] == ["腾讯云服务协议: https://a.cn/1 → https://a.cn/2"]
+    assert [(s.op, s.text) for s in c.spans if s.op != "equal"] == [
+        ("delete", "应"),
+        ("insert", "必须"),
+    ]
+
+
+def test_a_reference_whose_query_names_another_document_is_retargeted():
+    old = "1.1 见[《微信软件许可及服务协议》](https://weixin.qq.com/cgi-bin/readtemplate?t=weixin_agreement&lang=zh_CN)。\n"
+    new = old.replace("t=weixin_agreement", "t=weixin_privacy")
+    [c] = diff(old, new)
+    assert c.aspect == "reference"
+    assert diff(old, old.replace("lang=zh_CN", "lang=en")) == []  # a language, not a document
 
 
 def test_whitespace_only_differences_are_no_change():
@@ -205,34 +262,3 @@ def test_moves_fire_no_watch():
     changes, alerts = assessed(AGREEMENT, _with_new_chapter_3())
     assert all(c.watches == () for c in changes if c.kind == "moved")
     assert {a.watch for a in alerts} <= {"fees"}  # only the new fee chapter's keywords
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "truncated"),
-    [
-        (
-            "\n".join(f"第{i}段内容。" for i in range(100)),
-            "\n".join(f"第{i}段内容。" for i in range(40)),
-            True,
-        ),
-        (
-            "\n".join(f"第{i}段内容。" for i in range(100)),
-            "\n".join(f"第{i}段内容。" for i in range(80)) + "\n第80段",
-            True,
-        ),
-        (
-            "\n".join(f"第{i}段内容。" for i in range(100)),
-            "\n".join(f"第{i}段内容。" for i in range(95)),
-            False,
-        ),
-        (
-            "\n".join(f"第{i}段内容。" for i in range(100)),
-            "\n".join(f"第{i}段内容。" for i in range(20, 100)),
-            False,
-        ),
-        ("a\nb", "a\nb\nc", False),
-    ],
-    ids=["much-shorter", "stops-part-way", "last-paragraphs-removed", "start-removed", "longer"],
-)
-def test_truncation(old, new, truncated):
-    assert (truncation(comparable(old), comparable(new), 0.5) is not None) == truncated

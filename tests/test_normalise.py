@@ -28,6 +28,15 @@ SAME = [
     ("space-after-full-stop", "use WeChat. Any account", "use WeChat.Any account"),
     ("space-inside-parentheses", "( a )", "(a)"),
     ("space-beside-markup", "**bold** text", "**bold**text"),
+    ("link-target", "[协议](https://a.cn/1)", "[协议](https://a.cn/2)"),
+    (
+        "link-added-around-words",
+        "write to copyright@github.com.",
+        "write to [copyright@github.com](mailto:copyright@github.com).",
+    ),
+    ("link-removed", "见[帮助文档](https://a.cn/help)。", "见帮助文档。"),
+    ("link-with-brackets-in-words", "[[PDF]](https://a.cn/x.pdf)", "[PDF]"),
+    ("bold-link", "**[腾讯云服务协议](https://a.cn/1)**", "**腾讯云服务协议**"),
 ]
 
 DIFFERENT = [
@@ -36,7 +45,7 @@ DIFFERENT = [
     ("latin-word-boundary", "you agree", "youagree"),
     ("bold", "**2.7 收费**", "2.7 收费"),
     ("underline", "<u>免责</u>", "免责"),
-    ("link-target", "[协议](https://a.cn/1)", "[协议](https://a.cn/2)"),
+    ("link-words", "[协议](https://a.cn/1)", "[规则](https://a.cn/1)"),
     ("punctuation", "不得转让。", "不得转让；"),
     ("order", "a\nb", "b\na"),
 ]

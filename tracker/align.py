@@ -3,32 +3,39 @@
 First every clause whose number and words are unchanged is matched, in
 order; then, between those anchors, clauses whose words are unchanged,
 whatever their number (so a renumbered clause is ``moved``, never removed plus
-added); then the remaining clauses of each gap are paired by similarity (so
-old 10.3 and new 12.3 with new words are one ``modified`` pair).  Finally a
-clause's descendants are folded into it when they were added, removed or
-renumbered with it, so a chapter added as a whole is one entry.
+added); then the clauses left in each gap are paired (:mod:`tracker.pairing`:
+by similarity, or by holding the same place, a clause split into sub-clauses
+as a whole).  Finally a clause's descendants are folded into it when they were
+added, removed or renumbered with it, so a chapter added as a whole is one
+entry.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from .pairing import Match, chapter_map, pair_gap
+from .references import Retarget, retargeted
 from .segment import Clause
-
-_PAIR_THRESHOLD = 0.45  # similarity above which an old and a new clause are one clause
-_MAX_PAIRING = 40_000  # candidate pairs per gap before falling back to pairing by number
 
 
 @dataclass
 class Pair:
-    """An aligned (old, new) clause pair; a side is None when added or removed."""
+    """An aligned (old, new) clause pair; a side is None when added or removed.
+
+    ``old_parts`` and ``new_parts`` are sub-clauses folded into a modified clause
+    (the new 4.4.1-4.4.3 of a 4.4 that was split), reported as part of it.
+    """
 
     old: Clause | None
     new: Clause | None
     order: tuple[float, float]
     members: list[Pair] = field(default_factory=list)
+    old_parts: tuple[Clause, ...] = ()
+    new_parts: tuple[Clause, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -36,7 +43,25 @@ class Pair:
             return "added"
         if self.new is None:
             return "removed"
-        return "moved" if self.old.body == self.new.body else "modified"
+        same = self.old.body == self.new.body and not (self.old_parts or self.new_parts)
+        return "moved" if same and not self.retargets else "modified"
+
+    @property
+    def olds(self) -> tuple[Clause, ...]:
+        return (self.old, *self.old_parts) if self.old else ()
+
+    @property
+    def news(self) -> tuple[Clause, ...]:
+        return (self.new, *self.new_parts) if self.new else ()
+
+    @functools.cached_property
+    def retargets(self) -> tuple[Retarget, ...]:
+        """References whose words now lead to another document."""
+        if self.old is None or self.new is None:
+            return ()
+        old = [r for c in self.olds for r in c.references]
+        new = [r for c in self.news for r in c.references]
+        return retargeted(old, new) if old and new else ()
 
 
 def changed_pairs(a: Sequence[Clause], b: Sequence[Clause]) -> list[Pair]:
@@ -80,65 +105,41 @@ def _align(a: Sequence[Clause], b: Sequence[Clause]) -> list[Pair]:
                 taken.add(j)
                 olds.remove(i)
                 pairs.append(Pair(a[i], b[j], (j, i)))
+    # The clauses that kept their words say which chapter became which.
+    chapters = chapter_map((p.old, p.new) for p in pairs if p.old and p.new)
     for olds, news, start in gaps:
         news = [j for j in news if j not in taken]
-        paired = _pair_by_similarity(a, b, olds, news)
-        used_old = {i for i, _ in paired}
-        used_new = {j for _, j in paired}
-        pairs.extend(Pair(a[i], b[j], (j, i)) for i, j in paired)
+        matches = pair_gap(a, b, olds, news, chapters)
+        used_old = {i for m in matches for i in m.old}
+        used_new = {j for m in matches for j in m.new}
+        pairs.extend(_paired(a, b, m) for m in matches)
         pairs.extend(Pair(None, b[j], (j, -1)) for j in news if j not in used_new)
-        for k, i in enumerate(olds):
-            if i not in used_old:  # a removed clause sits where its gap was
-                pairs.append(Pair(a[i], None, (start - 0.5 + k / (len(olds) + 1), i)))
+        left = [i for i in olds if i not in used_old]
+        for k, i in enumerate(left):  # a removed clause sits where its gap was
+            pairs.append(Pair(a[i], None, (start - 0.5 + k / (len(left) + 1), i)))
     return pairs
+
+
+def _paired(a: Sequence[Clause], b: Sequence[Clause], m: Match) -> Pair:
+    i, *old_rest = m.old
+    j, *new_rest = m.new
+    return Pair(
+        a[i],
+        b[j],
+        (j, i),
+        old_parts=tuple(a[k] for k in old_rest),
+        new_parts=tuple(b[k] for k in new_rest),
+    )
 
 
 def _zip(i1: int, i2: int, j1: int, j2: int) -> zip[tuple[int, int]]:
     return zip(range(i1, i2), range(j1, j2), strict=True)
 
 
-def _pair_by_similarity(
-    a: Sequence[Clause], b: Sequence[Clause], olds: list[int], news: list[int]
-) -> list[tuple[int, int]]:
-    """Greedy best-first pairing of the old and new clauses left in one gap."""
-    if not olds or not news:
-        return []
-    scored: list[tuple[float, int, int]] = []
-    if len(olds) * len(news) > _MAX_PAIRING:  # a rewrite: pair what kept its number
-        by_id = {b[j].id: j for j in news if b[j].id}
-        scored = [(1.0, i, by_id[a[i].id]) for i in olds if a[i].id in by_id]
-    else:
-        grams = {("b", j): _bigrams(b[j].body) for j in news}
-        for i in olds:
-            mine = _bigrams(a[i].body)
-            for j in news:
-                theirs = grams["b", j]
-                same_id = a[i].id is not None and a[i].id == b[j].id
-                score = 2 * len(mine & theirs) / (len(mine) + len(theirs) or 1)
-                score += 0.2 if same_id else 0.0
-                if score >= _PAIR_THRESHOLD:
-                    scored.append((score, i, j))
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    out = []
-    for _, i, j in scored:
-        if i not in used_old and j not in used_new:
-            used_old.add(i)
-            used_new.add(j)
-            out.append((i, j))
-    return out
-
-
-def _bigrams(text: str) -> frozenset[str]:
-    """Character pairs: a similarity measure as good for Chinese as for English, and linear."""
-    return frozenset(text[k : k + 2] for k in range(max(1, len(text) - 1)))
-
-
 def _changed(p: Pair) -> bool:
     if p.old is None or p.new is None:
         return True
-    return p.old.body != p.new.body or p.old.id != p.new.id
+    return p.kind == "modified" or p.old.id != p.new.id
 
 
 # -- grouping ------------------------------------------------------------------------------

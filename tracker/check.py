@@ -20,18 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .compare import Verdict, compare
+from .compare import reading as compared
 from .config import Config, Source
 from .decode import decode
-from .diff import Change, diff
+from .diff import Change
 from .errors import LockTimeout, SourceError, TruncatedError
 from .extract import extract
 from .fetch import Fetcher, Page
 from .markdown import from_markdown
-from .normalise import comparable
 from .outbox import Outbox, message
 from .store import SourceStore, State, Version, isoformat, pack, sha256, utcnow
-from .truncation import truncation
-from .watch import Alert, assess, highest
+from .watch import Alert, Following, followings, highest, prune
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class Result:
     large_removal: bool = False
     failures: int = 0  # consecutive failed checks, this one included
     elapsed: float = 0.0
+    following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
 
     @property
     def severity(self) -> str | None:
@@ -74,6 +75,7 @@ class Result:
             "version": self.version,
             "large_removal": self.large_removal,
             "failures": self.failures,
+            "following": [f.to_json() for f in self.following],
         }
 
 
@@ -169,7 +171,7 @@ class _Job:
         validators = (page.etag, page.last_modified) == (state.etag, state.last_modified)
         if same_bytes and (page.not_modified or validators) and self._settled(state, names):
             store.touch_state()  # nothing to decide, so no lock to take
-            return Result(source, "unchanged")
+            return Result(source, "unchanged", following=self._following(state))
         loop = asyncio.get_running_loop()
         # Parse outside the lock: it is the expensive part, and it only reads the page.
         reading = (
@@ -245,39 +247,54 @@ class _Job:
     ) -> Result:
         source, settings = self.source, self.config.settings
         text = reading.text
-        new_form = comparable(text, source.ignore)
-        new_hash = sha256(new_form)
-        if new_hash == state.form_hash and state.fingerprint == source.fingerprint:
-            return self.finish(state, page, body_hash, "unchanged", form_hash=new_hash)
-        old_form = comparable(latest.text, source.ignore)
-        if old_form == new_form:
-            return self.finish(state, page, body_hash, "unchanged", form_hash=new_hash)
-        large_removal = False
-        if reason := truncation(old_form, new_form, settings.truncation_ratio):
-            seen = state.shrink_count + 1 if state.shrink_hash == new_hash else 1
+        settled = state.fingerprint == source.fingerprint and state.form_hash is not None
+        if settled and compared(text, source.ignore).key == state.form_hash:  # the usual case
+            return self.finish(state, page, body_hash, "unchanged", form_hash=state.form_hash)
+        verdict = compare(
+            latest.text,
+            text,
+            source_id=source.id,
+            ignore=source.ignore,
+            watches=self.config.watches,
+            truncation_ratio=settings.truncation_ratio,
+            follows=state.follows,
+        )
+        if verdict.verdict is Verdict.SAME:
+            return self.finish(state, page, body_hash, "unchanged", form_hash=verdict.key)
+        if verdict.verdict is Verdict.TRUNCATED:
+            seen = state.shrink_count + 1 if state.shrink_hash == verdict.key else 1
             needed = settings.truncation_confirmations
             if seen < needed:
-                state.shrink_hash, state.shrink_count = new_hash, seen
+                state.shrink_hash, state.shrink_count = verdict.key, seen
                 raise TruncatedError(
-                    f"{reason}, probably truncated; kept the last good version "
+                    f"{verdict.reason}, probably truncated; kept the last good version "
                     f"(recorded as a change if it persists: seen {seen} of {needed} times)"
                 )
-            large_removal = True
-        changes, alerts = assess(
-            diff(latest.text, text, source.ignore), source.id, self.config.watches
-        )
+        meta = {**meta, "origin": "fetch", "previous": latest.name}
         name = self.store.next_name()
-        result = Result(source, "changed", changes=changes, alerts=alerts, version=name)
-        result.large_removal = large_removal
+        state.follows = verdict.follows
+        if verdict.verdict is Verdict.RELINKED:  # kept, so links are compared with what is served
+            self.store.record(text, {**meta, "relinked": True}, reading.packed, name=name)
+            state.version = name
+            return self.finish(state, page, body_hash, "unchanged", name, form_hash=verdict.key)
+        result = Result(
+            source,
+            "changed",
+            changes=list(verdict.changes),
+            alerts=list(verdict.alerts),
+            version=name,
+            large_removal=verdict.large_removal,
+        )
+        result.following = self._following(state)
         alert = message(
             f"{source.id}__{name}", "change", result.severity or "info", result.to_json()
         )
-        meta = {**meta, "origin": "fetch", "previous": latest.name, "large_removal": large_removal}
+        meta["large_removal"] = verdict.large_removal
         self.store.record(text, meta, reading.packed, alert=alert, name=name)
         if self.config.channels:
             self.outbox.enqueue(alert, self.config.channels)
         state.version = name
-        self.finish(state, page, body_hash, "changed", name, form_hash=new_hash)
+        self.finish(state, page, body_hash, "changed", name, form_hash=verdict.key)
         return result
 
     def finish(
@@ -306,9 +323,13 @@ class _Job:
             recovered = Result(self.source, status, error=last_error)
             self._failure_message("recovered", state, recovered)
         state.failures, state.failing_since, state.failure_alerted = 0, None, False
+        state.follows = prune(state.follows, self.source.id, self.config.watches)
         self._catch_up(state)
         self.store.write_state(state)
-        return Result(self.source, status, version=version)
+        return Result(self.source, status, version=version, following=self._following(state))
+
+    def _following(self, state: State) -> list[Following]:
+        return followings(self.source.id, self.config.watches, state.follows)
 
     def _catch_up(self, state: State) -> None:
         """Make sure the newest version's alert is queued, then note it in the state.
@@ -351,7 +372,12 @@ class _Job:
         state.failures += 1
         state.failing_since = state.failing_since or now
         result = Result(
-            self.source, "error", error=exc.reason, blocked=exc.blocked, failures=state.failures
+            self.source,
+            "error",
+            error=exc.reason,
+            blocked=exc.blocked,
+            failures=state.failures,
+            following=self._following(state),
         )
         if state.failures >= self.config.settings.failure_alert_after and not state.failure_alerted:
             self._failure_message("failing", state, result)

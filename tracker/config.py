@@ -89,6 +89,7 @@ class Watch:
     sources: tuple[str, ...] = ()  # empty: every source
     clauses: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    amounts: bool = False  # fire on any change to a sum of money (5000 元, USD 10)
     severity: str = "warning"
 
 
@@ -290,7 +291,7 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
 
 def _watch(r: Reader, t: dict[str, Any], index: int, source_ids: set[str]) -> Watch:
     where = f"watch[{index}]"
-    r.keys(t, where, {"name", "sources", "clauses", "keywords", "severity"})
+    r.keys(t, where, {"name", "sources", "clauses", "keywords", "amounts", "severity"})
     name = r.string(t, where, "name", "")
     if not name:
         raise ConfigError(r.name, f"{where}.name", "missing")
@@ -304,9 +305,10 @@ def _watch(r: Reader, t: dict[str, Any], index: int, source_ids: set[str]) -> Wa
         raise ConfigError(r.name, f"{where}.severity", f"{severity!r} is not one of {SEVERITIES}")
     clauses = r.strings(t, where, "clauses", [])
     keywords = r.strings(t, where, "keywords", [])
-    if not clauses and not keywords:
-        raise ConfigError(r.name, where, "needs clauses or keywords")
-    return Watch(name, tuple(sources), tuple(clauses), tuple(keywords), severity)
+    amounts = r.boolean(t, where, "amounts", False)
+    if not clauses and not keywords and not amounts:
+        raise ConfigError(r.name, where, "needs clauses, keywords or amounts = true")
+    return Watch(name, tuple(sources), tuple(clauses), tuple(keywords), amounts, severity)
 
 
 # --------------------------------------------------------------------------- value readers
@@ -365,6 +367,12 @@ class Reader:
             raise self.fail(where, key, "must be a list of non-empty strings")
         if one_allowed and not value:
             raise self.fail(where, key, "must not be empty")
+        return value
+
+    def boolean(self, t: dict[str, Any], where: str, key: str, default: bool) -> bool:
+        value = t.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(where, key, "must be true or false")
         return value
 
     def integer(self, t: dict[str, Any], where: str, key: str, default: int, minimum: int) -> int:

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from diff_match_patch import diff_match_patch
 
 from .align import Pair, changed_pairs
-from .facts import Fact, fact_changes
+from .dialect import LINK
+from .facts import Fact, fact_changes, facts
 from .normalise import comparable
+from .references import Retarget
 from .segment import Clause, plain, segment
 
 KINDS = ("added", "removed", "modified", "moved")
 _OPS = {-1: "delete", 0: "equal", 1: "insert"}
 _INVISIBLE = re.compile(r"[\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]")
-_LINKS = re.compile(r"\]\([^)\s]*\)")
 _EMPHASIS = re.compile(r"</?u>|\*+")
 _SPACES = re.compile(r"[ \t]+")
 
@@ -41,13 +42,17 @@ class Change:
     new: str | None  # whole new clause text, None when removed or moved
     old_clause: str | None = None  # the old id, when the clause was renumbered
     path: tuple[str, ...] = ()
-    aspect: str = "wording"  # wording | emphasis | link | emphasis+link
+    aspect: str = "wording"  # wording, emphasis, reference, joined by "+" where several hold
     spans: tuple[Span, ...] = ()
     facts: tuple[Fact, ...] = ()
     count: int = 1  # clauses in this entry (a whole chapter added, removed or moved)
     members: tuple[str, ...] = ()  # ids of the clauses in this entry, itself included
     severity: str = "info"
     watches: tuple[str, ...] = ()
+    references: tuple[Retarget, ...] = ()  # named documents whose links now lead elsewhere
+    # Where each renumbered or removed old clause of this entry went (None: removed),
+    # so that a watch can follow its clause; not part of the report.
+    moves: tuple[tuple[str, str | None], ...] = field(default=(), repr=False, compare=False)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -65,6 +70,7 @@ class Change:
             "members": list(self.members),
             "severity": self.severity,
             "watches": list(self.watches),
+            "references": [r.to_json() for r in self.references],
         }
 
 
@@ -87,55 +93,87 @@ def _change(p: Pair) -> Change:
     count = 1 + len(p.members)
     side = [(m.new or m.old) for m in (p, *p.members)]
     members = tuple(dict.fromkeys(c.id for c in side if c and c.id))
-    if kind == "added":
-        assert new is not None
-        text = "\n".join([new.text, *(m.new.text for m in p.members if m.new)])
-        return Change(kind, new.id, None, text, path=new.path, count=count, members=members)
-    if kind == "removed":
-        assert old is not None
-        text = "\n".join([old.text, *(m.old.text for m in p.members if m.old)])
-        return Change(kind, old.id, text, None, path=old.path, count=count, members=members)
+    if kind in ("added", "removed"):
+        clauses = [c for c in side if c]
+        text = "\n".join(c.text for c in clauses)
+        # A clause added or removed with its figures changes them as much as an edit would.
+        figures = dict.fromkeys(facts(_body_plain(clauses)))
+        found = tuple(Fact(None, f) if kind == "added" else Fact(f, None) for f in figures)
+        return Change(
+            kind,
+            clauses[0].id,
+            text if kind == "removed" else None,
+            text if kind == "added" else None,
+            path=clauses[0].path,
+            facts=found,
+            count=count,
+            members=members,
+            moves=tuple((c.id, None) for c in clauses if c.id) if kind == "removed" else (),
+        )
     assert old is not None and new is not None
     renumbered = old.id if old.id != new.id else None
     if kind == "moved":
         return Change(
-            kind, new.id, None, None, renumbered, new.path, aspect="", count=count, members=members
+            kind,
+            new.id,
+            None,
+            None,
+            renumbered,
+            new.path,
+            aspect="",
+            count=count,
+            members=members,
+            moves=tuple(
+                (m.old.id, m.new.id)
+                for m in (p, *p.members)
+                if m.old and m.new and m.old.id and m.old.id != m.new.id
+            ),
         )
+    if p.old_parts or p.new_parts:  # a clause split into sub-clauses, or sub-clauses merged
+        parts = [c.id for c in (*p.new_parts, *p.old_parts) if c.id]
+        members = tuple(dict.fromkeys([*members, *parts]))
+    old_text = "\n".join(c.text for c in p.olds)
+    new_text = "\n".join(c.text for c in p.news)
     return Change(
         kind,
         new.id,
-        old.text,
-        new.text,
+        old_text,
+        new_text,
         renumbered,
         new.path,
-        aspect=_aspect(old.text, new.text),
-        spans=inline_diff(old.text, new.text),
-        facts=tuple(fact_changes(_body_plain(old), _body_plain(new))),
+        aspect=_aspect(old_text, new_text, p.retargets),
+        spans=inline_diff(old_text, new_text),
+        facts=tuple(fact_changes(_body_plain(p.olds), _body_plain(p.news))),
+        count=len(members) or 1,
         members=members,
+        references=p.retargets,
+        # A renumbered clause moved; sub-clauses merged into it went where it went.
+        moves=tuple((c.id, new.id) for c in p.olds if c.id and c.id != new.id),
     )
 
 
-def _aspect(old: str, new: str) -> str:
-    """What a modification touched: the wording, or only emphasis and/or link targets."""
-    if _words(old) != _words(new):
-        return "wording"
-    emphasis = comparable(_LINKS.sub("]", old)) != comparable(_LINKS.sub("]", new))
-    links = comparable(_EMPHASIS.sub("", old)) != comparable(_EMPHASIS.sub("", new))
-    if emphasis and links:
-        return "emphasis+link"
-    return "emphasis" if emphasis else "link" if links else "wording"
+def _aspect(old: str, new: str, retargets: Sequence[Retarget]) -> str:
+    """What a modification touched: its wording, its emphasis, the documents it references."""
+    unlinked_old, unlinked_new = LINK.sub(r"\1", old), LINK.sub(r"\1", new)
+    wording = _words(unlinked_old) != _words(unlinked_new)
+    emphasis = not wording and comparable(unlinked_old) != comparable(unlinked_new)
+    aspects = [("wording", wording), ("emphasis", emphasis), ("reference", bool(retargets))]
+    return "+".join(name for name, holds in aspects if holds) or "wording"
 
 
 def _words(text: str) -> str:
-    return comparable(plain(_LINKS.sub("]", text)))
+    return comparable(_EMPHASIS.sub("", plain(text)))
 
 
-def _body_plain(c: Clause) -> str:
-    first = plain(c.lines[0])
-    label = plain(c.label) if c.label else ""
-    if label and first.startswith(label):
-        first = first[len(label) :]
-    return "\n".join((first, *(plain(line) for line in c.lines[1:])))
+def _body_plain(clauses: Sequence[Clause]) -> str:
+    """What a reader reads of some clauses, without the first one's own number."""
+    first, *rest = clauses
+    head = plain(first.lines[0])
+    label = plain(first.label) if first.label else ""
+    if label and head.startswith(label):
+        head = head[len(label) :]
+    lines = [head, *(plain(line) for line in first.lines[1:])]
+    return "\n".join(lines + [plain(line) for c in rest for line in c.lines])
 
 
 def inline_diff(old: str, new: str) -> tuple[Span, ...]:
@@ -172,4 +210,7 @@ def _encode(text: str, table: dict[str, str], tokens: list[str]) -> str:
 
 
 def _display(text: str) -> str:
+    """A clause as a reader sees it, for marking: link targets go (``references`` has them)."""
+    if "](" in text:
+        text = LINK.sub(r"\1", text)
     return _SPACES.sub(" ", _INVISIBLE.sub(" ", text))

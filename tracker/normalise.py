@@ -6,6 +6,12 @@ zero-width characters, collapses whitespace, forgets blank lines, heading
 levels and bullet markers, keeps a space only between two words (beside CJK
 characters, punctuation or markup it carries no meaning, and re-renders add
 or remove it freely), and drops lines the source says to ignore.
+
+Link targets go too, and with them the link itself: a reader sees a link's
+words, not where it points, and sites rewrite targets (obfuscated e-mail
+addresses, tracking parameters, a link added around unchanged words) on every
+load.  The targets that do matter, those of references to other documents,
+are compared on their own (:mod:`tracker.references`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from .dialect import LINK
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 # The compatibility forms Chinese pages are full of (full-width ASCII, NBSP, U+3000),
@@ -43,7 +51,9 @@ def fold(text: str) -> str:
 
 
 def _tidy(line: str) -> str:
-    """A folded line's wording: whitespace, block markers and layout spaces dropped."""
+    """A folded line's wording: links, whitespace, block markers and layout spaces dropped."""
+    if "](" in line:
+        line = LINK.sub(r"\1", line)
     line = _BLOCK_MARK.sub("", _SPACE.sub(" ", line).strip())
     if " " in line:
         line = _LONE_SPACE.sub("", _CJK_SPACE.sub("", line))

@@ -21,7 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .dialect import LINK
 from .normalise import ignored, line_forms, normalise_line
+from .references import Reference, references
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -29,7 +31,6 @@ _CN_NUM = "零〇一二三四五六七八九十百两"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 _MARKUP = re.compile(r"</?u>|\*+|(?<!\\)_|\\(?=[!-/:-@\[-`{-~])")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 _PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-+]\s+)")
 
 _CHAPTER_CN = re.compile(rf"^第\s*([{_CN_NUM}]+|\d+)\s*([条章节])")
@@ -83,6 +84,11 @@ class Clause:
             first = marks + rest[len(label) :].lstrip(".．、 ")
         return "\n".join((first, *self.forms[1:]))
 
+    @cached_property
+    def references(self) -> tuple[Reference, ...]:
+        """Links in this clause whose words name another document."""
+        return references(self.lines)
+
     def within(self, other_key: tuple[object, ...]) -> bool:
         """Whether this clause is ``other_key`` or lies inside it."""
         return bool(other_key) and self.key[: len(other_key)] == other_key
@@ -90,7 +96,7 @@ class Clause:
 
 def plain(line: str) -> str:
     """A line without the dialect's markup: what a reader sees."""
-    line = _LINK.sub(r"\1", line)
+    line = LINK.sub(r"\1", line)
     line = _PREFIX.sub("", line)
     return _MARKUP.sub("", line).strip()
 

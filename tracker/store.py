@@ -80,6 +80,8 @@ class State:
     version: str | None = None  # the newest version, once its alert (if any) is queued
     failing_since: str | None = None  # when the current run of failures began
     failure_alerted: bool = False  # whether that run of failures has been alerted
+    # Where renumbering took each watch's clauses: watch -> {as configured: now, "" if removed}
+    follows: dict[str, dict[str, str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # room for later stages
 
     @classmethod

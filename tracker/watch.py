@@ -1,20 +1,32 @@
 """How much a change matters: severities, and the watches that fire.
 
-Every change is at least ``info``; a change to a figure (a fact) is at least
-``warning``; a matching watch raises it to the watch's severity and is named.
-A renumbered clause whose words did not change fires nothing: its meaning is
-the same.
+Every change is at least ``info``; a change to a figure (a fact, including
+one in a clause added or removed), and a reference that now leads to another
+document, are at least ``warning``; a matching watch raises it to the watch's
+severity and is named.  A renumbered clause whose words did not change fires
+nothing: its meaning is the same.
+
+A watch names clauses as they were numbered when it was written.  When the
+agreement renumbers them, the watch follows its clause (9.1 that became 10.1)
+instead of moving to whatever is numbered 9.1 next; :func:`follow` keeps that
+mapping (stored in the source's state) and :func:`followings` says so, until
+the configuration names the new number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .config import SEVERITIES, Watch
 from .diff import Change
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+# watch name -> {clause as configured: the clause it is now, "" once removed}
+Follows = Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -29,20 +41,46 @@ class Alert:
         return {"watch": self.watch, "severity": self.severity, "clauses": list(self.clauses)}
 
 
+@dataclass(frozen=True)
+class Following:
+    """A watch whose clause the agreement renumbered (or removed) since it was configured."""
+
+    watch: str
+    clause: str  # as configured
+    now: str | None  # the clause's number now; None once it was removed
+
+    def __str__(self) -> str:
+        if self.now is None:
+            where = f"watch {self.watch}: clause {self.clause} was removed"
+        else:
+            where = f"watch {self.watch} follows {self.now} (was {self.clause})"
+        return f"{where}; update the configuration"
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"watch": self.watch, "clause": self.clause, "now": self.now}
+
+
 def highest(severities: Sequence[str], default: str = "info") -> str:
     return max(severities, key=_RANK.__getitem__, default=default)
 
 
 def assess(
-    changes: Sequence[Change], source_id: str, watches: Sequence[Watch]
+    changes: Sequence[Change],
+    source_id: str,
+    watches: Sequence[Watch],
+    follows: Follows | None = None,
 ) -> tuple[list[Change], list[Alert]]:
-    """Set each change's severity and watches; list the watches that fired, in config order."""
-    mine = [w for w in watches if not w.sources or source_id in w.sources]
+    """Set each change's severity and watches; list the watches that fired, in config order.
+
+    ``follows`` says where renumbering has taken the watches' clauses (see :func:`follow`).
+    """
+    mine = _mine(watches, source_id)
+    follows = follows or {}
     fired: dict[str, list[str]] = {}
     out = []
     for change in changes:
-        names = tuple(w.name for w in mine if _matches(w, change))
-        severity = "warning" if change.facts else "info"
+        names = tuple(w.name for w in mine if _matches(w, change, _targets(w, follows)))
+        severity = "warning" if change.facts or change.references else "info"
         severity = highest([severity, *(w.severity for w in mine if w.name in names)])
         for name in names:
             ids = fired.setdefault(name, [])
@@ -53,14 +91,94 @@ def assess(
     return out, alerts
 
 
-def _matches(watch: Watch, change: Change) -> bool:
+def follow(
+    changes: Sequence[Change], source_id: str, watches: Sequence[Watch], follows: Follows
+) -> dict[str, dict[str, str]]:
+    """The watches' clauses after ``changes``: each follows its clause's renumbering."""
+    went = {old: new for change in changes for old, new in change.moves}
+    out = {name: dict(mapping) for name, mapping in follows.items()}
+    for w in _mine(watches, source_id):
+        for configured in w.clauses:
+            now = out.get(w.name, {}).get(configured, configured)
+            if not now:
+                continue  # removed earlier: nothing left to follow
+            after = _went(now, went)
+            mapping = out.setdefault(w.name, {})
+            if after == configured:
+                mapping.pop(configured, None)
+            else:
+                mapping[configured] = after
+    return prune({k: v for k, v in out.items() if v}, source_id, watches)
+
+
+def prune(follows: Follows, source_id: str, watches: Sequence[Watch]) -> dict[str, dict[str, str]]:
+    """Only what the configuration still names: a watch updated to the new number is done."""
+    named = {w.name: set(w.clauses) for w in _mine(watches, source_id)}
+    out = {}
+    for watch, mapping in follows.items():
+        kept = {c: now for c, now in mapping.items() if c in named.get(watch, ())}
+        if kept:
+            out[watch] = kept
+    return out
+
+
+def followings(source_id: str, watches: Sequence[Watch], follows: Follows) -> list[Following]:
+    """What the notices say, in configuration order."""
+    current = prune(follows, source_id, watches)
+    return [
+        Following(w.name, c, current[w.name][c] or None)
+        for w in _mine(watches, source_id)
+        for c in w.clauses
+        if c in current.get(w.name, {})
+    ]
+
+
+def _mine(watches: Sequence[Watch], source_id: str) -> list[Watch]:
+    return [w for w in watches if not w.sources or source_id in w.sources]
+
+
+def _targets(watch: Watch, follows: Follows) -> list[str]:
+    """The clauses a watch is on now: each configured clause where it went."""
+    mapping = follows.get(watch.name, {})
+    return [now for c in watch.clauses if (now := mapping.get(c, c))]
+
+
+def _went(clause: str, went: Mapping[str, str | None]) -> str:
+    """Where ``clause`` is after a change ("" if removed); itself if it did not move.
+
+    A clause that is only a number above its sub-clauses (a watch on 3.5 when
+    the text has 3.5.1 and 3.5.2) went where its sub-clauses all went.
+    """
+    if clause in went:
+        return went[clause] or ""
+    prefixes = set()
+    for old, new in went.items():
+        if new and old.startswith((clause + ".", clause + "(")):
+            suffix = old[len(clause) :]
+            if not new.endswith(suffix):
+                return clause  # its sub-clauses went different ways: leave it
+            prefixes.add(new[: -len(suffix)])
+    return prefixes.pop() if len(prefixes) == 1 else clause
+
+
+def _matches(watch: Watch, change: Change, targets: Sequence[str]) -> bool:
     if change.kind == "moved":
         return False
     ids = {c for c in (change.clause, change.old_clause, *change.members) if c}
-    if any(_inside(cid, wanted) for wanted in watch.clauses for cid in ids):
+    if any(_inside(cid, wanted) for wanted in targets for cid in ids):
+        return True
+    if watch.amounts and any(f.is_amount for f in change.facts):
         return True
     texts = (change.old or "", change.new or "")
-    return any(k in t for k in watch.keywords for t in texts)
+    return any(_keyword(k).search(t) for k in watch.keywords for t in texts)
+
+
+@functools.lru_cache(maxsize=512)
+def _keyword(word: str) -> re.Pattern[str]:
+    """A keyword as a pattern: a Latin word matches whole words only ("fee" is not "feedback")."""
+    if word.isascii() and word[:1].isalnum():
+        return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", re.I)
+    return re.compile(re.escape(word))
 
 
 def _inside(clause: str, ancestor: str) -> bool:

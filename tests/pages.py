@@ -107,3 +107,20 @@ def redesigned_page(text: str = AGREEMENT) -> str:
 def change_clause(text: str, old: str, new: str) -> str:
     assert old in text, f"{old!r} not in the agreement"
     return text.replace(old, new, 1)
+
+
+def renumber_from(text: str, first: int, by: int = 1) -> str:
+    """Shift chapters >= first (and all their clause numbers) by ``by``."""
+
+    def shift(number: str) -> str:
+        head, *rest = number.split(".")
+        return ".".join([str(int(head) + by) if int(head) >= first else head, *rest])
+
+    out = []
+    for line in text.splitlines():
+        line = re.sub(
+            r"^(## )(\d+)(\.)", lambda m: m.group(1) + shift(m.group(2)) + m.group(3), line
+        )
+        line = re.sub(r"^(\**)(\d+(?:\.\d+)+)", lambda m: m.group(1) + shift(m.group(2)), line)
+        out.append(line)
+    return "\n".join(out) + "\n"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from tests.pages import AGREEMENT
+from tests.pages import AGREEMENT, renumber_from
 from tracker import config
 from tracker.diff import diff, inline_diff
 from tracker.facts import Fact, fact_changes
@@ -49,28 +48,11 @@ def test_inserted_clause_and_deleted_clause():
     assert removed.old == "5.5.3其他腾讯无法控制或合理预见的情形。" and removed.new is None
 
 
-def _renumber_from(text: str, first: int, by: int = 1) -> str:
-    """Shift chapters >= first (and all their clause numbers) by ``by``."""
-
-    def shift(number: str) -> str:
-        head, *rest = number.split(".")
-        return ".".join([str(int(head) + by) if int(head) >= first else head, *rest])
-
-    out = []
-    for line in text.splitlines():
-        line = re.sub(
-            r"^(## )(\d+)(\.)", lambda m: m.group(1) + shift(m.group(2)) + m.group(3), line
-        )
-        line = re.sub(r"^(\**)(\d+(?:\.\d+)+)", lambda m: m.group(1) + shift(m.group(2)), line)
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
 NEW_CHAPTER = "## 3. 服务费用\n3.1 本服务的收费标准以腾讯会议官网公布为准。\n3.2 腾讯将通过站内信通知收费规则。\n"
 
 
 def _with_new_chapter_3() -> str:
-    shifted = _renumber_from(AGREEMENT, 3)
+    shifted = renumber_from(AGREEMENT, 3)
     return shifted.replace("## 4. 开发者的权利和义务", NEW_CHAPTER + "## 4. 开发者的权利和义务")
 
 
@@ -88,7 +70,7 @@ def test_new_chapter_and_renumbering_give_one_added_chapter_and_moves():
 
 
 def test_renumbered_and_reworded_clause_is_one_modified_pair():
-    new = _renumber_from(AGREEMENT, 8, by=2)  # chapters 8 and 9 become 10 and 11
+    new = renumber_from(AGREEMENT, 8, by=2)  # chapters 8 and 9 become 10 and 11
     new = new.replace(
         "## 10. 知识产权",
         "## 8. 新增一\n8.1 新条款甲。\n## 9. 新增二\n9.1 新条款乙。\n## 10. 知识产权",

@@ -36,6 +36,7 @@ from .report import (
     sample_message,
 )
 from .store import SourceStore
+from .watch import followings
 
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_FAILED, EXIT_UNDELIVERED = 0, 1, 2, 3, 4
 
@@ -186,6 +187,9 @@ def _status(cfg: config.Config, args: argparse.Namespace) -> int:
                 "failures": state.failures,
                 "next_run": (daemon or {}).get("next_runs", {}).get(source.id),
                 "pending_alerts": pending.get(source.id, 0),
+                "following": [
+                    f.to_json() for f in followings(source.id, cfg.watches, state.follows)
+                ],
             }
         )
     if args.json:

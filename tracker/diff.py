@@ -50,8 +50,10 @@ class Change:
     severity: str = "info"
     watches: tuple[str, ...] = ()
     references: tuple[Retarget, ...] = ()  # named documents whose links now lead elsewhere
-    # Where each renumbered or removed old clause of this entry went (None: removed),
-    # so that a watch can follow its clause; not part of the report.
+    # For watches, not part of the report: the ids this entry's clauses had in the old text
+    # and have in the new one, and where each renumbered or removed old clause went.
+    old_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    new_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
     moves: tuple[tuple[str, str | None], ...] = field(default=(), repr=False, compare=False)
 
     def to_json(self) -> dict[str, object]:
@@ -108,6 +110,8 @@ def _change(p: Pair) -> Change:
             facts=found,
             count=count,
             members=members,
+            old_ids=members if kind == "removed" else (),
+            new_ids=members if kind == "added" else (),
             moves=tuple((c.id, None) for c in clauses if c.id) if kind == "removed" else (),
         )
     assert old is not None and new is not None
@@ -147,6 +151,8 @@ def _change(p: Pair) -> Change:
         count=len(members) or 1,
         members=members,
         references=p.retargets,
+        old_ids=tuple(c.id for c in p.olds if c.id),
+        new_ids=tuple(c.id for c in p.news if c.id),
         # A renumbered clause moved; sub-clauses merged into it went where it went.
         moves=tuple((c.id, new.id) for c in p.olds if c.id and c.id != new.id),
     )

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from .check import Result
 from .diff import Change, Span, diff
+from .notify.text import aspect_note, following_lines, reference_lines
 from .outbox import Delivery, message
 
 _MARKS = {
@@ -45,6 +46,9 @@ def print_human(results: Sequence[Result], console: Console) -> None:
         line.append(f"  {r.elapsed:5.2f}s  ", style="dim")
         line.append(_summary(r), style=style if r.status != "unchanged" else "")
         console.print(line, soft_wrap=True)
+    for r in results:
+        for notice in r.following:
+            console.print(Text(f"! {r.source.id}: {notice}", style="yellow"), soft_wrap=True)
     for r in results:
         if r.changes:
             _print_changes(r, console)
@@ -88,8 +92,8 @@ def _headline(c: Change) -> Text:
         head.append(f" (was {c.old_clause})")
     if c.count > 1:
         head.append(f", {c.count} clauses")
-    if c.aspect not in ("", "wording"):
-        head.append(f", {c.aspect.replace('+', ' and ')} only")
+    if note := aspect_note(c.aspect):
+        head.append(f", {note}")
     if c.path:
         head.append(f"  · {' › '.join(c.path)}", style="dim")
     head.append(f"  · {c.severity}", style=_SEVERITY_STYLE[c.severity])
@@ -102,10 +106,13 @@ def _body(c: Change, colour: bool) -> list[Text]:
     if c.kind == "moved":
         return [Text("wording unchanged", style="dim")]
     if c.kind == "added":
-        return [Text("+ " + line, style="green") for line in (c.new or "").splitlines()]
-    if c.kind == "removed":
-        return [Text("- " + line, style="red") for line in (c.old or "").splitlines()]
-    lines = [inline(c.spans, colour)]
+        lines = [Text("+ " + line, style="green") for line in (c.new or "").splitlines()]
+    elif c.kind == "removed":
+        lines = [Text("- " + line, style="red") for line in (c.old or "").splitlines()]
+    else:
+        lines = [inline(c.spans, colour)]
+        retargeted = {"references": [r.to_json() for r in c.references]}
+        lines += [Text(line, style="bold") for line in reference_lines(retargeted)]
     if c.facts:
         lines.append(Text("facts: " + "; ".join(map(str, c.facts)), style="bold"))
     return lines
@@ -199,3 +206,5 @@ def print_status(
     for r in rows:
         if r["last_status"] == "error" and r["last_error"]:
             console.print(Text(f"{r['id']}: {r['last_error']}", style="red"), soft_wrap=True)
+        for note in following_lines(r):
+            console.print(Text(f"! {r['id']}: {note}", style="yellow"), soft_wrap=True)

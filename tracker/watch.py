@@ -75,11 +75,14 @@ def assess(
     ``follows`` says where renumbering has taken the watches' clauses (see :func:`follow`).
     """
     mine = _mine(watches, source_id)
-    follows = follows or {}
+    before = follows or {}
+    after = follow(changes, source_id, watches, before)  # where the clauses are in the new text
     fired: dict[str, list[str]] = {}
     out = []
     for change in changes:
-        names = tuple(w.name for w in mine if _matches(w, change, _targets(w, follows)))
+        names = tuple(
+            w.name for w in mine if _matches(w, change, _targets(w, before), _targets(w, after))
+        )
         severity = "warning" if change.facts or change.references else "info"
         severity = highest([severity, *(w.severity for w in mine if w.name in names)])
         for name in names:
@@ -138,7 +141,7 @@ def _mine(watches: Sequence[Watch], source_id: str) -> list[Watch]:
 
 
 def _targets(watch: Watch, follows: Follows) -> list[str]:
-    """The clauses a watch is on now: each configured clause where it went."""
+    """The clauses a watch is on: each configured clause where it went (none once removed)."""
     mapping = follows.get(watch.name, {})
     return [now for c in watch.clauses if (now := mapping.get(c, c))]
 
@@ -161,11 +164,14 @@ def _went(clause: str, went: Mapping[str, str | None]) -> str:
     return prefixes.pop() if len(prefixes) == 1 else clause
 
 
-def _matches(watch: Watch, change: Change, targets: Sequence[str]) -> bool:
+def _matches(watch: Watch, change: Change, before: Sequence[str], after: Sequence[str]) -> bool:
+    """Whether a change concerns a watch: its old clauses where the watched clauses were,
+    its new clauses where they are now, or its keywords and amounts."""
     if change.kind == "moved":
         return False
-    ids = {c for c in (change.clause, change.old_clause, *change.members) if c}
-    if any(_inside(cid, wanted) for wanted in targets for cid in ids):
+    if any(_inside(cid, wanted) for wanted in before for cid in change.old_ids):
+        return True
+    if any(_inside(cid, wanted) for wanted in after for cid in change.new_ids):
         return True
     if watch.amounts and any(f.is_amount for f in change.facts):
         return True

@@ -18,7 +18,16 @@ from email.utils import formatdate, make_msgid
 from typing import Any, ClassVar
 
 from . import Channel, DeliveryError, ParseContext, Secret, register
-from .text import change_heading, excerpt, facts_line, plain_text, source, title
+from .text import (
+    change_heading,
+    excerpt,
+    facts_line,
+    following_lines,
+    plain_text,
+    reference_lines,
+    source,
+    title,
+)
 
 _STYLE = {
     "delete": "background:#ffe0e0;color:#a00000;text-decoration:line-through",
@@ -59,8 +68,10 @@ def html_body(message: Mapping[str, Any]) -> str:
             body = change["new"] if op == "insert" else change["old"]
             lines = "<br>".join(e(line) for line in (body or "").splitlines())
             parts.append(f'<p style="{_STYLE[op]}">{lines}</p>')
+        parts += [f"<p>{e(line)}</p>" for line in reference_lines(change)]
         if facts := facts_line(change):
             parts.append(f"<p><b>Facts:</b> {e(facts)}</p>")
+    parts += [f"<p><i>{e(note)}</i></p>" for note in following_lines(src)]
     parts.append("</div>")
     return "\n".join(parts)
 

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from . import Channel, ParseContext, Secret, http_url, post_json, register
-from .text import change_heading, cut, excerpt, facts_line, source, title
+from .text import (
+    change_heading,
+    cut,
+    excerpt,
+    facts_line,
+    following_lines,
+    reference_lines,
+    source,
+    title,
+)
 
 TEXT_LIMIT = 3000
 BLOCK_LIMIT = 50
@@ -54,6 +63,7 @@ def blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
         summary.append(f"Watch *{escape(alert['watch'])}* ({alert['severity']}): {escape(clauses)}")
     if message["event"] in ("failing", "recovered") and src.get("error"):
         summary.append(f"Last error: {escape(src['error'])}")
+    summary += [f"Note: {escape(note)}" for note in following_lines(src)]
     out.append(_section("\n".join(summary)))
     changes = src.get("changes") or []
     room = BLOCK_LIMIT - len(out) - 1
@@ -79,6 +89,7 @@ def _change_text(change: Mapping[str, Any]) -> str:
         body = change["new"] if change["kind"] == "added" else change["old"]
         sign = "+" if change["kind"] == "added" else "−"
         lines += [f"{sign} {escape(line)}" for line in (body or "").splitlines()]
+    lines += [escape(line) for line in reference_lines(change)]
     if facts := facts_line(change):
         lines.append(f"Facts: {escape(facts)}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..watch import highest
+from ..watch import Following, highest
 
 CONTEXT = 60  # characters kept on each side of a change inside a long clause
 
@@ -50,13 +50,32 @@ def change_heading(change: Mapping[str, Any]) -> str:
         parts[0] += f" (was {change['old_clause']})"
     if change.get("count", 1) > 1:
         parts.append(f"{change['count']} clauses")
-    if change.get("aspect") not in (None, "", "wording"):
-        parts.append(f"{change['aspect'].replace('+', ' and ')} only")
+    if note := aspect_note(change.get("aspect")):
+        parts.append(note)
     if change.get("path_text"):
         parts.append(change["path_text"])
     watches = f" ({', '.join(change['watches'])})" if change.get("watches") else ""
     parts.append(change["severity"] + watches)
     return " · ".join(parts)
+
+
+def aspect_note(aspect: str | None) -> str | None:
+    """How a heading qualifies a modification that is not, or not only, one of wording."""
+    parts = [a for a in (aspect or "").split("+") if a]
+    others = [a for a in parts if a != "wording"]
+    if not others:
+        return None
+    return " and ".join(others) + (" changed too" if "wording" in parts else " only")
+
+
+def reference_lines(change: Mapping[str, Any]) -> list[str]:
+    """A line per named document whose link now leads elsewhere."""
+    return [f"Link {r['text']}: {r['old']} → {r['new']}" for r in change.get("references") or []]
+
+
+def following_lines(src: Mapping[str, Any]) -> list[str]:
+    """The notices of watches whose clauses were renumbered."""
+    return [str(Following(f["watch"], f["clause"], f["now"])) for f in src.get("following") or []]
 
 
 def facts_line(change: Mapping[str, Any]) -> str | None:
@@ -108,6 +127,9 @@ def plain_text(message: Mapping[str, Any], limit: int = 20_000) -> str:
             sign = "+" if change["kind"] == "added" else "-"
             body = change["new"] if change["kind"] == "added" else change["old"]
             lines += [f"{sign} {line}" for line in (body or "").splitlines()]
+        lines += reference_lines(change)
         if facts := facts_line(change):
             lines.append(f"Facts: {facts}")
+    if notes := following_lines(src):
+        lines += ["", *notes]
     return cut("\n".join(lines), limit) + "\n"

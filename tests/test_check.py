@@ -21,6 +21,7 @@ from tests.pages import (
     verification_page,
 )
 from tracker import check, config
+from tracker.result import Result
 
 
 @pytest.fixture
@@ -323,7 +324,7 @@ def test_pages_are_not_fetched_faster_than_they_are_parsed(site, tmp_path, monke
     stalled, real_read = threading.Event(), check.read
     monkeypatch.setattr(check, "read", lambda *a: stalled.wait(10) and real_read(*a))
     run = threading.Thread(target=lambda: results.extend(asyncio.run(check.check_all(cfg))))
-    results: list[check.Result] = []
+    results: list[Result] = []
     run.start()
     try:
         deadline = time.monotonic() + 10

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import ROOT, run_subprocess
 from tracker import config
+from tracker.config_values import parse_duration
 
 GOOD_SOURCE = '[[source]]\nid = "doc"\nurl = "https://example.com/terms"\n'
 
@@ -144,9 +145,9 @@ def test_example_config_documents_the_builtin_default():
     ],
 )
 def test_durations(value, seconds):
-    assert config.parse_duration(value) == seconds
+    assert parse_duration(value) == seconds
 
 
 @pytest.mark.parametrize("value", ["soon", "-1s", "1w", True, -3, ""])
 def test_invalid_durations(value):
-    assert config.parse_duration(value) is None
+    assert parse_duration(value) is None

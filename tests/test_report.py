@@ -8,9 +8,9 @@ from rich.console import Console
 
 from tests.pages import AGREEMENT
 from tracker import config
-from tracker.check import Result
 from tracker.diff import diff, inline_diff
 from tracker.report import inline, print_human
+from tracker.result import Result
 from tracker.watch import assess
 
 

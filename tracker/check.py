@@ -16,67 +16,27 @@ import logging
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .compare import Verdict, compare
-from .compare import reading as compared
+from .compare import Verdict, compare, compared
 from .config import Config, Source
 from .decode import decode
-from .diff import Change
 from .errors import LockTimeout, SourceError, TruncatedError
 from .extract import extract
 from .fetch import Fetcher, Page
 from .markdown import from_markdown
 from .outbox import Outbox, message
+from .result import Result
 from .store import SourceStore, State, Version, isoformat, pack, sha256, utcnow
-from .watch import Alert, Following, followings, highest, prune
+from .watch import Following, followings, prune
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("baseline", "unchanged", "changed", "error")
 # Sources in the pipeline at once, per fetch slot: enough to keep the parser busy, few
 # enough that pages fetched faster than they are parsed do not pile up in memory.
 BACKLOG = 4
-
-
-@dataclass
-class Result:
-    """The outcome of checking one source."""
-
-    source: Source
-    status: str  # one of STATUSES
-    error: str | None = None
-    blocked: bool = False
-    changes: list[Change] = field(default_factory=list)
-    alerts: list[Alert] = field(default_factory=list)
-    version: str | None = None  # the version recorded by this check, if any
-    large_removal: bool = False
-    failures: int = 0  # consecutive failed checks, this one included
-    elapsed: float = 0.0
-    following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
-
-    @property
-    def severity(self) -> str | None:
-        """The highest severity among the changes, None if nothing changed."""
-        return highest([c.severity for c in self.changes]) if self.changes else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.source.id,
-            "name": self.source.name,
-            "url": self.source.url,
-            "status": self.status,
-            "error": self.error,
-            "severity": self.severity,
-            "changes": [c.to_json() for c in self.changes],
-            "alerts": [a.to_json() for a in self.alerts],
-            "version": self.version,
-            "large_removal": self.large_removal,
-            "failures": self.failures,
-            "following": [f.to_json() for f in self.following],
-        }
 
 
 async def check_all(config: Config, fetcher: Fetcher | None = None) -> list[Result]:

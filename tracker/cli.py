@@ -23,7 +23,6 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__, config, logs, shards
-from .check import Result
 from .errors import ConfigError
 from .notify import DeliveryError
 from .outbox import Delivery, Outbox
@@ -35,6 +34,7 @@ from .report import (
     print_status,
     sample_message,
 )
+from .result import Result
 from .store import SourceStore
 from .watch import followings
 

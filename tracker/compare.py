@@ -33,7 +33,7 @@ class Verdict(Enum):
 
 
 @dataclass(frozen=True)
-class Reading:
+class Compared:
     """What a comparison reads of a text: its comparison form and the documents it references."""
 
     form: str
@@ -56,10 +56,11 @@ class Comparison:
     follows: dict[str, dict[str, str]] = field(default_factory=dict)  # after this change
 
 
-def reading(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> Reading:
+def compared(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> Compared:
+    """What a comparison reads of ``text``."""
     pairs = comparable_pairs(text, ignore)
     form = "\n".join(f for f, _ in pairs)
-    return Reading(form, signature(references(line for _, line in pairs)))
+    return Compared(form, signature(references(line for _, line in pairs)))
 
 
 def compare(
@@ -74,7 +75,7 @@ def compare(
 ) -> Comparison:
     """Compare the latest version's text ``old`` with the newly read ``new``."""
     follows = follows or {}
-    before, after = reading(old, ignore), reading(new, ignore)
+    before, after = compared(old, ignore), compared(new, ignore)
     key = after.key
     if before == after:
         return Comparison(Verdict.SAME, key, follows={k: dict(v) for k, v in follows.items()})

@@ -33,11 +33,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import config as configuration
-from .check import Result, check_source
+from .check import check_source
 from .config import Config, Source
 from .errors import ConfigError
 from .fetch import Fetcher
 from .outbox import Outbox
+from .result import Result
 from .store import atomic_write, isoformat, utcnow
 
 log = logging.getLogger("tracker.daemon")

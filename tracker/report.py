@@ -17,10 +17,10 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from .check import Result
 from .diff import Change, Span, diff
 from .notify.text import aspect_note, following_lines, reference_lines
 from .outbox import Delivery, message
+from .result import Result
 
 _MARKS = {
     "unchanged": ("✓", "green"),

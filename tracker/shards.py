@@ -27,8 +27,9 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from . import logs
-from .check import Result, check_all
+from .check import check_all
 from .config import Config
+from .result import Result
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,50 @@
+"""The outcome of checking one source, as every report and channel receives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Source
+from .diff import Change
+from .watch import Alert, Following, highest
+
+STATUSES = ("baseline", "unchanged", "changed", "error")
+
+
+@dataclass
+class Result:
+    """The outcome of checking one source."""
+
+    source: Source
+    status: str  # one of STATUSES
+    error: str | None = None
+    blocked: bool = False
+    changes: list[Change] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    version: str | None = None  # the version recorded by this check, if any
+    large_removal: bool = False
+    failures: int = 0  # consecutive failed checks, this one included
+    elapsed: float = 0.0
+    following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
+
+    @property
+    def severity(self) -> str | None:
+        """The highest severity among the changes, None if nothing changed."""
+        return highest([c.severity for c in self.changes]) if self.changes else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.source.id,
+            "name": self.source.name,
+            "url": self.source.url,
+            "status": self.status,
+            "error": self.error,
+            "severity": self.severity,
+            "changes": [c.to_json() for c in self.changes],
+            "alerts": [a.to_json() for a in self.alerts],
+            "version": self.version,
+            "large_removal": self.large_removal,
+            "failures": self.failures,
+            "following": [f.to_json() for f in self.following],
+        }

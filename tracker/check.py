@@ -210,7 +210,7 @@ class _Job:
         settled = state.fingerprint == source.fingerprint and state.form_hash is not None
         if settled and compared(text, source.ignore).key == state.form_hash:  # the usual case
             return self.finish(state, page, body_hash, "unchanged", form_hash=state.form_hash)
-        verdict = compare(
+        comparison = compare(
             latest.text,
             text,
             source_id=source.id,
@@ -219,42 +219,42 @@ class _Job:
             truncation_ratio=settings.truncation_ratio,
             follows=state.follows,
         )
-        if verdict.verdict is Verdict.SAME:
-            return self.finish(state, page, body_hash, "unchanged", form_hash=verdict.key)
-        if verdict.verdict is Verdict.TRUNCATED:
-            seen = state.shrink_count + 1 if state.shrink_hash == verdict.key else 1
+        if comparison.verdict is Verdict.SAME:
+            return self.finish(state, page, body_hash, "unchanged", form_hash=comparison.key)
+        if comparison.verdict is Verdict.TRUNCATED:
+            seen = state.shrink_count + 1 if state.shrink_hash == comparison.key else 1
             needed = settings.truncation_confirmations
             if seen < needed:
-                state.shrink_hash, state.shrink_count = verdict.key, seen
+                state.shrink_hash, state.shrink_count = comparison.key, seen
                 raise TruncatedError(
-                    f"{verdict.reason}, probably truncated; kept the last good version "
+                    f"{comparison.reason}, probably truncated; kept the last good version "
                     f"(recorded as a change if it persists: seen {seen} of {needed} times)"
                 )
         meta = {**meta, "origin": "fetch", "previous": latest.name}
         name = self.store.next_name()
-        state.follows = verdict.follows
-        if verdict.verdict is Verdict.RELINKED:  # kept, so links are compared with what is served
+        state.follows = comparison.follows
+        if comparison.verdict is Verdict.RELINKED:  # kept: later links compare with these
             self.store.record(text, {**meta, "relinked": True}, reading.packed, name=name)
             state.version = name
-            return self.finish(state, page, body_hash, "unchanged", name, form_hash=verdict.key)
+            return self.finish(state, page, body_hash, "unchanged", name, form_hash=comparison.key)
         result = Result(
             source,
             "changed",
-            changes=list(verdict.changes),
-            alerts=list(verdict.alerts),
+            changes=list(comparison.changes),
+            alerts=list(comparison.alerts),
             version=name,
-            large_removal=verdict.large_removal,
+            large_removal=comparison.large_removal,
         )
         result.following = self._following(state)
         alert = message(
             f"{source.id}__{name}", "change", result.severity or "info", result.to_json()
         )
-        meta["large_removal"] = verdict.large_removal
+        meta["large_removal"] = comparison.large_removal
         self.store.record(text, meta, reading.packed, alert=alert, name=name)
         if self.config.channels:
             self.outbox.enqueue(alert, self.config.channels)
         state.version = name
-        self.finish(state, page, body_hash, "changed", name, form_hash=verdict.key)
+        self.finish(state, page, body_hash, "changed", name, form_hash=comparison.key)
         return result
 
     def finish(

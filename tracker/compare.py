@@ -82,8 +82,9 @@ def compare(
     shrunk = None
     if before.form != after.form:
         shrunk = shrink(before.form, after.form, truncation_ratio)
-    changes, alerts = assess(diff(old, new, ignore), source_id, watches, follows)
+    changes = diff(old, new, ignore)
     moved = follow(changes, source_id, watches, follows)
+    changes, alerts = assess(changes, source_id, watches, follows, after=moved)
     if not changes:
         return Comparison(Verdict.RELINKED, key, follows=moved)
     verdict = Verdict.TRUNCATED if shrunk and shrunk.truncated else Verdict.CHANGED

@@ -69,14 +69,17 @@ def assess(
     source_id: str,
     watches: Sequence[Watch],
     follows: Follows | None = None,
+    after: Follows | None = None,
 ) -> tuple[list[Change], list[Alert]]:
     """Set each change's severity and watches; list the watches that fired, in config order.
 
-    ``follows`` says where renumbering has taken the watches' clauses (see :func:`follow`).
+    ``follows`` says where renumbering had taken the watches' clauses before these
+    changes, ``after`` where they are in the new text (by default, :func:`follow`).
     """
     mine = _mine(watches, source_id)
     before = follows or {}
-    after = follow(changes, source_id, watches, before)  # where the clauses are in the new text
+    if after is None:
+        after = follow(changes, source_id, watches, before)
     fired: dict[str, list[str]] = {}
     out = []
     for change in changes:

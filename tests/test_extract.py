@@ -166,3 +166,22 @@ def test_consecutive_ordered_lists_each_number_from_their_start():
     )
     text = extract(html, ("#doc",), min_length=1)
     assert text.splitlines() == ["1. 甲", "2. 乙", "间", "1. 丙", "2. 丁", "5. 戊"]
+
+
+def test_relative_and_absolute_links_extract_alike():
+    base = "https://cloud.tencent.com/document/product/1095/42405"
+    relative = "<div id='doc'><p>遵守《<a href='../301/1967'>腾讯云服务协议</a>》</p></div>"
+    rooted = (
+        "<div id='doc'><p>遵守《<a href='/document/product/301/1967'>腾讯云服务协议</a>》</p></div>"
+    )
+    absolute = (
+        "<div id='doc'><p>遵守《<a href='https://cloud.tencent.com/document/product/301/1967'>"
+        "腾讯云服务协议</a>》</p></div>"
+    )
+    texts = {
+        extract(page, ("#doc",), base_url=base, min_length=1)
+        for page in (relative, rooted, absolute)
+    }
+    assert texts == {
+        "遵守《[腾讯云服务协议](https://cloud.tencent.com/document/product/301/1967)》\n"
+    }

@@ -20,17 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .bookkeeping import Bookkeeping
 from .compare import Verdict, compare, compared
 from .config import Config, Source
 from .decode import decode
-from .errors import LockTimeout, SourceError, TruncatedError
+from .errors import SourceError, TruncatedError
 from .extract import extract
 from .fetch import Fetcher, Page
 from .markdown import from_markdown
 from .outbox import Outbox, message
 from .result import Result
 from .store import SourceStore, State, Version, isoformat, pack, sha256, utcnow
-from .watch import Following, followings, prune
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +85,11 @@ async def check_source(
         async with workers.backlog or contextlib.nullcontext():
             result = await job.run(fetcher, workers)
     except SourceError as exc:
-        result = await asyncio.to_thread(job.record_failure, exc)
+        result = await asyncio.to_thread(job.books.failed_unlocked, exc)
     except Exception as exc:  # a bug must cost one source, not the whole run
         log.exception("internal error while checking %s", source.id)
         err = SourceError(f"internal error: {type(exc).__name__}: {exc}")
-        result = await asyncio.to_thread(job.record_failure, err)
+        result = await asyncio.to_thread(job.books.failed_unlocked, err)
     result.elapsed = time.monotonic() - started
     return result
 
@@ -109,6 +109,7 @@ class _Job:
         settings = config.settings
         self.store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
         self.outbox = Outbox(settings.state_dir, settings)
+        self.books = Bookkeeping(source, config, self.store, self.outbox)
 
     async def run(self, fetcher: Fetcher, workers: Workers) -> Result:
         source, store = self.source, self.store
@@ -129,9 +130,9 @@ class _Job:
             body_hash == state.body_hash and state.fingerprint == source.fingerprint
         )
         validators = (page.etag, page.last_modified) == (state.etag, state.last_modified)
-        if same_bytes and (page.not_modified or validators) and self._settled(state, names):
+        if same_bytes and (page.not_modified or validators) and self.books.settled(state, names):
             store.touch_state()  # nothing to decide, so no lock to take
-            return Result(source, "unchanged", following=self._following(state))
+            return Result(source, "unchanged", following=self.books.following(state))
         loop = asyncio.get_running_loop()
         # Parse outside the lock: it is the expensive part, and it only reads the page.
         reading = (
@@ -182,7 +183,7 @@ class _Job:
             try:
                 names = store.version_names()
                 if same_bytes and names and (page.not_modified or state.body_hash == body_hash):
-                    return self.finish(state, page, body_hash, "unchanged")
+                    return self.books.succeeded(state, page, body_hash, "unchanged")
                 if page.not_modified:
                     raise SourceError("server said the page is unchanged, but no version is stored")
                 latest = store.latest()
@@ -191,10 +192,10 @@ class _Job:
                 if latest is None:
                     meta = {**meta, "origin": "fetch"}
                     version = store.record(reading.text, meta, reading.packed)
-                    return self.finish(state, page, body_hash, "baseline", version.name)
+                    return self.books.succeeded(state, page, body_hash, "baseline", version.name)
                 return self.compare(state, page, latest, reading, meta, body_hash)
             except SourceError as exc:
-                return self.fail(state, exc)
+                return self.books.failed(state, exc)
 
     def compare(
         self,
@@ -209,7 +210,9 @@ class _Job:
         text = reading.text
         settled = state.fingerprint == source.fingerprint and state.form_hash is not None
         if settled and compared(text, source.ignore).key == state.form_hash:  # the usual case
-            return self.finish(state, page, body_hash, "unchanged", form_hash=state.form_hash)
+            return self.books.succeeded(
+                state, page, body_hash, "unchanged", form_hash=state.form_hash
+            )
         comparison = compare(
             latest.text,
             text,
@@ -220,7 +223,9 @@ class _Job:
             follows=state.follows,
         )
         if comparison.verdict is Verdict.SAME:
-            return self.finish(state, page, body_hash, "unchanged", form_hash=comparison.key)
+            return self.books.succeeded(
+                state, page, body_hash, "unchanged", form_hash=comparison.key
+            )
         if comparison.verdict is Verdict.TRUNCATED:
             seen = state.shrink_count + 1 if state.shrink_hash == comparison.key else 1
             needed = settings.truncation_confirmations
@@ -236,7 +241,9 @@ class _Job:
         if comparison.verdict is Verdict.RELINKED:  # kept: later links compare with these
             self.store.record(text, {**meta, "relinked": True}, reading.packed, name=name)
             state.version = name
-            return self.finish(state, page, body_hash, "unchanged", name, form_hash=comparison.key)
+            return self.books.succeeded(
+                state, page, body_hash, "unchanged", name, form_hash=comparison.key
+            )
         result = Result(
             source,
             "changed",
@@ -245,7 +252,7 @@ class _Job:
             version=name,
             large_removal=comparison.large_removal,
         )
-        result.following = self._following(state)
+        result.following = self.books.following(state)
         alert = message(
             f"{source.id}__{name}", "change", result.severity or "info", result.to_json()
         )
@@ -254,103 +261,8 @@ class _Job:
         if self.config.channels:
             self.outbox.enqueue(alert, self.config.channels)
         state.version = name
-        self.finish(state, page, body_hash, "changed", name, form_hash=comparison.key)
+        self.books.succeeded(state, page, body_hash, "changed", name, form_hash=comparison.key)
         return result
-
-    def finish(
-        self,
-        state: State,
-        page: Page,
-        body_hash: str | None,
-        status: str,
-        version: str | None = None,
-        form_hash: str | None = None,
-    ) -> Result:
-        """Record a successful check: the page's validators now describe the last good text."""
-        now = isoformat(utcnow())
-        if version is not None or form_hash is not None:
-            state.form_hash = form_hash  # the comparison form of the latest version, if known
-        last_error = state.last_error
-        if not page.not_modified:
-            state.etag, state.last_modified = page.etag, page.last_modified
-            state.body_hash = body_hash
-        state.fingerprint = self.source.fingerprint
-        state.last_check, state.last_status, state.last_error = now, status, None
-        state.shrink_hash, state.shrink_count = None, 0
-        if status == "changed":
-            state.last_change = now
-        if state.failure_alerted:
-            recovered = Result(self.source, status, error=last_error)
-            self._failure_message("recovered", state, recovered)
-        state.failures, state.failing_since, state.failure_alerted = 0, None, False
-        state.follows = prune(state.follows, self.source.id, self.config.watches)
-        self._catch_up(state)
-        self.store.write_state(state)
-        return Result(self.source, status, version=version, following=self._following(state))
-
-    def _following(self, state: State) -> list[Following]:
-        return followings(self.source.id, self.config.watches, state.follows)
-
-    def _catch_up(self, state: State) -> None:
-        """Make sure the newest version's alert is queued, then note it in the state.
-
-        ``state.version`` names the newest version whose alert is known to be
-        queued; a run killed between recording and queueing leaves it behind.
-        """
-        names = self.store.version_names()
-        newest = names[-1] if names else None
-        if newest != state.version and self.config.channels:
-            alert = self.store.newest_alert()
-            if alert:
-                self.outbox.enqueue(alert, self.config.channels)
-        state.version = newest
-
-    def _settled(self, state: State, names: list[str]) -> bool:
-        """Whether an unchanged page leaves nothing in the state to update but the time."""
-        return (
-            state.last_status in ("baseline", "unchanged", "changed")
-            and bool(names)
-            and state.version == names[-1]
-            and state.fingerprint == self.source.fingerprint
-            and not (state.failures or state.failure_alerted or state.shrink_count)
-        )
-
-    def record_failure(self, exc: SourceError) -> Result:
-        """Count a failure that happened before the lock was taken."""
-        if isinstance(exc, LockTimeout):  # waiting again would only double the delay
-            return Result(self.source, "error", error=exc.reason)
-        try:
-            with self.store.lock():
-                return self.fail(self.store.read_state(), exc)
-        except SourceError:  # the lock is held elsewhere; report the original error
-            return Result(self.source, "error", error=exc.reason, blocked=exc.blocked)
-
-    def fail(self, state: State, exc: SourceError) -> Result:
-        """Count the failure, alerting once when it persists; versions stay as they were."""
-        now = isoformat(utcnow())
-        state.last_check, state.last_status, state.last_error = now, "error", exc.reason
-        state.failures += 1
-        state.failing_since = state.failing_since or now
-        result = Result(
-            self.source,
-            "error",
-            error=exc.reason,
-            blocked=exc.blocked,
-            failures=state.failures,
-            following=self._following(state),
-        )
-        if state.failures >= self.config.settings.failure_alert_after and not state.failure_alerted:
-            self._failure_message("failing", state, result)
-            state.failure_alerted = True
-        self.store.write_state(state)
-        return result
-
-    def _failure_message(self, event: str, state: State, result: Result) -> None:
-        if not self.config.channels:
-            return
-        since = (state.failing_since or "").replace("-", "").replace(":", "")
-        msg = message(f"{self.source.id}__{event}__{since}", event, "warning", result.to_json())
-        self.outbox.enqueue(msg, self.config.channels)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,123 @@
+"""What a check leaves in a source's state, and the alerts a source's state owes.
+
+Every check ends here, however it went: a success records the page's
+validators and clears the failure streak (sending "recovered" once if the
+streak had been alerted); a failure counts the streak and alerts once when
+it persists; and the newest version's alert is made sure to be queued.
+``tracker check``, the daemon and ``tracker accept`` share it.
+"""
+
+from __future__ import annotations
+
+from .config import Config, Source
+from .errors import LockTimeout, SourceError
+from .fetch import Page
+from .outbox import Outbox, message
+from .result import Result
+from .store import SourceStore, State, isoformat, utcnow
+from .watch import Following, followings, prune
+
+
+class Bookkeeping:
+    """One source's state between checks (callers hold its lock, but for failed_unlocked)."""
+
+    def __init__(self, source: Source, config: Config, store: SourceStore, outbox: Outbox) -> None:
+        self.source = source
+        self.config = config
+        self.store = store
+        self.outbox = outbox
+
+    def succeeded(
+        self,
+        state: State,
+        page: Page,
+        body_hash: str | None,
+        status: str,
+        version: str | None = None,
+        form_hash: str | None = None,
+    ) -> Result:
+        """Record a successful check: the page's validators now describe the last good text."""
+        now = isoformat(utcnow())
+        if version is not None or form_hash is not None:
+            state.form_hash = form_hash  # the comparison form of the latest version, if known
+        last_error = state.last_error
+        if not page.not_modified:
+            state.etag, state.last_modified = page.etag, page.last_modified
+            state.body_hash = body_hash
+        state.fingerprint = self.source.fingerprint
+        state.last_check, state.last_status, state.last_error = now, status, None
+        state.shrink_hash, state.shrink_count = None, 0
+        if status == "changed":
+            state.last_change = now
+        if state.failure_alerted:
+            recovered = Result(self.source, status, error=last_error)
+            self._failure_message("recovered", state, recovered)
+        state.failures, state.failing_since, state.failure_alerted = 0, None, False
+        state.follows = prune(state.follows, self.source.id, self.config.watches)
+        self._catch_up(state)
+        self.store.write_state(state)
+        return Result(self.source, status, version=version, following=self.following(state))
+
+    def following(self, state: State) -> list[Following]:
+        return followings(self.source.id, self.config.watches, state.follows)
+
+    def _catch_up(self, state: State) -> None:
+        """Make sure the newest version's alert is queued, then note it in the state.
+
+        ``state.version`` names the newest version whose alert is known to be
+        queued; a run killed between recording and queueing leaves it behind.
+        """
+        names = self.store.version_names()
+        newest = names[-1] if names else None
+        if newest != state.version and self.config.channels:
+            alert = self.store.newest_alert()
+            if alert:
+                self.outbox.enqueue(alert, self.config.channels)
+        state.version = newest
+
+    def settled(self, state: State, names: list[str]) -> bool:
+        """Whether an unchanged page leaves nothing in the state to update but the time."""
+        return (
+            state.last_status in ("baseline", "unchanged", "changed")
+            and bool(names)
+            and state.version == names[-1]
+            and state.fingerprint == self.source.fingerprint
+            and not (state.failures or state.failure_alerted or state.shrink_count)
+        )
+
+    def failed_unlocked(self, exc: SourceError) -> Result:
+        """Count a failure that happened before the lock was taken."""
+        if isinstance(exc, LockTimeout):  # waiting again would only double the delay
+            return Result(self.source, "error", error=exc.reason)
+        try:
+            with self.store.lock():
+                return self.failed(self.store.read_state(), exc)
+        except SourceError:  # the lock is held elsewhere; report the original error
+            return Result(self.source, "error", error=exc.reason, blocked=exc.blocked)
+
+    def failed(self, state: State, exc: SourceError) -> Result:
+        """Count the failure, alerting once when it persists; versions stay as they were."""
+        now = isoformat(utcnow())
+        state.last_check, state.last_status, state.last_error = now, "error", exc.reason
+        state.failures += 1
+        state.failing_since = state.failing_since or now
+        result = Result(
+            self.source,
+            "error",
+            error=exc.reason,
+            blocked=exc.blocked,
+            failures=state.failures,
+            following=self.following(state),
+        )
+        if state.failures >= self.config.settings.failure_alert_after and not state.failure_alerted:
+            self._failure_message("failing", state, result)
+            state.failure_alerted = True
+        self.store.write_state(state)
+        return result
+
+    def _failure_message(self, event: str, state: State, result: Result) -> None:
+        if not self.config.channels:
+            return
+        since = (state.failing_since or "").replace("-", "").replace(":", "")
+        msg = message(f"{self.source.id}__{event}__{since}", event, "warning", result.to_json())
+        self.outbox.enqueue(msg, self.config.channels)

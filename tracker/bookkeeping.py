@@ -10,7 +10,7 @@ it persists; and the newest version's alert is made sure to be queued.
 from __future__ import annotations
 
 from .config import Config, Source
-from .errors import LockTimeout, SourceError
+from .errors import LockTimeout, RefusedError, SourceError
 from .fetch import Page
 from .outbox import Outbox, message
 from .result import Result
@@ -46,7 +46,7 @@ class Bookkeeping:
             state.body_hash = body_hash
         state.fingerprint = self.source.fingerprint
         state.last_check, state.last_status, state.last_error = now, status, None
-        state.shrink_hash, state.shrink_count = None, 0
+        state.shrink_hash, state.shrink_count, state.refused = None, 0, None
         if status == "changed":
             state.last_change = now
         if state.failure_alerted:
@@ -99,6 +99,8 @@ class Bookkeeping:
         """Count the failure, alerting once when it persists; versions stay as they were."""
         now = isoformat(utcnow())
         state.last_check, state.last_status, state.last_error = now, "error", exc.reason
+        if isinstance(exc, RefusedError):  # what `tracker accept` may record
+            state.refused = exc.key
         state.failures += 1
         state.failing_since = state.failing_since or now
         result = Result(

@@ -21,16 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from .bookkeeping import Bookkeeping
-from .compare import Verdict, compare, compared
+from .compare import Comparison, Verdict, compare, compared, soft_404
 from .config import Config, Source
-from .decode import decode
-from .errors import SourceError, TruncatedError
-from .extract import extract
+from .errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
 from .fetch import Fetcher, Page
 from .markdown import from_markdown
 from .outbox import Outbox, message
+from .read import Reading, page_meta, read
 from .result import Result
-from .store import SourceStore, State, Version, isoformat, pack, sha256, utcnow
+from .store import SourceStore, State, Version, sha256
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +187,11 @@ class _Job:
                     raise SourceError("server said the page is unchanged, but no version is stored")
                 latest = store.latest()
                 reading = reading or read(page, self.source)  # rare: state moved meanwhile
-                meta = _meta(page, body_hash, reading.codec)
+                meta = page_meta(page, body_hash, reading)
                 if latest is None:
+                    if why := soft_404(reading.text, self.source.ignore):
+                        key = compared(reading.text, self.source.ignore).key
+                        raise NotADocumentError(_not_a_document(page, why), key=key)
                     meta = {**meta, "origin": "fetch"}
                     version = store.record(reading.text, meta, reading.packed)
                     return self.books.succeeded(state, page, body_hash, "baseline", version.name)
@@ -221,20 +223,15 @@ class _Job:
             watches=self.config.watches,
             truncation_ratio=settings.truncation_ratio,
             follows=state.follows,
+            titles=(latest.meta.get("title"), reading.title),
+            names=(source.name,) if source.baseline else (),
+            strict=source.baseline is not None,  # the baseline says which document belongs here
         )
         if comparison.verdict is Verdict.SAME:
             return self.books.succeeded(
                 state, page, body_hash, "unchanged", form_hash=comparison.key
             )
-        if comparison.verdict is Verdict.TRUNCATED:
-            seen = state.shrink_count + 1 if state.shrink_hash == comparison.key else 1
-            needed = settings.truncation_confirmations
-            if seen < needed:
-                state.shrink_hash, state.shrink_count = comparison.key, seen
-                raise TruncatedError(
-                    f"{comparison.reason}, probably truncated; kept the last good version "
-                    f"(recorded as a change if it persists: seen {seen} of {needed} times)"
-                )
+        self._refuse(comparison, state, page, latest)
         meta = {**meta, "origin": "fetch", "previous": latest.name}
         name = self.store.next_name()
         state.follows = comparison.follows
@@ -251,12 +248,14 @@ class _Job:
             alerts=list(comparison.alerts),
             version=name,
             large_removal=comparison.large_removal,
+            replaced=_named(comparison.names) if comparison.replaced else None,
         )
         result.following = self.books.following(state)
         alert = message(
             f"{source.id}__{name}", "change", result.severity or "info", result.to_json()
         )
         meta["large_removal"] = comparison.large_removal
+        meta["replaced"] = result.replaced
         self.store.record(text, meta, reading.packed, alert=alert, name=name)
         if self.config.channels:
             self.outbox.enqueue(alert, self.config.channels)
@@ -264,31 +263,36 @@ class _Job:
         self.books.succeeded(state, page, body_hash, "changed", name, form_hash=comparison.key)
         return result
 
+    def _refuse(self, comparison: Comparison, state: State, page: Page, latest: Version) -> None:
+        """Raise why the text read is not to be recorded, if it is not (see compare.Verdict)."""
+        key, settings = comparison.key, self.config.settings
+        if comparison.verdict is Verdict.NOT_A_DOCUMENT:
+            raise NotADocumentError(_not_a_document(page, comparison.reason or ""), key=key)
+        if comparison.verdict is Verdict.OTHER_DOCUMENT:
+            kept, of = comparison.kept
+            since = (
+                "the baseline" if latest.meta.get("origin") == "baseline" else "its last version"
+            )
+            raise NotTheDocumentError(
+                f"the page at {page.url} does not look like 《{self.source.name}》 "
+                f"({kept} of {of} clauses in common with {since}); check the source's url",
+                key=key,
+            )
+        if comparison.verdict is Verdict.TRUNCATED:
+            seen = state.shrink_count + 1 if state.shrink_hash == key else 1
+            needed = settings.truncation_confirmations
+            if seen < needed:
+                state.shrink_hash, state.shrink_count = key, seen
+                raise TruncatedError(
+                    f"{comparison.reason}, probably truncated; kept the last good version "
+                    f"(recorded as a change if it persists: seen {seen} of {needed} times)",
+                    key=key,
+                )
 
-@dataclass(frozen=True)
-class Reading:
-    """What the parse stage makes of a page."""
 
-    text: str  # the agreement text (raises SourceError if there is none)
-    codec: str  # what the page was decoded with
-    packed: bytes  # the raw page, packed for its version folder
+def _not_a_document(page: Page, why: str) -> str:
+    return f"the page at {page.url} is not a document ({why}): a not-found, login or search page?"
 
 
-def read(page: Page, source: Source) -> Reading:
-    """Read a page: decode, extract and pack it, all off the recording thread."""
-    html, codec = decode(page.body, page.content_type)
-    text = extract(html, source.selectors, source.remove, page.url, source.min_length)
-    return Reading(text, codec, pack(page.body))
-
-
-def _meta(page: Page, body_hash: str | None, codec: str | None) -> dict[str, Any]:
-    return {
-        "fetched_at": isoformat(utcnow()),
-        "url": page.url,
-        "status": page.status,
-        "etag": page.etag,
-        "last_modified": page.last_modified,
-        "content_type": page.content_type,
-        "charset": codec,
-        "body_hash": body_hash,
-    }
+def _named(names: tuple[str, str] | None) -> dict[str, str] | None:
+    return {"old": names[0], "new": names[1]} if names else None

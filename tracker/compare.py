@@ -1,12 +1,15 @@
 """What a newly read text means against the latest version: a pure function of the two.
 
-The answer is one of four (:class:`Verdict`): the same agreement; the same
-words with only links moved, none of them a reference (recorded, so the next
-comparison starts from the links as served, but never alerted); a capture cut
-short (much shorter and made of the old text's lines: an error until it
-persists); or a change, clause by clause, with severities, the watches that
-fired and where renumbering took the watched clauses.  ``check.py`` records
-what the verdict says.
+The answer (:class:`Verdict`) is one of: the same agreement; the same words
+with only links moved, none of them a reference (recorded, so the next
+comparison starts from the links as served, but never alerted); not a
+document at all (a "not found", login or search page: an error, however often
+it comes back); a capture cut short (much shorter and made of the old text's
+lines: an error until it persists); another document where a baseline says
+which one belongs there (an error); or a change, clause by clause, with
+severities, the watches that fired, where renumbering took the watched
+clauses, and whether the page now holds another document altogether
+(``replaced``).  ``check.py`` records what the verdict says.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .config import Watch
-from .diff import Change, diff
+from .diff import Change, diff_clauses
+from .identity import identify, not_a_document, overlap, same_document
 from .normalise import comparable_pairs
 from .references import references, signature
+from .segment import segment
 from .store import sha256
 from .truncation import shrink
 from .watch import Alert, Follows, assess, follow
@@ -28,7 +33,9 @@ from .watch import Alert, Follows, assess, follow
 class Verdict(Enum):
     SAME = "same"  # the same words, emphasis and referenced documents
     RELINKED = "relinked"  # only links that name no document changed: record, never alert
+    NOT_A_DOCUMENT = "not-a-document"  # a soft 404: little text, saying it is not the page
     TRUNCATED = "truncated"  # much shorter and made of the old text's lines
+    OTHER_DOCUMENT = "other-document"  # not the document a baseline says belongs here
     CHANGED = "changed"
 
 
@@ -52,8 +59,11 @@ class Comparison:
     changes: tuple[Change, ...] = ()
     alerts: tuple[Alert, ...] = ()
     large_removal: bool = False  # much shorter, mostly new wording: a revision all the same
-    reason: str | None = None  # why the text looks cut short
+    reason: str | None = None  # why the text looks cut short, or is no document
     follows: dict[str, dict[str, str]] = field(default_factory=dict)  # after this change
+    kept: tuple[int, int] = (0, 0)  # old clauses with a counterpart in the new text, of all
+    names: tuple[str, str] | None = None  # old and new document, when the page holds another
+    replaced: bool = False  # the page now holds another (named) document
 
 
 def compared(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> Compared:
@@ -61,6 +71,11 @@ def compared(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> Compared:
     pairs = comparable_pairs(text, ignore)
     form = "\n".join(f for f, _ in pairs)
     return Compared(form, signature(references(line for _, line in pairs)))
+
+
+def soft_404(text: str, ignore: Sequence[re.Pattern[str]] = ()) -> str | None:
+    """Why ``text`` is a "not found", login or search page and no document, or None."""
+    return not_a_document(compared(text, ignore).form, segment(text, ignore))
 
 
 def compare(
@@ -72,28 +87,58 @@ def compare(
     watches: Sequence[Watch] = (),
     truncation_ratio: float = 0.5,
     follows: Follows | None = None,
+    titles: tuple[str | None, str | None] = (None, None),
+    names: Sequence[str] = (),
+    strict: bool = False,
 ) -> Comparison:
-    """Compare the latest version's text ``old`` with the newly read ``new``."""
+    """Compare the latest version's text ``old`` with the newly read ``new``.
+
+    ``titles`` are the pages' titles (old, new), when known; ``names`` are what
+    the configuration calls the document.  ``strict`` (a source seeded from a
+    baseline) makes another document an error rather than a change.
+    """
     follows = follows or {}
     before, after = compared(old, ignore), compared(new, ignore)
     key = after.key
     if before == after:
         return Comparison(Verdict.SAME, key, follows={k: dict(v) for k, v in follows.items()})
+    a, b = segment(old, ignore), segment(new, ignore)
+    if why := not_a_document(after.form, b):
+        return Comparison(Verdict.NOT_A_DOCUMENT, key, reason=why)
     shrunk = None
     if before.form != after.form:
         shrunk = shrink(before.form, after.form, truncation_ratio)
-    changes = diff(old, new, ignore)
+    changes = diff_clauses(a, b)
     moved = follow(changes, source_id, watches, follows)
     changes, alerts = assess(changes, source_id, watches, follows, after=moved)
     if not changes:
         return Comparison(Verdict.RELINKED, key, follows=moved)
-    verdict = Verdict.TRUNCATED if shrunk and shrunk.truncated else Verdict.CHANGED
+    if shrunk and shrunk.truncated:  # the changes, should the same text persist
+        return Comparison(
+            Verdict.TRUNCATED,
+            key,
+            tuple(changes),
+            tuple(alerts),
+            large_removal=True,
+            reason=shrunk.reason,
+            follows=moved,
+        )
+    kept = overlap(a, b)
+    old_id, new_id = identify(old, titles[0]), identify(new, titles[1])
+    other = not same_document(*kept, old_id, new_id, names)
+    described = (names[0] if names else old_id.described(), new_id.described())
+    if other and strict:
+        return Comparison(Verdict.OTHER_DOCUMENT, key, kept=kept, names=described)
+    replaced = other and old_id.known and new_id.known
     return Comparison(
-        verdict,
+        Verdict.CHANGED,
         key,
         tuple(changes),
         tuple(alerts),
         large_removal=shrunk is not None,
         reason=shrunk.reason if shrunk else None,
         follows=moved,
+        kept=kept,
+        names=described if replaced else None,
+        replaced=replaced,
     )

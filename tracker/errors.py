@@ -74,8 +74,29 @@ class ExtractError(SourceError):
     """The page holds no agreement text where the source says it should."""
 
 
-class TruncatedError(SourceError):
-    """The text is implausibly shorter than the last good version."""
+class RefusedError(SourceError):
+    """The page was read, but is not taken as the agreement's next version.
+
+    ``key`` identifies what was read (its comparison key), so that ``tracker
+    accept`` can record that very page, and only that one, if the user says it
+    is right after all.
+    """
+
+    def __init__(self, reason: str, *, key: str) -> None:
+        self.key = key
+        super().__init__(reason)
+
+
+class TruncatedError(RefusedError):
+    """The text is implausibly shorter than the last good version, made of its lines."""
+
+
+class NotTheDocumentError(RefusedError):
+    """The page holds some other document than the one the source watches."""
+
+
+class NotADocumentError(RefusedError):
+    """The page is a "not found", login, search or home page served as if it were the agreement."""
 
 
 class LockTimeout(SourceError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
@@ -38,6 +39,14 @@ class InvalidSelector(ValueError):
     """A CSS selector lexbor cannot parse."""
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """What a page holds: the agreement text, and the page's title (which names it)."""
+
+    text: str
+    title: str | None
+
+
 def extract(
     html: str,
     selectors: tuple[str, ...] = ("body",),
@@ -46,6 +55,17 @@ def extract(
     min_length: int = 100,
 ) -> str:
     """Return the agreement text of ``html``, or raise why there is none."""
+    return extract_page(html, selectors, remove, base_url, min_length).text
+
+
+def extract_page(
+    html: str,
+    selectors: tuple[str, ...] = ("body",),
+    remove: tuple[str, ...] = (),
+    base_url: str = "",
+    min_length: int = 100,
+) -> Extracted:
+    """The agreement text of ``html`` and the page's title, or raise why there is no text."""
     doc = LexborHTMLParser(html)
     roots, used = _select(doc, selectors)
     if not roots:
@@ -59,14 +79,15 @@ def extract(
                 if el.mem_id != root.mem_id:
                     el.decompose()
     text = "\n".join(line for root in roots for line in render(root, base_url))
-    if len(text) < _SHORT_PAGE and _BLOCK_MARKERS.search(text + " " + _title(doc)):
+    title = _title(doc)
+    if len(text) < _SHORT_PAGE and _BLOCK_MARKERS.search(text + " " + title):
         raise BlockedError(_BLOCKED)
     if len(text) < min_length:
         raise ExtractError(
             f"no agreement text in {used!r} ({len(text)} characters); "
             "the page may render it with JavaScript"
         )
-    return text + "\n"
+    return Extracted(text + "\n", title or None)
 
 
 @functools.lru_cache(maxsize=256)

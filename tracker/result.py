@@ -24,14 +24,17 @@ class Result:
     alerts: list[Alert] = field(default_factory=list)
     version: str | None = None  # the version recorded by this check, if any
     large_removal: bool = False
+    replaced: dict[str, str] | None = None  # {"old": name, "new": name}: another document now
     failures: int = 0  # consecutive failed checks, this one included
     elapsed: float = 0.0
     following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
 
     @property
     def severity(self) -> str | None:
-        """The highest severity among the changes, None if nothing changed."""
-        return highest([c.severity for c in self.changes]) if self.changes else None
+        """The highest severity among the changes (another document: critical), None if none."""
+        if not self.changes:
+            return None
+        return "critical" if self.replaced else highest([c.severity for c in self.changes])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +48,7 @@ class Result:
             "alerts": [a.to_json() for a in self.alerts],
             "version": self.version,
             "large_removal": self.large_removal,
+            "replaced": self.replaced,
             "failures": self.failures,
             "following": [f.to_json() for f in self.following],
         }

@@ -82,6 +82,7 @@ class State:
     failure_alerted: bool = False  # whether that run of failures has been alerted
     # Where renumbering took each watch's clauses: watch -> {as configured: now, "" if removed}
     follows: dict[str, dict[str, str]] = field(default_factory=dict)
+    refused: str | None = None  # comparison key of the page the last check refused (accept)
     extra: dict[str, Any] = field(default_factory=dict)  # room for later stages
 
     @classmethod

@@ -63,13 +63,14 @@ def cloud_page(
     charset: str | None = "utf-8",
     article_id: str = "docArticleContent",
     article_class: str = "rno-markdown J-markdown-box",
+    title: str = "腾讯会议 API 开发者协议",
 ) -> str:
     """A full document page around the agreement."""
     meta = f'<meta charset="{charset}">' if charset else ""
     content = body if body is not None else body_html(text)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head>{meta}
-<title>腾讯会议 API 开发者协议-文档中心-腾讯云</title>
+<title>{html.escape(title)}-文档中心-腾讯云</title>
 <meta name="csrf-token" content="{token}">
 <script>window.__INITIAL_STATE__ = {{"token": "{token}", "ts": "{updated}"}};</script>
 <style>.doc-share {{ float: right; }}</style>
@@ -78,7 +79,7 @@ def cloud_page(
 {banner}
 <div class="rno-breadcrumb">文档中心 &gt; 腾讯会议 &gt; 开放平台文档</div>
 <div class="doc-main">
-<h1 class="doc-title">腾讯会议 API 开发者协议</h1>
+<h1 class="doc-title">{html.escape(title)}</h1>
 <div class="doc-meta">最近更新时间：{updated} <span>阅读量：{views}</span></div>
 <div class="doc-share"><button>分享</button><a href="/share?token={token}">微信</a></div>
 <div id="{article_id}" class="{article_class}">

@@ -96,6 +96,7 @@ def test_history_replay(site, tmp_path, tracker, document):
             seen_kinds.add("no-change")
         elif subject.startswith(REAL):
             assert src["status"] == "changed" and src["changes"], where
+            assert src["replaced"] is None, where  # a revision of the same document
             assert run.code == 1
             seen_kinds.add("real")
     assert seen_kinds  # every history exercised at least one expectation

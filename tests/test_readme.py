@@ -99,3 +99,25 @@ def test_systemd_unit_commands_run_as_written(site, tmp_path):
         if daemon.poll() is None:
             daemon.kill()
     assert os.path.exists(tmp_path / "opt" / "snapshots" / "doc")
+
+
+def test_readme_and_example_say_which_default_urls_are_known_and_which_is_a_guess():
+    from pathlib import Path
+
+    from tracker import config
+
+    urls = {s.id: s.url for s in config.load(cwd=Path("/nonexistent")).sources}
+    guess = urls.pop("meeting-api-agreement")
+    known = list(urls.values())
+    baseline = (ROOT / "tracker" / "data" / "meeting-api-agreement.md").read_text("utf-8")
+    assert all(url in baseline for url in known)  # the agreement's own links...
+    assert guess not in baseline  # ...and nothing of the kind for its own address
+    honest = README.split("**Which default URLs are known.**", 1)[1].split("\n\n", 1)[0]
+    honest = " ".join(honest.split())
+    assert all(url in honest for url in known) and "developer agreement's own links" in honest
+    assert guess in honest and "best guess" in honest and "url`" in honest
+    example = (ROOT / "config.example.toml").read_text("utf-8")
+    before_guess = example.split(f'url = "{guess}"', 1)[0].rsplit("\n\n", 1)[1]
+    assert "best guess" in before_guess and "put the right URL here" in before_guess
+    before_known = example.split(f'url = "{known[0]}"', 1)[0].rsplit("\n\n", 1)[1]
+    assert "URLs are known" in before_known

@@ -26,6 +26,10 @@ DOCUMENTS = sorted(
     str(p.parent.relative_to(SNAPSHOTS)) for p in SNAPSHOTS.glob("*/*/*/INDEX.txt")
 ) if SNAPSHOTS.is_dir() else []  # fmt: skip
 CHANGES = ("minor", "substantive", "return")
+# The one step where the URL started serving another document: Parship's Trackers Policy
+# page ("Informations sur les cookies…") now holds its Privacy Policy ("Politique de
+# protection des données…").  Every other change is a revision of the same document.
+REPLACED = {("dating/Parship/Trackers Policy", "07_2025-12-11.html")}
 
 
 def _steps(document: str) -> list[tuple[str, str]]:
@@ -66,6 +70,7 @@ def test_replay(site, tmp_path, tracker, document):
             assert src["status"] == "baseline", where
         elif kind in CHANGES:
             assert src["status"] == "changed" and src["changes"], where
+            assert (src["replaced"] is not None) == ((document, snapshot) in REPLACED), where
         elif kind == "identical":
             assert src["status"] != "changed" or all(
                 c["aspect"] == "reference" for c in src["changes"]

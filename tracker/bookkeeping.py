@@ -78,7 +78,7 @@ class Bookkeeping:
     def settled(self, state: State, names: list[str]) -> bool:
         """Whether an unchanged page leaves nothing in the state to update but the time."""
         return (
-            state.last_status in ("baseline", "unchanged", "changed")
+            state.last_status in ("baseline", "unchanged", "changed", "accepted")
             and bool(names)
             and state.version == names[-1]
             and state.fingerprint == self.source.fingerprint

@@ -7,6 +7,9 @@ Exit status (where several hold, the highest wins):
 * 2 usage or configuration error
 * 3 at least one source could not be checked
 * 4 an alert could not be delivered and waits for the next run
+
+``tracker accept`` exits 0 when it recorded the refused page, 2 when there was nothing
+to accept or the live page is another one, 3 when the page could not be read.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__, config, logs, shards
-from .errors import ConfigError
+from .accept import NotAccepted, accept
+from .errors import ConfigError, SourceError
 from .notify import DeliveryError
 from .outbox import Delivery, Outbox
 from .report import (
@@ -90,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     daemon.add_argument(
         "--log-format", choices=("text", "json"), default="text", help="log line format"
     )
+    accept = commands.add_parser(
+        "accept",
+        parents=[common],
+        help="record the page the last check refused (not the agreement?) as the new version",
+    )
+    accept.add_argument("source", metavar="SOURCE", help="the source's id")
     status = commands.add_parser(
         "status", parents=[common], help="show each source's last check, next run and alerts"
     )
@@ -110,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _outbox(cfg, args)
         if args.command == "status":
             return _status(cfg, args)
+        if args.command == "accept":
+            return _accept(cfg, args.source)
         if args.command == "daemon":
             from .daemon import Daemon, configure_logging  # APScheduler only when needed
 
@@ -197,6 +209,25 @@ def _status(cfg: config.Config, args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         print_status(rows, daemon, Console(highlight=False))
+    return EXIT_OK
+
+
+def _accept(cfg: config.Config, sid: str) -> int:
+    source = next((s for s in cfg.sources if s.id == sid), None)
+    if source is None:
+        raise ConfigError(cfg.path, "source", f"no source with id {sid!r}")
+    try:
+        done = accept(cfg, source)
+    except NotAccepted as exc:
+        print(f"tracker: {exc.reason}", file=sys.stderr)
+        return EXIT_USAGE
+    except SourceError as exc:
+        print(f"tracker: {sid}: {exc.reason}; nothing recorded", file=sys.stderr)
+        return EXIT_FAILED
+    print(
+        f"{sid}: recorded {done.version} from {done.url} ({done.clauses} numbered clauses, "
+        f"{done.characters} characters), accepted without an alert"
+    )
     return EXIT_OK
 
 

@@ -112,15 +112,40 @@ def same_name(old: Iterable[str], new: Iterable[str]) -> bool:
     return False
 
 
+def same_title(old: str, new: str) -> bool:
+    """Whether two page titles name one document, once the site's name is set aside.
+
+    Titles share the site's name at one end ("Cookies Policy-文档中心-腾讯云",
+    "Parship | …"): what the two have in common at the start and at the end is
+    dropped, and what is left must be the same, or nothing on one side.
+    """
+    a, b = _TOKEN.findall(old.lower()), _TOKEN.findall(new.lower())
+    while a and b and a[0] == b[0]:
+        a, b = a[1:], b[1:]
+    while a and b and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    return not a or not b or _similarity(_pairs(a), _pairs(b)) >= _SAME_NAME
+
+
 def same_document(
     kept: int, of: int, old: Identity, new: Identity, declared: Sequence[str] = ()
 ) -> bool:
-    """Whether the new text is the old document: half its clauses kept, or its name kept."""
+    """Whether the new text is the old document: enough clauses kept, or its name kept.
+
+    ``declared`` are names the configuration gives the document.  A name may be
+    found in the other side's names or page title; two titles are compared
+    with the site's name set aside.
+    """
     if of == 0 or kept >= _SAME_DOCUMENT * of:
         return True
-    olds = [*old.names, *declared, *([old.title] if old.title else [])]
-    news = [*new.names, *([new.title] if new.title else [])]
-    return same_name(olds, news)
+    olds, news = [*old.names, *declared], list(new.names)
+    if same_name(olds, news):
+        return True
+    if new.title and same_name(olds, [new.title]):
+        return True
+    if old.title and same_name(news, [old.title]):
+        return True
+    return bool(old.title and new.title and same_title(old.title, new.title))
 
 
 def not_a_document(form: str, clauses: Sequence[Clause]) -> str | None:
@@ -154,9 +179,11 @@ def _is_name(line: str, seen: str) -> bool:
 
 def _tokens(text: str) -> frozenset[object]:
     """Word pairs for Latin text, character pairs for Chinese: what two clauses share."""
-    words = [t.lower() for t in _TOKEN.findall(text)]
-    pairs = frozenset(itertools.pairwise(words))
-    return pairs or frozenset(words)
+    return _pairs([t.lower() for t in _TOKEN.findall(text)])
+
+
+def _pairs(words: list[str]) -> frozenset[object]:
+    return frozenset(itertools.pairwise(words)) or frozenset(words)
 
 
 def _similarity(x: frozenset[object], y: frozenset[object]) -> float:

@@ -62,6 +62,8 @@ def _summary(r: Result) -> str:
     if r.status == "changed":
         n = len(r.changes)
         note = ", large removal" if r.large_removal else ""
+        if r.replaced:
+            note += f", replaced: {r.replaced['old']} → {r.replaced['new']}"
         return f"changed: {n} change{'s' if n != 1 else ''}, {r.severity}{note} ({r.version})"
     return "unchanged"
 

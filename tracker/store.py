@@ -178,7 +178,7 @@ class SourceStore:
         state = State.from_json(data)
         state.last_check = isoformat(datetime.fromtimestamp(stat.st_mtime, UTC))
         touched = stat.st_mtime_ns != written
-        if touched and state.last_status in ("baseline", "changed"):
+        if touched and state.last_status in ("baseline", "changed", "accepted"):
             state.last_status = "unchanged"
         return state
 

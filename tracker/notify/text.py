@@ -37,6 +37,11 @@ def title(message: Mapping[str, Any]) -> str:
         return f"{name}: can be checked again"
     if event == "test":
         return f"{name}: test message from tracker"
+    if replaced := src.get("replaced"):
+        return (
+            f"{name}: now holds another document: {replaced['old']} → {replaced['new']} "
+            f"({message['severity']})"
+        )
     top = top_change(message)
     n = len(src.get("changes") or [])
     what = f"{top['clause'] or 'unnumbered text'} {top['kind']}" if top else "changed"

@@ -1,0 +1,78 @@
+"""``tracker accept SOURCE``: record the page the last check refused, because the user says so.
+
+A check refuses a page it has read when it does not look like the agreement
+(another document, a "not found" page, a capture cut short).  Sometimes the
+user knows better: the URL was right, the agreement really was replaced.
+``accept`` fetches the page again and records it as the source's new version,
+without an alert (origin ``accepted``), but only if it is still the very page
+that was refused (the same comparison key, so page chrome may differ): what
+the user accepts is what they were shown, never whatever the site serves now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from .bookkeeping import Bookkeeping
+from .compare import compared
+from .config import Config, Source
+from .fetch import Fetcher, Page
+from .outbox import Outbox
+from .read import page_meta, read
+from .segment import segment
+from .store import SourceStore, sha256
+
+
+class NotAccepted(Exception):
+    """Nothing was recorded; the message says why, in one line."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    version: str
+    url: str
+    clauses: int
+    characters: int
+
+
+def accept(config: Config, source: Source) -> Accepted:
+    """Record the refused page of ``source``; raise NotAccepted or SourceError otherwise."""
+    settings = config.settings
+    store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
+    if store.read_state().refused is None:
+        raise NotAccepted(f"{source.id}: the last check refused no page; nothing to accept")
+    page = asyncio.run(_fetch(config, source))
+    reading = read(page, source)
+    key = compared(reading.text, source.ignore).key
+    books = Bookkeeping(source, config, store, Outbox(settings.state_dir, settings))
+    with store.lock():
+        state = store.read_state()  # a check may have run meanwhile
+        if state.refused != key:
+            raise NotAccepted(
+                f"{source.id}: the page at {page.url} is no longer the one the last check "
+                "refused; nothing recorded (run tracker check to see what it is now)"
+            )
+        latest = store.latest()
+        body_hash = sha256(page.body)
+        meta = {
+            **page_meta(page, body_hash, reading),
+            "origin": "accepted",
+            "previous": latest.name if latest else None,
+            "refused_because": state.last_error,
+        }
+        version = store.record(reading.text, meta, reading.packed)
+        state.version = version.name
+        books.succeeded(state, page, body_hash, "accepted", version.name, form_hash=key)
+    return Accepted(
+        version.name, page.url, sum(1 for c in segment(reading.text) if c.id), len(reading.text)
+    )
+
+
+async def _fetch(config: Config, source: Source) -> Page:
+    async with Fetcher(config.settings) as fetcher:
+        return await fetcher.fetch(source.url)  # in full: the refused page was read whole

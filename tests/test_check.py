@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import re
 import threading
 import time
 
@@ -458,8 +459,8 @@ def test_json_changes_carry_clause_path_spans_facts_and_alerts(site, tmp_path, t
     assert "".join(s["text"] for s in change["diff"] if s["op"] != "delete") == change["new"]
     assert change["facts"] == [{"old": "10个自然日", "new": "3个自然日"}]
     assert change["watches"] == ["fee-notice"] and change["severity"] == "critical"
-    [_, v2] = versions(tmp_path / "snapshots", "doc")
+    [v1, v2] = versions(tmp_path / "snapshots", "doc")
     alert_file = tmp_path / "snapshots" / "doc" / "versions" / v2 / "alert.json"
     recorded = json.loads(alert_file.read_text())
-    assert recorded["source"] == src and recorded["id"] == f"doc__{v2}"
+    assert recorded["source"] == src and re.fullmatch(rf"doc__{v1}__[0-9a-f]{{16}}", recorded["id"])
     assert recorded["event"] == "change" and recorded["severity"] == "critical"

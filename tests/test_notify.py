@@ -115,7 +115,7 @@ def test_slack_down_email_up_then_slack_back(site, tmp_path, tracker, sinks, smt
     run = tracker("check", "--config", cfg, "--json")
     assert run.code == 4  # changed (1), but an alert waits (4): the highest wins
     statuses = {d["channel"]: d["status"] for d in run.json["deliveries"]}
-    assert statuses == {"slack": "failed", "email": "sent"}
+    assert statuses == {"slack": "pending", "email": "sent"}  # a 503 is transient: it waits
     assert "HTTP 503" in next(d["error"] for d in run.json["deliveries"] if d["channel"] == "slack")
     assert len(smtp.messages) == 1 and slack.bodies == []
     listed = tracker("outbox", "--config", cfg, "--json")
@@ -145,7 +145,7 @@ def test_smtp_refusing_the_connection(site, tmp_path, tracker, sinks, env):
     run = tracker("check", "--config", cfg, "--json")
     assert run.code == 4
     [delivery] = run.json["deliveries"]
-    assert delivery["status"] == "failed" and "Connection refused" in delivery["error"]
+    assert delivery["status"] == "pending" and "connection refused" in delivery["error"].lower()
     assert "s3cret-smtp" not in run.out + run.err
     assert len(tracker("outbox", "--config", cfg, "--json").json["pending"]) == 1
 

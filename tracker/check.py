@@ -251,9 +251,10 @@ class _Job:
             replaced=_named(comparison.names) if comparison.replaced else None,
         )
         result.following = self.books.following(state)
-        alert = message(
-            f"{source.id}__{name}", "change", result.severity or "info", result.to_json()
-        )
+        # The same change has the same id whoever records it, so a repeat can be dropped;
+        # a real return (A → B → A → B) comes from another previous version: a new id.
+        message_id = f"{source.id}__{latest.name}__{comparison.key[:16]}"
+        alert = message(message_id, "change", result.severity or "info", result.to_json())
         meta["large_removal"] = comparison.large_removal
         meta["replaced"] = result.replaced
         self.store.record(text, meta, reading.packed, alert=alert, name=name)

@@ -27,8 +27,9 @@ from rich.text import Text
 
 from . import __version__, config, logs, shards
 from .accept import NotAccepted, accept
-from .errors import ConfigError, SourceError
-from .notify import DeliveryError
+from .errors import ConfigError, SourceError, describe_os_error
+from .notify import Channel, DeliveryError
+from .notify.courier import Courier
 from .outbox import Delivery, Outbox
 from .report import (
     as_json,
@@ -87,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
         "outbox", parents=[common], help="list alerts waiting for delivery"
     )
     outbox.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    outbox.add_argument("--deliver", action="store_true", help="try to deliver them now")
+    act = outbox.add_mutually_exclusive_group()
+    act.add_argument("--deliver", action="store_true", help="try to deliver them now")
+    act.add_argument("--retry", metavar="ID", help="make a failed message pending again")
+    act.add_argument("--drop", metavar="ID", help="give up on a message's undelivered channels")
     daemon = commands.add_parser(
         "daemon", parents=[common], help="check each source on its schedule, until stopped"
     )
@@ -156,26 +160,45 @@ def _check(cfg: config.Config, args: argparse.Namespace) -> int:
 
 
 def _deliver(cfg: config.Config) -> tuple[list[Delivery], int]:
-    """Send what the outbox holds; return what happened and how many messages still wait."""
+    """Send what the outbox holds; what happened, and how many messages still wait or failed."""
     if not cfg.channels:
         return [], 0
     outbox = Outbox(cfg.settings.state_dir, cfg.settings)
-    deliveries = outbox.deliver(cfg.channels)
-    return deliveries, len(outbox.pending())
+    try:
+        deliveries = asyncio.run(outbox.deliver(cfg.channels, [s.id for s in cfg.sources]))
+        waiting = len(outbox.pending()) + len(outbox.damaged())
+    except OSError as exc:  # an unusable state folder costs delivery, never the report
+        print(f"tracker: outbox: {describe_os_error(exc)}", file=sys.stderr)
+        return [], 1
+    return deliveries, waiting
 
 
 def _outbox(cfg: config.Config, args: argparse.Namespace) -> int:
-    deliveries = _deliver(cfg)[0] if args.deliver else []
-    entries = Outbox(cfg.settings.state_dir, cfg.settings).pending()
+    outbox = Outbox(cfg.settings.state_dir, cfg.settings)
+    deliveries: list[Delivery] = []
+    if args.deliver:
+        deliveries = _deliver(cfg)[0]
+    elif args.retry or args.drop:
+        done = outbox.retry(args.retry) if args.retry else outbox.drop(args.drop)
+        if not done:
+            print(f"tracker: no queued message {args.retry or args.drop!r}", file=sys.stderr)
+            return EXIT_USAGE
+    requeued = outbox.reconcile([s.id for s in cfg.sources], cfg.channels)  # never say "all sent"
+    entries, damaged = outbox.pending(), outbox.damaged()
     if args.json:
-        payload = {"pending": entries, "deliveries": [d.to_json() for d in deliveries]}
+        payload = {
+            "pending": entries,
+            "damaged": damaged,
+            "requeued": requeued,
+            "deliveries": [d.to_json() for d in deliveries],
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         console = Console(highlight=False)
         if deliveries:
             print_deliveries(deliveries, len(entries), console)
-        print_outbox(entries, console)
-    return EXIT_UNDELIVERED if entries else EXIT_OK
+        print_outbox(entries, damaged, requeued, console)
+    return EXIT_UNDELIVERED if entries or damaged else EXIT_OK
 
 
 def _status(cfg: config.Config, args: argparse.Namespace) -> int:
@@ -237,18 +260,28 @@ def _notify_test(cfg: config.Config) -> int:
             "tracker: no [[notify]] channels configured; alerts go to the console", file=sys.stderr
         )
         return EXIT_USAGE
-    msg = sample_message()
+    results = asyncio.run(_send_sample(cfg))
     console = Console(highlight=False)
-    failed = 0
-    for channel in cfg.channels:
-        try:
-            channel.send(msg, timeout=cfg.settings.timeout)
-        except DeliveryError as exc:
-            failed += 1
-            console.print(Text(f"✗ {channel.kind} {channel.name}: {exc.reason}", style="red"))
-        else:
+    for channel, error in results:
+        if error is None:
             console.print(Text(f"✓ {channel.kind} {channel.name}: sent", style="green"))
-    return EXIT_UNDELIVERED if failed else EXIT_OK
+        else:
+            console.print(Text(f"✗ {channel.kind} {channel.name}: {error}", style="red"))
+    return EXIT_UNDELIVERED if any(error for _, error in results) else EXIT_OK
+
+
+async def _send_sample(cfg: config.Config) -> list[tuple[Channel, str | None]]:
+    msg = sample_message()
+    out: list[tuple[Channel, str | None]] = []
+    async with Courier(cfg.settings.timeout) as courier:
+        for channel in cfg.channels:
+            try:
+                await channel.send(msg, courier)
+            except DeliveryError as exc:
+                out.append((channel, exc.reason))
+            else:
+                out.append((channel, None))
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -37,7 +37,7 @@ from .check import check_source
 from .config import Config, Source
 from .errors import ConfigError
 from .fetch import Fetcher
-from .outbox import Outbox
+from .outbox import Delivery, Outbox
 from .result import Result
 from .store import atomic_write, isoformat, utcnow
 
@@ -178,8 +178,9 @@ class Daemon:
             return
         async with self.delivering:
             outbox = Outbox(self.config.settings.state_dir, self.config.settings)
-            for d in await asyncio.to_thread(outbox.deliver, self.config.channels):
-                self._event("delivery", **d.to_json())
+            ids = [s.id for s in self.config.sources]
+            for d in await outbox.deliver(self.config.channels, ids, wait=False):
+                self._log_delivery(d)
 
     # -- reloading ---------------------------------------------------------------------------
 
@@ -223,6 +224,21 @@ class Daemon:
         fields["duration"] = round(r.elapsed, 3)
         level = logging.WARNING if r.status == "error" else logging.INFO
         self._event("check", level=level, **fields)
+
+    def _log_delivery(self, d: Delivery) -> None:
+        """``delivery source=… channel=… status=sent|pending|failed attempts=N reason=…``."""
+        level = logging.INFO if d.status == "sent" else logging.WARNING
+        self._event(
+            "delivery",
+            level=level,
+            source=d.source,
+            channel=d.channel,
+            status=d.status,
+            attempts=d.attempts,
+            reason=d.error,
+            message=d.message,
+            alert=d.event,
+        )
 
     def _event(self, event: str, level: int = logging.INFO, **fields: Any) -> None:
         fields = {k: v for k, v in fields.items() if v is not None}

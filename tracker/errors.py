@@ -8,6 +8,9 @@ is ever read as "the agreement changed".
 
 from __future__ import annotations
 
+import errno
+import os
+
 
 class TrackerError(Exception):
     """Base of every error tracker raises on purpose."""
@@ -101,3 +104,11 @@ class NotADocumentError(RefusedError):
 
 class LockTimeout(SourceError):
     """Another tracker process kept the source's state locked for too long."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a file-system error: what went wrong, and where."""
+    what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror
+    what = (what or type(exc).__name__).lower() if what != "disk full" else what
+    where = exc.filename if exc.filename is not None else ""
+    return f"{what}: {os.fsdecode(where)}" if where else what

@@ -2,28 +2,29 @@
 
 One :class:`Fetcher` per run shares an httpx client, a global concurrency
 limit and a per-host limit.  Transient failures (connect errors, timeouts,
-429, 5xx) are retried with jittered exponential backoff that honours
-``Retry-After``; everything else fails at once with a typed error.  Bodies are
-streamed under a size cap, and conditional GET turns an unchanged page into a
-304 that costs almost nothing.
+429, 5xx) are retried as :mod:`tracker.retry` says (jittered exponential
+backoff that honours ``Retry-After``); everything else fails at once with a
+typed error.  ``timeout`` bounds a whole attempt (connecting, headers and
+body), so a server that trickles bytes cannot hold a run.  Bodies are
+decoded under a size cap (:mod:`tracker.body`), and conditional GET turns an
+unchanged page into a 304 that costs almost nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import random
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
+from .body import ACCEPT_ENCODING, CappedBody
 from .config import Settings
-from .errors import BlockedError, FetchError, HTTPError, SourceError, TooLargeError
+from .errors import BlockedError, FetchError, HTTPError, TooLargeError
+from .retry import RetryPolicy, retry_after
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-_MAX_BACKOFF = 60.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._policy = RetryPolicy(settings.retries, settings.backoff, settings.max_retry_after)
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -60,6 +62,7 @@ class Fetcher:
                 "User-Agent": s.user_agent,
                 "Accept": ACCEPT,
                 "Accept-Language": s.accept_language,
+                "Accept-Encoding": ACCEPT_ENCODING,  # what tracker.body decodes under the cap
             },
             timeout=httpx.Timeout(s.timeout),
             follow_redirects=True,
@@ -86,36 +89,21 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         host = urlsplit(url).netloc.lower()
         per_host = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
-        attempt = 0
-        while True:
-            try:
-                async with self._global, per_host:
-                    return await self._once(url, headers)
-            except SourceError as exc:
-                delay = self._retry_delay(exc, attempt)
-                if delay is None:
-                    raise
-            attempt += 1
-            await asyncio.sleep(delay)
 
-    def _retry_delay(self, exc: SourceError, attempt: int) -> float | None:
-        """Seconds to wait before the next attempt, or None to give up now."""
-        s = self.settings
-        if not exc.transient or attempt >= s.retries:
-            return None
-        delay = min(_MAX_BACKOFF, s.backoff * 2**attempt) * random.uniform(0.5, 1.0)
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after is not None:
-            if retry_after > s.max_retry_after:
-                return None  # the server asks for longer than a run should wait
-            delay = max(delay, retry_after)
-        return delay
+        async def attempt() -> Page:
+            async with self._global, per_host:  # released while waiting to retry
+                return await self._once(url, headers)
+
+        return await self._policy.run(attempt)
 
     async def _once(self, url: str, headers: dict[str, str]) -> Page:
         assert self._client is not None, "use Fetcher as an async context manager"
         started = time.monotonic()
         try:
-            async with self._client.stream("GET", url, headers=headers) as resp:
+            async with (
+                asyncio.timeout(self.settings.timeout),
+                self._client.stream("GET", url, headers=headers) as resp,
+            ):
                 if resp.status_code >= 400:
                     raise _status_error(resp)
                 if resp.headers.get("cf-mitigated", "").lower() == "challenge":
@@ -130,7 +118,7 @@ class Fetcher:
                     last_modified=resp.headers.get("last-modified"),
                     elapsed=time.monotonic() - started,
                 )
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
             raise FetchError(f"timed out after {self.settings.timeout:g}s") from None
         except httpx.TooManyRedirects:
             reason = f"more than {self.settings.max_redirects} redirects"
@@ -149,34 +137,18 @@ class Fetcher:
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise TooLargeError(f"page is {int(declared)} bytes, over the {cap}-byte cap")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise TooLargeError(f"page is over the {cap}-byte cap")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        body = CappedBody(resp.headers.get("content-encoding"), cap)
+        async for chunk in resp.aiter_raw():
+            body.feed(chunk)
+        return body.bytes()
 
 
 def _status_error(resp: httpx.Response) -> HTTPError:
     status = resp.status_code
     phrase = resp.reason_phrase or ""
-    return HTTPError(status, f"HTTP {status} {phrase}".strip(), _retry_after(resp))
-
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    value = resp.headers.get("retry-after")
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    return HTTPError(
+        status, f"HTTP {status} {phrase}".strip(), retry_after(resp.headers.get("retry-after"))
+    )
 
 
 def _first_line(exc: BaseException) -> str:

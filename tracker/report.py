@@ -138,17 +138,30 @@ def print_deliveries(deliveries: Sequence[Delivery], pending: int, console: Cons
     for d in deliveries:
         if d.status == "sent":
             line = Text(f"→ {d.channel}: sent {d.message}", style="green")
+        elif d.status == "failed":
+            line = Text(f"✗ {d.channel}: failed {d.message}: {d.error}", style="red")
         else:
             line = Text(f"✗ {d.channel}: not sent {d.message}: {d.error}", style="red")
         console.print(line, soft_wrap=True)
     if pending:
         plural = "s" if pending > 1 else ""
-        note = f"{pending} alert{plural} wait in the outbox for the next run (tracker outbox)"
+        note = f"{pending} alert{plural} wait in the outbox (tracker outbox)"
         console.print(Text(note, style="yellow"), soft_wrap=True)
 
 
-def print_outbox(entries: Sequence[dict[str, Any]], console: Console) -> None:
-    if not entries:
+def print_outbox(
+    entries: Sequence[dict[str, Any]],
+    damaged: Sequence[str],
+    requeued: Sequence[str],
+    console: Console,
+) -> None:
+    for mid in requeued:
+        note = f"queued again from its version folder: {mid} (the outbox had lost it)"
+        console.print(Text(note, style="yellow"), soft_wrap=True)
+    for name in damaged:
+        note = f"damaged entry set aside: outbox/damaged/{name} (its alert is re-queued if known)"
+        console.print(Text(note, style="red"), soft_wrap=True)
+    if not entries and not damaged:
         console.print("outbox is empty: every alert has been delivered")
         return
     for entry in entries:
@@ -158,7 +171,10 @@ def print_outbox(entries: Sequence[dict[str, Any]], console: Console) -> None:
             detail = f"    {name}: {state['status']}, {state['attempts']} attempts"
             if state.get("error"):
                 detail += f", last error: {state['error']}"
-            console.print(Text(detail), soft_wrap=True)
+            if state["status"] == "failed":
+                detail += f" (tracker outbox --retry {entry['id']}, or --drop)"
+            style = "red" if state["status"] == "failed" else ""
+            console.print(Text(detail, style=style), soft_wrap=True)
 
 
 def sample_message() -> dict[str, Any]:

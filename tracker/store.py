@@ -24,7 +24,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -37,8 +36,8 @@ from typing import Any
 import filelock
 
 from .errors import LockTimeout
+from .layout import version_names
 
-_VERSION_RE = re.compile(r"^(\d{4,})_(\d{8}T\d{6}Z)$")
 _TMP_PREFIX = ".tmp-"
 
 
@@ -212,11 +211,7 @@ class SourceStore:
         """Names of recorded versions, oldest first (names only: history is not loaded)."""
         if self._names is not None:
             return list(self._names)
-        try:
-            names = [n for n in os.listdir(self.versions_dir) if _VERSION_RE.match(n)]
-        except FileNotFoundError:
-            names = []
-        names.sort(key=lambda n: int(n.split("_", 1)[0]))
+        names = version_names(self.versions_dir)
         if self._held:
             self._names = names
         return list(names)

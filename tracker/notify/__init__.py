@@ -11,21 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
-
-from .. import __version__
 from ..config import SEVERITIES
 from ..errors import ConfigError, TrackerError
 
+if TYPE_CHECKING:
+    from .courier import Courier
+
 
 class DeliveryError(TrackerError):
-    """A message could not be sent to one channel; it stays in the outbox."""
+    """A message could not be sent to one channel.
 
-    def __init__(self, reason: str, *, transient: bool = True) -> None:
+    ``transient`` failures (connection, timeout, 429, 5xx) leave it queued and are
+    retried as long as it takes; the others mark that one message failed on that
+    channel, with this reason, until ``tracker outbox --retry``.
+    """
+
+    def __init__(
+        self, reason: str, *, transient: bool = True, retry_after: float | None = None
+    ) -> None:
         self.reason = " ".join(reason.split())
         self.transient = transient
+        self.retry_after = retry_after
         super().__init__(self.reason)
 
 
@@ -52,7 +60,8 @@ class Channel:
     def wants(self, severity: str) -> bool:
         return SEVERITIES.index(severity) >= SEVERITIES.index(self.min_severity)
 
-    def send(self, message: Mapping[str, Any], timeout: float) -> None:
+    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+        """Send one message, or raise DeliveryError (anything else: it cannot be built)."""
         raise NotImplementedError
 
     @classmethod
@@ -111,24 +120,6 @@ def http_url(ctx: ParseContext, table: Mapping[str, Any], where: str, key: str) 
     if not url.value.startswith(("https://", "http://")):
         raise ctx.fail(f"{where}.{key}", "is not an http(s) URL")
     return url
-
-
-def post_json(who: str, url: Secret, data: Any, timeout: float, *, detail: bool = False) -> None:
-    """POST ``data`` as JSON, or raise a DeliveryError that names ``who`` but never the URL.
-
-    429 and 5xx are transient (the outbox retries them); other 4xx are not.
-    ``detail`` adds the start of a 4xx answer (Slack says what it disliked).
-    """
-    headers = {"User-Agent": f"tracker/{__version__}"}
-    try:
-        resp = httpx.post(url.value, json=data, headers=headers, timeout=timeout)
-    except httpx.HTTPError as exc:
-        raise DeliveryError(f"{who}: {type(exc).__name__}") from None
-    status = resp.status_code
-    if status >= 400:
-        extra = resp.text.strip()[:80] if detail and status < 500 else ""
-        reason = f"{who}: HTTP {status} {extra}".strip()
-        raise DeliveryError(reason, transient=status == 429 or status >= 500)
 
 
 def parse_channels(

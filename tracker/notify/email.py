@@ -18,6 +18,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any, ClassVar
 
 from . import Channel, DeliveryError, ParseContext, Secret, register
+from .courier import Courier
 from .text import (
     change_heading,
     excerpt,
@@ -36,7 +37,8 @@ _STYLE = {
 
 
 def subject(message: Mapping[str, Any]) -> str:
-    return f"[tracker] {title(message)}"
+    """One line, whatever the page or the configuration holds: a header cannot break."""
+    return " ".join(f"[tracker] {title(message)}".split())
 
 
 def html_body(message: Mapping[str, Any]) -> str:
@@ -133,6 +135,9 @@ class EmailChannel(Channel):
         password = ctx.secret(table, where, "password", required=False)
         if password and not username:
             raise ctx.fail(f"{where}.username", "missing (a password is set)")
+        if password and not password.value.isascii():
+            key = "password_env" if "password_env" in table else "password"
+            raise ctx.fail(f"{where}.{key}", "holds non-ASCII characters, which SMTP cannot send")
         return cls(
             name=table.get("name") or "email",
             min_severity=table.get("min_severity", "info"),
@@ -146,8 +151,11 @@ class EmailChannel(Channel):
             to=tuple(to),
         )
 
-    def send(self, message: Mapping[str, Any], timeout: float) -> None:
-        msg = build(message, self.sender, self.to)
+    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+        msg = build(message, self.sender, self.to)  # a message that cannot be built fails here
+        await courier.blocking(lambda: self._send(msg, courier.timeout))
+
+    def _send(self, msg: EmailMessage, timeout: float) -> None:
         where = f"email {self.name!r} via {self.host}:{self.port}"
         try:
             if self.implicit_tls:

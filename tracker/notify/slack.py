@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from . import Channel, ParseContext, Secret, http_url, post_json, register
+from . import Channel, ParseContext, Secret, http_url, register
+from .courier import Courier
 from .text import (
     change_heading,
     cut,
@@ -112,5 +113,6 @@ class SlackChannel(Channel):
         name = table.get("name") or "slack"
         return cls(name=name, min_severity=table.get("min_severity", "info"), webhook_url=url)
 
-    def send(self, message: Mapping[str, Any], timeout: float) -> None:
-        post_json(f"slack {self.name!r}", self.webhook_url, payload(message), timeout, detail=True)
+    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+        who = f"slack {self.name!r}"
+        await courier.post_json(who, self.webhook_url, payload(message), detail=True)

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from . import Channel, ParseContext, Secret, http_url, post_json, register
+from . import Channel, ParseContext, Secret, http_url, register
+from .courier import Courier
 
 _NO_SECRET = Secret("")
 
@@ -33,5 +34,5 @@ class WebhookChannel(Channel):
         name = table.get("name") or "webhook"
         return cls(name=name, min_severity=table.get("min_severity", "info"), url=url)
 
-    def send(self, message: Mapping[str, Any], timeout: float) -> None:
-        post_json(f"webhook {self.name!r}", self.url, body(message), timeout)
+    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+        await courier.post_json(f"webhook {self.name!r}", self.url, body(message))

@@ -1,0 +1,100 @@
+"""What channels send with: one HTTP client per delivery run, and a way to run blocking sends.
+
+One client serves every message of a run (a client per message costs a TLS
+context and a connection each: 40 ms of CPU against 2).  A POST counts as
+delivered only on a 2xx answer; a redirect is not followed (a POST would
+turn into a GET, or be replayed somewhere else) and is reported for what it
+is.  Blocking sends (SMTP) run in a daemon thread, so that stopping the
+daemon never waits for a hung mail server: a send cut short is not marked
+sent, and is tried again on the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx
+
+from .. import __version__
+from ..retry import retry_after
+from . import DeliveryError, Secret
+
+T = TypeVar("T")
+
+
+class Courier:
+    """An async context manager holding the run's HTTP client."""
+
+    def __init__(self, timeout: float, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.timeout = timeout
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Courier:
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": f"tracker/{__version__}"},
+            timeout=httpx.Timeout(self.timeout),
+            follow_redirects=False,
+            transport=self._transport,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def post_json(self, who: str, url: Secret, data: Any, *, detail: bool = False) -> None:
+        """POST ``data`` as JSON, or raise a DeliveryError that names ``who`` but never the URL.
+
+        429 and 5xx are transient (with the server's Retry-After); 3xx and other
+        4xx are permanent for this message.  ``detail`` adds the start of a 4xx
+        answer (Slack says what it disliked).
+        """
+        assert self._client is not None, "use Courier as an async context manager"
+        try:
+            async with asyncio.timeout(self.timeout):
+                resp = await self._client.post(url.value, json=data)
+        except (httpx.HTTPError, TimeoutError) as exc:
+            raise DeliveryError(f"{who}: {type(exc).__name__}") from None
+        status = resp.status_code
+        if 200 <= status < 300:
+            return
+        if 300 <= status < 400:
+            raise DeliveryError(
+                f"{who}: HTTP {status}, a redirect (not followed for a POST): check the URL",
+                transient=False,
+            )
+        extra = resp.text.strip()[:80] if detail and status < 500 else ""
+        reason = f"{who}: HTTP {status} {extra}".strip()
+        transient = status == 429 or status >= 500
+        raise DeliveryError(
+            reason, transient=transient, retry_after=retry_after(resp.headers.get("retry-after"))
+        )
+
+    async def blocking(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` in a daemon thread: cancelling the await never waits for it."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[T] = loop.create_future()
+
+        def work() -> None:
+            try:
+                result = fn()
+            except BaseException as exc:  # handed to the awaiting task, typed as it was
+                loop.call_soon_threadsafe(_settle, done, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, done, result, None)
+
+        threading.Thread(target=work, name="tracker-send", daemon=True).start()
+        return await done
+
+
+def _settle(done: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
+    if done.cancelled():
+        return
+    if exc is not None:
+        done.set_exception(exc)
+    else:
+        done.set_result(result)

@@ -48,6 +48,50 @@ BAD = [
     ),
     ("[tracker\nstate_dir = 1\n", None, "invalid TOML"),
     ("[[sorce]]\nid = 'x'\n", "sorce", "unknown key"),
+    # Found by the adversarial pass: each accepted before, and failing later or crashing.
+    ('[[source]]\nid = "doc"\nurl = "http://[::1/x"\n', "source.doc.url", "not a valid URL"),
+    (
+        '[[source]]\nid = "doc"\nurl = "http://127.0.0.1:99999/x"\n',
+        "source.doc.url",
+        "Port out of range",
+    ),
+    ('[[source]]\nid = "doc"\nurl = "https://example.com/a b"\n', "source.doc.url", "has spaces"),
+    ('[tracker]\nstate_dir = "a\\u0000b"\n' + GOOD_SOURCE, "tracker.state_dir", "one line"),
+    ("[tracker]\ntimeout = 0\n" + GOOD_SOURCE, "tracker.timeout", "more than zero"),
+    ("[tracker]\ntimeout = -5\n" + GOOD_SOURCE, "tracker.timeout", "not a duration"),
+    ("[tracker]\ninterval = '-1h'\n" + GOOD_SOURCE, "tracker.interval", "not a duration"),
+    (GOOD_SOURCE + 'interval = "99999999999999d"\n', "source.doc.interval", "longer than a year"),
+    (
+        GOOD_SOURCE
+        + "[[watch]]\nname = 'w'\nclauses = ['1']\n[[watch]]\nname = 'w'\nclauses = ['2']\n",
+        "watch[2].name",
+        "duplicate watch name 'w'",
+    ),
+    (GOOD_SOURCE + 'selector = "a:hover"\n', "source.doc.selector", "never a fetched page"),
+    (GOOD_SOURCE + 'cron = "61 * * * *"\n', "source.doc.cron", "invalid cron expression"),
+    (GOOD_SOURCE + 'cron = "0 9 * * 1-5"\ninterval = "1h"\n', "source.doc.cron", "not both"),
+    ('[[source]]\nid = "outbox"\nurl = "https://e.com"\n', "source[1].id", "reserved"),
+    (
+        '[[source]]\nid = "' + "a" * 300 + '"\nurl = "https://e.com"\n',
+        "source[1].id",
+        "longer than 64",
+    ),
+    (GOOD_SOURCE + 'name = "a\\nb"\n', "source.doc.name", "one line"),
+    (
+        GOOD_SOURCE + '[[notify]]\nkind = "webhook"\nurl = "https://e.com/h"\nname = 5\n',
+        "notify[1].name",
+        "must be a string",
+    ),
+    (
+        GOOD_SOURCE + '[[notify]]\nkind = "webhook"\nurl = "https://e.com/h"\nname = ["a"]\n',
+        "notify[1].name",
+        "must be a string",
+    ),
+    (
+        GOOD_SOURCE + '[[notify]]\nkind = "webhook"\nurl = "https://e.com/h"\nname = "a\\rb"\n',
+        "notify[1].name",
+        "one line",
+    ),
 ]
 
 

@@ -42,7 +42,7 @@ def _run_and_die_at(cfg: str, target: str, nth: int) -> None:
     os._exit(99)  # the kill point was never reached
 
 
-_ATTR = {"replace": "replace", "write": "_write", "fsync_dir": "_fsync_dir"}
+_ATTR = {"replace": "replace", "write": "write", "fsync_dir": "fsync_dir"}
 
 KILL_POINTS = [
     ("write", 1),  # text.md of the new version half-written

@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
 
 from .config_values import Reader
 from .errors import ConfigError
 from .extract import InvalidSelector, check_selector
+from .layout import RESERVED
 
 if TYPE_CHECKING:
     from .notify import Channel
@@ -30,6 +34,9 @@ DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9"
 SEVERITIES = ("info", "warning", "critical")
 
 _ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_ID_MAX = 64  # a folder name, with room to spare on any file system
+# Pseudo-classes that match only what a user is doing: never anything in a fetched page.
+_USER_ACTION = re.compile(r":(?:hover|focus|focus-within|focus-visible|active|visited|target)\b")
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,21 @@ class Config:
     sources: tuple[Source, ...]
     watches: tuple[Watch, ...] = field(default=())
     channels: tuple[Channel, ...] = field(default=())
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a page URL, or None: checked now, not when the fetch fails."""
+    if any(c.isspace() for c in url):
+        return "has spaces (percent-encode them as %20)"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a port out of range or a broken IPv6 host)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return f"is not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an http(s) URL"
+    return None
 
 
 # --------------------------------------------------------------------------- loading
@@ -168,6 +190,11 @@ def parse(
     watches = tuple(
         _watch(r, raw, i, seen) for i, raw in enumerate(r.array_of_tables(data, "watch"), 1)
     )
+    named: set[str] = set()
+    for i, watch in enumerate(watches, 1):
+        if watch.name in named:
+            raise ConfigError(name, f"watch[{i}].name", f"duplicate watch name {watch.name!r}")
+        named.add(watch.name)
     from .notify import parse_channels  # channels import this module for SEVERITIES
 
     tables = r.array_of_tables(data, "notify")
@@ -179,11 +206,11 @@ def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
     r.keys(t, "tracker", set(Settings.__dataclass_fields__))
     d = Settings(state_dir=base / "snapshots")
     return Settings(
-        state_dir=base / r.string(t, "tracker", "state_dir", "snapshots"),
+        state_dir=base / r.line(t, "tracker", "state_dir", "snapshots"),
         timeout=r.duration(t, "tracker", "timeout", d.timeout),
         retries=r.integer(t, "tracker", "retries", d.retries, minimum=0),
-        backoff=r.duration(t, "tracker", "backoff", d.backoff),
-        max_retry_after=r.duration(t, "tracker", "max_retry_after", d.max_retry_after),
+        backoff=r.duration(t, "tracker", "backoff", d.backoff, zero=True),
+        max_retry_after=r.duration(t, "tracker", "max_retry_after", d.max_retry_after, zero=True),
         max_bytes=r.size(t, "tracker", "max_bytes", d.max_bytes),
         max_redirects=r.integer(t, "tracker", "max_redirects", d.max_redirects, minimum=0),
         concurrency=r.integer(t, "tracker", "concurrency", d.concurrency, minimum=1),
@@ -222,6 +249,7 @@ _SOURCE_KEYS = {
     "ignore",
     "min_length",
     "interval",
+    "cron",
     "baseline",
 }
 
@@ -232,13 +260,17 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
     if not isinstance(sid, str) or not _ID_RE.match(sid):
         problem = "missing" if sid is None else f"{sid!r} is not of the form [a-z0-9-]"
         raise ConfigError(r.name, f"{where}.id", problem)
+    if len(sid) > _ID_MAX:
+        raise ConfigError(r.name, f"{where}.id", f"longer than {_ID_MAX} characters")
+    if sid in RESERVED:
+        raise ConfigError(r.name, f"{where}.id", f"{sid!r} is reserved for tracker's own folder")
     where = f"source.{sid}"
     r.keys(t, where, _SOURCE_KEYS)
     url = t.get("url")
     if not isinstance(url, str) or not url.strip():
         raise ConfigError(r.name, f"{where}.url", "missing")
-    if not re.match(r"^https?://[^/\s]+", url):
-        raise ConfigError(r.name, f"{where}.url", f"{url!r} is not an http(s) URL")
+    if problem := url_problem(url.strip()):
+        raise ConfigError(r.name, f"{where}.url", f"{url!r} {problem}")
     selectors = r.strings(t, where, "selector", ["body"], one_allowed=True)
     remove = r.strings(t, where, "remove", [])
     for key, values in (("selector", selectors), ("remove", remove)):
@@ -249,6 +281,9 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
                 raise ConfigError(
                     r.name, f"{where}.{key}", f"invalid CSS selector {sel!r}: {exc}"
                 ) from None
+            if m := _USER_ACTION.search(sel):
+                problem = f"{sel!r}: {m.group(0)} matches what a user does, never a fetched page"
+                raise ConfigError(r.name, f"{where}.{key}", problem)
     ignore = []
     for pattern in r.strings(t, where, "ignore", []):
         try:
@@ -274,7 +309,7 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
             raise ConfigError(r.name, f"{where}.cron", f"invalid cron expression: {exc}") from None
     return Source(
         id=sid,
-        name=r.string(t, where, "name", sid),
+        name=r.line(t, where, "name", sid),
         url=url.strip(),
         selectors=tuple(selectors),
         remove=tuple(remove),
@@ -289,9 +324,9 @@ def _source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
 def _watch(r: Reader, t: dict[str, Any], index: int, source_ids: set[str]) -> Watch:
     where = f"watch[{index}]"
     r.keys(t, where, {"name", "sources", "clauses", "keywords", "amounts", "severity"})
-    name = r.string(t, where, "name", "")
-    if not name:
+    if "name" not in t:
         raise ConfigError(r.name, f"{where}.name", "missing")
+    name = r.line(t, where, "name", "")
     where = f"watch.{name}"
     sources = r.strings(t, where, "sources", [])
     for sid in sources:

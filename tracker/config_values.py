@@ -11,6 +11,8 @@ _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}
+MAX_DURATION = 366 * 86400.0  # a year: longer is a typo, and overflows the scheduler
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def parse_duration(value: object) -> float | None:
@@ -86,14 +88,30 @@ class Reader:
             raise self.fail(where, key, "must be a number from 0 to below 1")
         return float(value)
 
-    def duration(self, t: dict[str, Any], where: str, key: str, default: Any) -> Any:
+    def duration(
+        self, t: dict[str, Any], where: str, key: str, default: Any, zero: bool = False
+    ) -> Any:
+        """A duration in seconds, above zero (or zero, if ``zero``) and at most a year."""
         if key not in t:
             return default
         seconds = parse_duration(t[key])
         if seconds is None:
             problem = f"{t[key]!r} is not a duration like '30s', '30m' or '6h'"
             raise self.fail(where, key, problem)
+        if seconds == 0 and not zero:
+            raise self.fail(where, key, "must be more than zero")
+        if seconds > MAX_DURATION:
+            raise self.fail(where, key, f"{t[key]!r} is longer than a year")
         return seconds
+
+    def line(self, t: dict[str, Any], where: str, key: str, default: str) -> str:
+        """A non-empty string of one line: names go into headers and log lines."""
+        value = self.string(t, where, key, default)
+        if not value.strip():
+            raise self.fail(where, key, "must not be empty")
+        if _CONTROL.search(value):
+            raise self.fail(where, key, "must be one line, without control characters")
+        return value
 
     def size(self, t: dict[str, Any], where: str, key: str, default: int) -> int:
         value = t.get(key, default)

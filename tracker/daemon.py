@@ -37,9 +37,10 @@ from .check import check_source
 from .config import Config, Source
 from .errors import ConfigError
 from .fetch import Fetcher
+from .files import atomic_write
 from .outbox import Delivery, Outbox
 from .result import Result
-from .store import atomic_write, isoformat, utcnow
+from .store import isoformat, utcnow
 
 log = logging.getLogger("tracker.daemon")
 

@@ -38,11 +38,12 @@ from typing import Any
 import filelock
 
 from .config import Settings
+from .files import atomic_write
 from .layout import deliveries_path, version_names
 from .notify import Channel, DeliveryError
 from .notify.courier import Courier
 from .retry import RetryPolicy
-from .store import atomic_write, isoformat, utcnow
+from .store import isoformat, utcnow
 
 log = logging.getLogger(__name__)
 

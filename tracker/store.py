@@ -36,9 +36,8 @@ from typing import Any
 import filelock
 
 from .errors import LockTimeout
+from .files import TMP_PREFIX, atomic_write, dumps, fsync_dir, write
 from .layout import version_names
-
-_TMP_PREFIX = ".tmp-"
 
 
 def pack(raw: bytes) -> bytes:
@@ -200,8 +199,8 @@ class SourceStore:
             self.touch_state()
             return
         written = time.time_ns() // 10**9 * 10**9
-        payload = _dumps({**data, "written": written}).encode("utf-8")
-        tmp = self.dir / f"{_TMP_PREFIX}state.json"  # we hold the lock: nobody else writes it
+        payload = dumps({**data, "written": written}).encode("utf-8")
+        tmp = self.dir / f"{TMP_PREFIX}state.json"  # we hold the lock: nobody else writes it
         atomic_write(self.state_path, payload, sync=False, mtime_ns=written, tmp=tmp)
         self._as_read = data
 
@@ -234,7 +233,7 @@ class SourceStore:
             if version is not None:
                 return version
             with contextlib.suppress(OSError):
-                os.replace(self.versions_dir / name, self.versions_dir / f"{_TMP_PREFIX}{name}")
+                os.replace(self.versions_dir / name, self.versions_dir / f"{TMP_PREFIX}{name}")
             self._names = None
         return None
 
@@ -291,16 +290,16 @@ class SourceStore:
             self._sweep_temporaries()
         meta = {"version": name, **meta, "text_hash": sha256(text)}
         durable = alert is not None
-        tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.versions_dir))
+        tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.versions_dir))
         try:
-            _write(tmp / "text.md", text.encode("utf-8"), durable)
-            _write(tmp / "meta.json", _dumps(meta).encode("utf-8"), durable)
+            write(tmp / "text.md", text.encode("utf-8"), durable)
+            write(tmp / "meta.json", dumps(meta).encode("utf-8"), durable)
             if alert is not None:
-                _write(tmp / "alert.json", _dumps(alert).encode("utf-8"), durable)
+                write(tmp / "alert.json", dumps(alert).encode("utf-8"), durable)
             if page is not None:
-                _write(tmp / "page.html.gz", page, durable)
+                write(tmp / "page.html.gz", page, durable)
             if durable:
-                _fsync_dir(tmp)
+                fsync_dir(tmp)
             os.replace(tmp, self.versions_dir / name)
             if self._names is not None:
                 self._names.append(name)
@@ -308,7 +307,7 @@ class SourceStore:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         if durable:
-            _fsync_dir(self.versions_dir)
+            fsync_dir(self.versions_dir)
         return Version(name, self.versions_dir / name, meta)
 
     def _sweep_temporaries(self) -> None:
@@ -319,77 +318,8 @@ class SourceStore:
         """
         with contextlib.suppress(FileNotFoundError):
             for entry in os.scandir(self.versions_dir):
-                if entry.name.startswith(_TMP_PREFIX):
+                if entry.name.startswith(TMP_PREFIX):
                     if entry.is_dir(follow_symlinks=False):
                         shutil.rmtree(entry.path, ignore_errors=True)
                     else:
                         os.unlink(entry.path)
-
-
-# -- atomic file helpers -------------------------------------------------------------
-
-
-def atomic_write(
-    path: Path,
-    data: bytes,
-    sync: bool = True,
-    mtime_ns: int | None = None,
-    tmp: Path | None = None,
-) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, whole.
-
-    ``sync`` also makes it survive a power cut; a killed process needs only the rename.
-    ``tmp`` is a fixed name to write to first, for callers that are the only writer
-    (a leftover from a killed run is simply overwritten); otherwise a unique one is made.
-    """
-    if tmp is None:
-        fd, name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
-    else:
-        fd, name = os.open(tmp, _CREATE, 0o644), str(tmp)
-    try:
-        _fill(fd, data, sync)
-        if mtime_ns is not None:
-            os.utime(name, ns=(mtime_ns, mtime_ns))
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
-        raise
-    if sync:
-        _fsync_dir(path.parent)
-
-
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
-
-
-def _write(path: Path, data: bytes, sync: bool) -> None:
-    _fill(os.open(path, _CREATE, 0o644), data, sync)
-
-
-def _fill(fd: int, data: bytes, sync: bool) -> None:
-    """Write all of ``data`` to ``fd`` and close it (plain system calls: no buffering needed)."""
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if sync:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot sync a directory; the rename is still atomic
-    finally:
-        os.close(fd)
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

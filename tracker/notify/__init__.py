@@ -141,6 +141,12 @@ def parse_channels(
         for key in t:
             if key not in allowed:
                 raise ctx.fail(f"{where}.{key}", f"unknown key for a {kind} channel")
+        if "name" in t:
+            name = t["name"]
+            if not isinstance(name, str) or not name.strip():
+                raise ctx.fail(f"{where}.name", "must be a string (a channel's name)")
+            if any(ord(c) < 32 or ord(c) == 127 for c in name):
+                raise ctx.fail(f"{where}.name", "must be one line, without control characters")
         severity = t.get("min_severity", "info")
         if severity not in SEVERITIES:
             raise ctx.fail(f"{where}.min_severity", f"{severity!r} is not one of {SEVERITIES}")

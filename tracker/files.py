@@ -1,0 +1,82 @@
+"""Writing files so that readers see the old or the new one, whole, and nothing in between.
+
+Plain system calls (``os.open``/``os.write``), because every buffered layer
+costs calls the recording thread pays for in interpreter-lock handoffs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+TMP_PREFIX = ".tmp-"  # what a killed run may leave behind; swept, never read
+
+
+def atomic_write(
+    path: Path,
+    data: bytes,
+    sync: bool = True,
+    mtime_ns: int | None = None,
+    tmp: Path | None = None,
+) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new file, whole.
+
+    ``sync`` also makes it survive a power cut; a killed process needs only the rename.
+    ``tmp`` is a fixed name to write to first, for callers that are the only writer
+    (a leftover from a killed run is simply overwritten); otherwise a unique one is made.
+    """
+    if tmp is None:
+        fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    else:
+        fd, name = os.open(tmp, _CREATE, 0o644), str(tmp)
+    try:
+        _fill(fd, data, sync)
+        if mtime_ns is not None:
+            os.utime(name, ns=(mtime_ns, mtime_ns))
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+        raise
+    if sync:
+        fsync_dir(path.parent)
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
+def write(path: Path, data: bytes, sync: bool) -> None:
+    _fill(os.open(path, _CREATE, 0o644), data, sync)
+
+
+def _fill(fd: int, data: bytes, sync: bool) -> None:
+    """Write all of ``data`` to ``fd`` and close it (plain system calls: no buffering needed)."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a directory; the rename is still atomic
+    finally:
+        os.close(fd)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

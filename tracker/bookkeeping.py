@@ -92,7 +92,7 @@ class Bookkeeping:
         try:
             with self.store.lock():
                 return self.failed(self.store.read_state(), exc)
-        except SourceError:  # the lock is held elsewhere; report the original error
+        except (SourceError, OSError):  # locked elsewhere, or no folder to count in
             return Result(self.source, "error", error=exc.reason, blocked=exc.blocked)
 
     def failed(self, state: State, exc: SourceError) -> Result:

@@ -23,7 +23,14 @@ from typing import Any
 from .bookkeeping import Bookkeeping
 from .compare import Comparison, Verdict, compare, compared, soft_404
 from .config import Config, Source
-from .errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
+from .errors import (
+    NotADocumentError,
+    NotTheDocumentError,
+    SourceError,
+    StateError,
+    TruncatedError,
+    describe_os_error,
+)
 from .fetch import Fetcher, Page
 from .markdown import from_markdown
 from .outbox import Outbox, message
@@ -85,6 +92,9 @@ async def check_source(
             result = await job.run(fetcher, workers)
     except SourceError as exc:
         result = await asyncio.to_thread(job.books.failed_unlocked, exc)
+    except OSError as exc:  # its folder: read-only, a file in its place, disk full, …
+        err = StateError(f"state folder: {describe_os_error(exc)}")
+        result = await asyncio.to_thread(job.books.failed_unlocked, err)
     except Exception as exc:  # a bug must cost one source, not the whole run
         log.exception("internal error while checking %s", source.id)
         err = SourceError(f"internal error: {type(exc).__name__}: {exc}")
@@ -176,28 +186,38 @@ class _Job:
         ``reading`` is what the parse stage made of the page, or None when
         ``same_bytes`` says the page is the one the latest version was read from.
         """
+        with self.store.lock():
+            result = self._process_locked(page, body_hash, same_bytes, reading)
+        # Damaged versions, kept and said (a change's alert already carries them).
+        result.notes = list(dict.fromkeys([*result.notes, *self.store.set_aside]))
+        return result
+
+    def _process_locked(
+        self, page: Page, body_hash: str | None, same_bytes: bool, reading: Reading | None
+    ) -> Result:
         store = self.store
-        with store.lock():
-            state = store.read_state()  # another process may have moved on meanwhile
-            try:
-                names = store.version_names()
-                if same_bytes and names and (page.not_modified or state.body_hash == body_hash):
-                    return self.books.succeeded(state, page, body_hash, "unchanged")
-                if page.not_modified:
-                    raise SourceError("server said the page is unchanged, but no version is stored")
-                latest = store.latest()
-                reading = reading or read(page, self.source)  # rare: state moved meanwhile
-                meta = page_meta(page, body_hash, reading)
-                if latest is None:
-                    if why := soft_404(reading.text, self.source.ignore):
-                        key = compared(reading.text, self.source.ignore).key
-                        raise NotADocumentError(_not_a_document(page, why), key=key)
-                    meta = {**meta, "origin": "fetch"}
-                    version = store.record(reading.text, meta, reading.packed)
-                    return self.books.succeeded(state, page, body_hash, "baseline", version.name)
-                return self.compare(state, page, latest, reading, meta, body_hash)
-            except SourceError as exc:
-                return self.books.failed(state, exc)
+        state = store.read_state()  # another process may have moved on meanwhile
+        try:
+            names = store.version_names()
+            if same_bytes and names and (page.not_modified or state.body_hash == body_hash):
+                return self.books.succeeded(state, page, body_hash, "unchanged")
+            if page.not_modified:
+                raise SourceError("server said the page is unchanged, but no version is stored")
+            latest = store.latest()
+            if store.set_aside and latest is not None:
+                store.set_aside.append(f"compared with version {latest.name}")
+            reading = reading or read(page, self.source)  # rare: state moved meanwhile
+            meta = page_meta(page, body_hash, reading)
+            if latest is None:
+                if why := soft_404(reading.text, self.source.ignore):
+                    key = compared(reading.text, self.source.ignore).key
+                    raise NotADocumentError(_not_a_document(page, why), key=key)
+                meta = {**meta, "origin": "fetch"}
+                version = store.record(reading.text, meta, reading.packed)
+                return self.books.succeeded(state, page, body_hash, "baseline", version.name)
+            return self.compare(state, page, latest, reading, meta, body_hash)
+        except SourceError as exc:
+            return self.books.failed(state, exc)
 
     def compare(
         self,
@@ -251,6 +271,7 @@ class _Job:
             replaced=_named(comparison.names) if comparison.replaced else None,
         )
         result.following = self.books.following(state)
+        result.notes = list(self.store.set_aside)
         # The same change has the same id whoever records it, so a repeat can be dropped;
         # a real return (A → B → A → B) comes from another previous version: a new id.
         message_id = f"{source.id}__{latest.name}__{comparison.key[:16]}"

@@ -138,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tracker: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the state folder as a whole, say: one line, never a traceback
+        print(f"tracker: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
     raise AssertionError(f"unhandled command {args.command!r}")
 
 

@@ -102,6 +102,10 @@ class NotADocumentError(RefusedError):
     """The page is a "not found", login, search or home page served as if it were the agreement."""
 
 
+class StateError(SourceError):
+    """The source's folder in the state folder cannot be read or written (disk full, …)."""
+
+
 class LockTimeout(SourceError):
     """Another tracker process kept the source's state locked for too long."""
 

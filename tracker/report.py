@@ -47,7 +47,7 @@ def print_human(results: Sequence[Result], console: Console) -> None:
         line.append(_summary(r), style=style if r.status != "unchanged" else "")
         console.print(line, soft_wrap=True)
     for r in results:
-        for notice in r.following:
+        for notice in [*map(str, r.following), *r.notes]:
             console.print(Text(f"! {r.source.id}: {notice}", style="yellow"), soft_wrap=True)
     for r in results:
         if r.changes:

@@ -28,6 +28,7 @@ class Result:
     failures: int = 0  # consecutive failed checks, this one included
     elapsed: float = 0.0
     following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
+    notes: list[str] = field(default_factory=list)  # what this check found and worked around
 
     @property
     def severity(self) -> str | None:
@@ -51,4 +52,5 @@ class Result:
             "replaced": self.replaced,
             "failures": self.failures,
             "following": [f.to_json() for f in self.following],
+            "notes": list(self.notes),
         }

@@ -130,6 +130,7 @@ class SourceStore:
         # While the lock is held nobody else records, so the list of versions is kept.
         self._held = False
         self._names: list[str] | None = None
+        self.set_aside: list[str] = []  # what latest() found damaged and moved aside
 
     # -- locking -------------------------------------------------------------------
 
@@ -167,8 +168,8 @@ class SourceStore:
         try:
             stat = self.state_path.stat()
             data = json.loads(self.state_path.read_text("utf-8"))
-        except (FileNotFoundError, ValueError, UnicodeDecodeError):
-            return State()  # written atomically, so only a hand edit can spoil it
+        except (OSError, ValueError):  # ValueError covers bad JSON and bad UTF-8
+            return State()  # written atomically: only a hand edit, or no folder, spoils it
         if not isinstance(data, dict):
             return State()
         written = data.pop("written", None)
@@ -221,21 +222,35 @@ class SourceStore:
         return Version(name, path, meta)
 
     def latest(self) -> Version | None:
-        """The newest intact version (callers hold the lock).
+        """The newest version whose text can be read (callers hold the lock).
 
         A version recorded without syncing (a baseline) can be left empty by a
-        power cut.  Its text no longer matches the hash in its metadata, so it is
-        set aside for the sweeper and the version before it is used instead: a
-        comparison with a torn text would report the whole agreement as new.
+        power cut: its text no longer matches the hash in its metadata.  A version
+        whose text is torn, missing or unreadable is moved to ``damaged/`` (kept,
+        never deleted; ``set_aside`` names it) and the version before it is used:
+        a comparison with a torn text would report the whole agreement as new.
+        A damaged ``meta.json`` alone costs nothing: the text is what is compared.
         """
         for name in reversed(self.version_names()):
-            version = self._intact(name)
+            version, why = self._readable(name)
             if version is not None:
                 return version
-            with contextlib.suppress(OSError):
-                os.replace(self.versions_dir / name, self.versions_dir / f"{TMP_PREFIX}{name}")
-            self._names = None
+            self._set_aside(name, why)
         return None
+
+    def _set_aside(self, name: str, why: str) -> None:
+        damaged = self.dir / "damaged"
+        target = damaged / name
+        if target.exists():  # set aside once before: keep both
+            target = damaged / f"{name}.{time.time_ns()}"
+        try:
+            damaged.mkdir(exist_ok=True)
+            os.replace(self.versions_dir / name, target)
+        except OSError:
+            self.set_aside.append(f"version {name} {why}, and could not be set aside")
+        else:
+            self.set_aside.append(f"version {name} {why}; set aside in damaged/{target.name}")
+        self._names = None
 
     def newest_alert(self) -> dict[str, Any] | None:
         """The message recorded with the newest version, if it was a change.
@@ -248,15 +263,26 @@ class SourceStore:
         except (OSError, ValueError):  # a torn first version, which carries no message
             return None
 
-    def _intact(self, name: str) -> Version | None:
+    def _readable(self, name: str) -> tuple[Version | None, str]:
+        """The version, or None and why its text cannot be trusted."""
+        path = self.versions_dir / name
         try:
-            version = self.version(name)
-            text = version.text
-        except (OSError, ValueError):  # ValueError covers bad JSON and bad UTF-8
-            return None
-        if not isinstance(version.meta, dict) or version.meta.get("text_hash") != sha256(text):
-            return None
-        return version
+            text = (path / "text.md").read_text("utf-8")
+        except FileNotFoundError:
+            return None, "has no text"
+        except (OSError, ValueError):  # ValueError: not UTF-8
+            return None, "has a text that cannot be read"
+        try:
+            meta = json.loads((path / "meta.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            meta = None
+        if not isinstance(meta, dict):  # the text stands on its own
+            meta = {"version": name, "damaged_meta": True}
+        elif meta.get("text_hash") != sha256(text):
+            return None, "has a torn text (it does not match its hash)"
+        version = Version(name, path, meta)
+        version.__dict__["text"] = text  # read already: the cached property's value
+        return version, ""
 
     def next_name(self, when: datetime | None = None) -> str:
         """The name the next recorded version will have."""
@@ -311,7 +337,7 @@ class SourceStore:
         return Version(name, self.versions_dir / name, meta)
 
     def _sweep_temporaries(self) -> None:
-        """Remove versions a killed run left half-written, and torn ones set aside.
+        """Remove versions a killed run left half-written (damaged ones are kept elsewhere).
 
         Only ``versions/`` needs it: ``state.json`` goes through one fixed temporary
         name, overwritten by the next write.  Callers hold the lock.

@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,18 +64,34 @@ class Site:
 
 
 class Sink:
-    """A Slack or webhook endpoint on the local site that answers as told and keeps bodies."""
+    """A Slack or webhook endpoint on the local site that answers as told and keeps bodies.
+
+    ``status`` answers every request; ``answers`` (status, headers) are used first, one
+    per request; ``refuse`` answers 400 to the bodies it matches.  ``bodies`` holds
+    what was accepted, ``arrivals`` when each request came (monotonic seconds).
+    """
 
     def __init__(self, site: Site, path: str) -> None:
         self.path, self.status = path, 200
+        self.answers: list[tuple[int, dict[str, str]]] = []
+        self.refuse: Callable[[Any], bool] | None = None
         self.bodies: list[Any] = []
+        self.arrivals: list[float] = []
         site.page(path, handler=self._handle)
         self.url = site.url(path)
 
     def _handle(self, request: Request) -> Response:
-        if self.status != 200:
+        self.arrivals.append(time.monotonic())
+        body = json.loads(request.get_data())
+        if self.answers:
+            status, headers = self.answers.pop(0)
+            if status != 200:
+                return Response("answered as told", status=status, headers=headers)
+        elif self.status != 200:
             return Response("unavailable", status=self.status)
-        self.bodies.append(json.loads(request.get_data()))
+        if self.refuse is not None and self.refuse(body):
+            return Response("invalid_blocks", status=400)
+        self.bodies.append(body)
         return Response("ok")
 
 

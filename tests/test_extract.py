@@ -185,3 +185,22 @@ def test_relative_and_absolute_links_extract_alike():
     assert texts == {
         "遵守《[腾讯云服务协议](https://cloud.tencent.com/document/product/301/1967)》\n"
     }
+
+
+def test_deep_nesting_is_said_for_what_it_is():
+    """libxml2 dropped the text of 50,000 nested <div>s and blamed JavaScript."""
+    page = "<div id='doc'>" + "<div>" * 50_000 + "<p>1.1 正文。</p>" + "</div>" * 50_000 + "</div>"
+    with pytest.raises(ExtractError, match=r"nests its elements 50001 deep, past the 10000"):
+        extract(page, ("#doc",), min_length=1)
+
+
+def test_nesting_that_real_pages_have_reads_as_usual():
+    page = (
+        "<div id='doc'>"
+        + "<div>" * 500
+        + "<p>1.1 正文。</p>"
+        + "</div>" * 500
+        + "<li>x" * 20_000
+        + "</div>"
+    )
+    assert extract(page, ("#doc",), min_length=1).startswith("1.1 正文。\n")

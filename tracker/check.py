@@ -272,6 +272,9 @@ class _Job:
         )
         result.following = self.books.following(state)
         result.notes = list(self.store.set_aside)
+        was = latest.meta.get("charset")
+        if was and was != reading.codec:  # compared across codecs: say so
+            result.notes.append(f"the page now reads as {reading.codec} (it read as {was})")
         # The same change has the same id whoever records it, so a repeat can be dropped;
         # a real return (A → B → A → B) comes from another previous version: a new id.
         message_id = f"{source.id}__{latest.name}__{comparison.key[:16]}"

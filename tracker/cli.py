@@ -169,7 +169,7 @@ def _deliver(cfg: config.Config) -> tuple[list[Delivery], int]:
     outbox = Outbox(cfg.settings.state_dir, cfg.settings)
     try:
         deliveries = asyncio.run(outbox.deliver(cfg.channels, [s.id for s in cfg.sources]))
-        waiting = len(outbox.pending()) + len(outbox.damaged())
+        waiting = len(outbox.pending())
     except OSError as exc:  # an unusable state folder costs delivery, never the report
         print(f"tracker: outbox: {describe_os_error(exc)}", file=sys.stderr)
         return [], 1
@@ -201,7 +201,7 @@ def _outbox(cfg: config.Config, args: argparse.Namespace) -> int:
         if deliveries:
             print_deliveries(deliveries, len(entries), console)
         print_outbox(entries, damaged, requeued, console)
-    return EXIT_UNDELIVERED if entries or damaged else EXIT_OK
+    return EXIT_UNDELIVERED if entries else EXIT_OK
 
 
 def _status(cfg: config.Config, args: argparse.Namespace) -> int:

@@ -4,6 +4,10 @@ Order: the HTTP header's charset, a byte-order mark, a ``<meta>`` declaration
 in the first few KB, then detection.  httpx alone would read a GBK page that
 has no header charset as UTF-8 and turn every Chinese character into U+FFFD;
 this module makes that page read exactly as its UTF-8 twin.
+
+A declaration can be wrong (a header saying GBK over a UTF-8 body): the first
+candidate that decodes the body without an error wins, so a wrong label
+cannot turn a page into mojibake, and then into a dozen "changed" clauses.
 """
 
 from __future__ import annotations
@@ -57,25 +61,35 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def sniff(body: bytes, content_type: str | None = None) -> str:
-    """The codec to read ``body`` with."""
+def declared(body: bytes, content_type: str | None = None) -> list[str]:
+    """The codecs the page declares (header, byte-order mark, ``<meta>``), in that order."""
+    found: list[str] = []
     if codec := codec_for(charset_from_content_type(content_type)):
-        return codec
+        found.append(codec)
     for bom, codec in _BOMS:
         if body.startswith(bom):
-            return codec
+            found.append(codec)
     m = _META_CHARSET.search(body[:_PRESCAN_BYTES])
     if m and (codec := codec_for(m.group(1).decode("ascii", "replace"))):
         # A page served as UTF-16 cannot declare itself in ASCII; browsers ignore that too.
-        return "utf-8" if codec.startswith("utf-16") else codec
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"  # valid UTF-8 is almost never an accident; skip slow detection
+        found.append("utf-8" if codec.startswith("utf-16") else codec)
+    return list(dict.fromkeys(found))
+
+
+def sniff(body: bytes, content_type: str | None = None) -> str:
+    """The codec to read ``body`` with: the first candidate that decodes it cleanly."""
+    stated = declared(body, content_type)
+    for codec in dict.fromkeys([*stated, "utf-8"]):  # valid UTF-8 is almost never an accident
+        try:
+            body.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return codec
+    if stated:  # declared, and nothing decodes cleanly: the declaration wins, with U+FFFD
+        return stated[0]
     best = charset_normalizer.from_bytes(body).best()
-    return codec_for(best.encoding) if best and codec_for(best.encoding) else "utf-8"
+    detected = codec_for(best.encoding) if best else None
+    return detected or "utf-8"
 
 
 def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:

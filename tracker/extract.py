@@ -33,6 +33,10 @@ _BLOCK_MARKERS = re.compile(
 )
 _BLOCKED = "a verification or anti-bot page was served instead of the agreement"
 _SHORT_PAGE = 2000  # characters under which a page is checked for block markers
+# Nesting: lexbor's time grows with the square of the depth (10,000 levels: 0.06 s; 50,000:
+# 5 s).  Browsers flatten past 512; no real page comes near this.
+_MAX_NESTING = 10_000
+_NESTING_TAG = re.compile(r"<(/?)(?:div|span|section|article|blockquote|table|ul|ol|dl)\b", re.I)
 
 
 class InvalidSelector(ValueError):
@@ -66,6 +70,11 @@ def extract_page(
     min_length: int = 100,
 ) -> Extracted:
     """The agreement text of ``html`` and the page's title, or raise why there is no text."""
+    if (depth := _nesting(html)) > _MAX_NESTING:
+        raise ExtractError(
+            f"the page nests its elements {depth} deep, past the {_MAX_NESTING} tracker reads "
+            "(browsers flatten past 512): a broken or hostile page, not an agreement"
+        )
     doc = LexborHTMLParser(html)
     roots, used = _select(doc, selectors)
     if not roots:
@@ -112,6 +121,17 @@ def _select(doc: LexborHTMLParser, selectors: tuple[str, ...]) -> tuple[list[Lex
             roots = [el for el in found if not _has_ancestor_in(el, chosen)]
             return roots, sel
     return [], ""
+
+
+def _nesting(html: str) -> int:
+    """How deep the page nests its containers, roughly; 0 for pages too small to matter."""
+    if html.count("<") < _MAX_NESTING:  # the usual page: not worth a scan
+        return 0
+    depth = deepest = 0
+    for m in _NESTING_TAG.finditer(html):
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _has_ancestor_in(el: LexborNode, ids: set[int]) -> bool:

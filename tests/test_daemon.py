@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -253,3 +254,117 @@ def test_a_reload_closes_the_old_client_once_no_check_uses_it(site, tmp_path):
         await d.fetcher.__aexit__(None, None, None)
 
     asyncio.run(scenario())
+
+
+# -- issue 11: the daemon's defects, each reproduced ----------------------------------------
+
+
+def test_every_delivery_is_one_log_line(site, tmp_path, daemon):
+    """Before: every delivery raised TypeError in the log call, and none was logged."""
+    hook = Hook(site)
+    site.page("/doc", cloud_page())
+    d = daemon(_config(tmp_path, site, hook))
+    d.wait_for(lambda: d.lines("source=doc", "status=baseline"))
+    site.page("/doc", cloud_page(TEN_TO_THREE))
+    d.wait_for(lambda: d.lines("delivery", "source=doc", "channel=webhook", "status=sent"))
+    [line] = d.lines("delivery", "status=sent")
+    assert "attempts=1" in line and "Traceback" not in d.log.read_text()
+    assert d.stop() == 0
+
+
+def test_a_hung_delivery_neither_delays_checks_nor_stopping(site, tmp_path, daemon):
+    """Before: SIGTERM waited 34 s for the hung send, and checks were skipped meanwhile."""
+    hung = []
+
+    def hang(request: Request) -> Response:
+        hung.append(time.monotonic())
+        time.sleep(30)
+        return Response("too late")
+
+    site.page("/hook", handler=hang)
+    site.page("/doc", cloud_page())
+    cfg = _config(tmp_path, site, None, timeout="10s", retries=2)
+    cfg.write_text(cfg.read_text() + f'[[notify]]\nkind = "webhook"\nurl = "{site.url("/hook")}"\n')
+    d = daemon(cfg)
+    d.wait_for(lambda: d.lines("source=doc", "status=baseline"))
+    site.page("/doc", cloud_page(TEN_TO_THREE))
+    d.wait_for(lambda: bool(hung))
+    checks = len(d.lines("check", "source=doc"))
+    d.wait_for(lambda: len(d.lines("check", "source=doc")) >= checks + 2, timeout=8)  # go on
+    assert not d.lines("maximum number of running instances", "_check")  # no check skipped
+    started = time.monotonic()
+    assert d.stop() == 0
+    assert time.monotonic() - started < 5  # the issue's bound for systemd's TimeoutStopSec
+    # The send was cut short, so it was never marked: the next start delivers it.
+    queued = list((tmp_path / "snapshots" / "outbox").glob("*.json"))
+    assert (
+        len(queued) == 1
+        and json.loads(queued[0].read_text())["deliveries"]["webhook"]["status"] == "pending"
+    )
+
+
+def test_reloads_keep_each_sources_next_run(site, tmp_path, daemon):
+    """Before: each reload pushed every source a full interval away: never checked again."""
+    for sid in ("a", "b", "c"):
+        site.page(f"/{sid}", cloud_page())
+    sources = [doc_source(site.url(f"/{sid}"), sid) for sid in ("a", "b", "c")]
+    d = daemon(_config(tmp_path, site, None, sources=sources, interval="2s"))
+    d.wait_for(lambda: all(d.lines("check", f"source={sid}") for sid in ("a", "b", "c")))
+    before = {sid: len(d.lines("check", f"source={sid}")) for sid in ("a", "b", "c")}
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline:  # a SIGHUP every half second: 12 reloads
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+    after = {sid: len(d.lines("check", f"source={sid}")) for sid in ("a", "b", "c")}
+    assert all(after[sid] >= before[sid] + 2 for sid in after), (before, after)
+    assert len(d.lines("reloaded")) >= 10
+    assert d.stop() == 0
+
+
+def test_the_status_file_is_written_at_most_every_few_seconds(site, tmp_path, daemon):
+    sources = []
+    for n in range(20):
+        site.page(f"/{n}", cloud_page())
+        sources.append(doc_source(site.url(f"/{n}"), f"s{n}"))
+    d = daemon(_config(tmp_path, site, None, sources=sources))
+    status = tmp_path / "snapshots" / "daemon.json"
+    d.wait_for(status.exists)
+    seen, deadline = set(), time.monotonic() + 7
+    while time.monotonic() < deadline:
+        with contextlib.suppress(FileNotFoundError):
+            seen.add(status.stat().st_mtime_ns)
+        time.sleep(0.05)
+    checks = len(d.lines("check"))
+    assert checks >= 60 and len(seen) <= 4, (checks, len(seen))  # 20 sources × 1 s, 3 s apart
+    assert d.stop() == 0
+
+
+def test_json_logs_are_json_on_every_line_tracebacks_and_warnings_included(tmp_path):
+    """Before: tracebacks and library warnings went out as plain text (30 of 41 lines)."""
+    script = (
+        "import logging, warnings\n"
+        "from tracker import logs\n"
+        "logs.for_daemon('json', False)\n"
+        "log = logging.getLogger('tracker.daemon')\n"
+        "logs.event(log, logging.INFO, 'check', source='doc', status='unchanged')\n"
+        "try:\n    1 / 0\nexcept ZeroDivisionError:\n    log.exception('internal error')\n"
+        "warnings.warn('a library says something', UserWarning)\n"
+        "logging.getLogger('apscheduler.scheduler').warning('Run time of job was missed')\n"
+        "logging.getLogger('asyncio').error('Task exception was never retrieved')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=30,
+    )
+    lines = proc.stderr.splitlines()
+    records = [json.loads(line) for line in lines]  # every line, or this raises
+    assert len(records) == 5
+    assert records[0]["event"] == "check" and records[0]["source"] == "doc"
+    assert "ZeroDivisionError" in records[1]["traceback"]
+    assert (
+        records[2]["logger"] == "py.warnings"
+        and "a library says something" in records[2]["message"]
+    )

@@ -56,12 +56,49 @@ def test_header_and_subject_name_the_agreement_and_top_clause():
     changes = [replace(changes[0], severity="info"), replace(changes[1], severity="critical")]
     msg = _message(changes, name="很长的协议名称" * 30)
     msg["severity"] = "critical"
-    assert email.subject(msg).endswith(": 2.7 modified and 1 more change (critical)")
+    subject = email.subject(msg)
+    assert subject.startswith("[tracker] [critical] ") and subject.endswith(
+        ": 2.7 modified and 1 more change"
+    )
     header = slack.blocks(msg)[0]["text"]["text"]
-    assert len(header) <= slack.HEADER_LIMIT
+    assert len(header) <= slack.HEADER_LIMIT and header.startswith("[critical] ")  # cut at the end
 
 
 def test_slack_link_to_the_source_is_escaped():
     msg = _message(diff("1.1 甲。", "1.1 乙。"), name="A <b> & co")
     summary = slack.blocks(msg)[1]["text"]["text"]
     assert summary.startswith("<https://example.com/terms?a=1&amp;b=2|A &lt;b&gt; &amp; co>")
+
+
+def test_a_message_cut_to_fit_keeps_its_most_severe_clauses_and_says_where_the_rest_is():
+    """83 changes, one of them the warning that heads the message: Slack keeps 50 blocks."""
+    old = "\n".join(f"{n}.1 条款{n}的原文。" for n in range(1, 84))
+    new = old.replace("41.1 条款41的原文。", "41.1 条款41的原文，保留30天。")
+    new = "\n".join(
+        line.replace("原文", "新文") if not line.startswith("41.1") else line
+        for line in new.splitlines()
+    )
+    changes = diff(old, new)
+    assert len(changes) == 83
+    from dataclasses import replace
+
+    changes = [replace(c, severity="warning" if c.clause == "41.1" else "info") for c in changes]
+    msg = _message(changes)
+    msg["severity"] = "warning"
+    msg["source"]["version"] = "0002_20261201T000000Z"
+    blocks = slack.blocks(msg)
+    assert len(blocks) <= slack.BLOCK_LIMIT
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert "41.1 modified" in texts[1]  # the headline clause comes first, right after the summary
+    note = blocks[-1]["elements"][0]["text"]
+    assert (
+        "more changes: the whole alert is kept in doc/versions/0002_20261201T000000Z/alert.json"
+        in note
+    )
+    assert "tracker check" not in note
+    small = _message(changes[:3])
+    assert [b["text"]["text"].split(" ")[0] for b in slack.blocks(small)[2:]] == [
+        "*1.1",
+        "*2.1",
+        "*3.1",
+    ]

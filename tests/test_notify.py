@@ -92,7 +92,7 @@ def test_a_change_reaches_every_channel_once(site, tmp_path, tracker, sinks, smt
     assert h["id"] == "doc" and h["event"] == "change" and h["changes"][0]["clause"] == "2.7"
     assert h["alerts"] == [{"watch": "fee-notice", "severity": "critical", "clauses": ["2.7"]}]
     assert {k for k in run.source("doc")} <= set(h)  # the same shape as --json
-    assert m["Subject"] == "[tracker] 腾讯会议 API 开发者协议: 2.7 modified (critical)"
+    assert m["Subject"] == "[tracker] [critical] 腾讯会议 API 开发者协议: 2.7 modified"
     assert smtp.recipients == [["legal@example.com", "dev@example.com"]]
     assert smtp.logins == [("tracker", "s3cret-smtp")]
     text = m.get_body(("plain",)).get_content()

@@ -127,11 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "accept":
             return _accept(cfg, args.source)
         if args.command == "daemon":
-            from .daemon import Daemon, configure_logging  # APScheduler only when needed
+            from .daemon import Daemon  # APScheduler only when needed
 
-            configure_logging(args.log_format, args.verbose)
+            logs.for_daemon(args.log_format, args.verbose)
             path = config.resolve(args.config)
-            return asyncio.run(Daemon(cfg, path, args.log_format).run())
+            return asyncio.run(Daemon(cfg, path).run())
     except ConfigError as exc:
         print(f"tracker: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,10 +1,12 @@
 """``tracker daemon``: the same per-source check as ``tracker check``, on a schedule.
 
 APScheduler (3.x, asyncio) fires each source on its ``interval`` or ``cron``
-with random jitter; first runs are spread out over the first interval; a
-source never overlaps itself (``max_instances=1``) and runs missed during a
-sleep or pause are coalesced into one.  The outbox is retried on its own
-schedule and after every check that queued something.  Nothing stops the
+with random jitter around the nominal times (:mod:`tracker.schedule`); first
+runs are spread out over the first interval; a source never overlaps itself
+(``max_instances=1``) and runs missed during a sleep or pause are coalesced
+into one.  The outbox is its own job, run on its schedule and right after
+any check that may have queued something, never inside a check: a hung send
+delays no check.  A reload keeps each unchanged source's next run.  Nothing stops the
 daemon but a signal: SIGTERM or SIGINT cancels the checks in flight and exits
 0; SIGHUP, or a change to the configuration file, reloads it (a bad new
 configuration is reported and the old one stays in force).
@@ -20,47 +22,52 @@ import contextlib
 import json
 import logging
 import os
-import random
 import signal
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import filelock
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import config as configuration
+from . import logs
 from .check import check_source
 from .config import Config, Source
-from .errors import ConfigError
+from .errors import ConfigError, describe_os_error
 from .fetch import Fetcher
 from .files import atomic_write
 from .outbox import Delivery, Outbox
 from .result import Result
+from .schedule import NominalInterval, jitter_for, plan
 from .store import isoformat, utcnow
 
 log = logging.getLogger("tracker.daemon")
 
-MAX_JITTER = 300.0  # seconds; jitter is a tenth of the interval, at most this
-MAX_SPREAD = 600.0  # first runs are spread over the first interval, at most this
 STATUS_FILE = "daemon.json"
+STATUS_EVERY = 3.0  # seconds between two writes of the status file, at least
 
 
 class Daemon:
-    def __init__(self, config: Config, config_path: Path | None, log_format: str = "text") -> None:
+    def __init__(self, config: Config, config_path: Path | None) -> None:
         self.config = config
         self.config_path = config_path
-        self.log_format = log_format
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.fetchers: dict[Fetcher, int] = {}  # each open client: checks using it now
         self.fetcher: Fetcher | None = None  # the one new checks take
         self.stopping = asyncio.Event()
-        self.delivering = asyncio.Lock()
+        self.delivery: asyncio.Task[None] | None = None  # the delivery under way, if any
         self.config_mtime = _mtime(config_path)
         self.started = isoformat(utcnow())
+        self.sources = {s.id: s for s in config.sources}
+        self.schedules: dict[str, tuple[str | None, float]] = {}  # (cron, interval) per source
+        self.last_checked: dict[str, datetime] = {}
+        self._status_written = 0.0  # monotonic time of the last status file
+        self._status_later: asyncio.TimerHandle | None = None
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -89,6 +96,8 @@ class Daemon:
             watcher.cancel()
             self._event("stopping")
             self.scheduler.shutdown(wait=False)  # cancels the checks in flight
+            if self.delivery is not None:  # a send cut short is not marked: retried next start
+                self.delivery.cancel()
             await asyncio.sleep(0)
             for fetcher in list(self.fetchers):
                 with contextlib.suppress(Exception):
@@ -117,32 +126,43 @@ class Daemon:
     # -- scheduling ------------------------------------------------------------------------
 
     def _schedule(self, first_run: bool) -> None:
+        """Give every source a job; on a reload, only the sources whose schedule changed."""
         settings = self.config.settings
         now = datetime.now(UTC)
         for source in self.config.sources:
             interval = source.interval or settings.interval
-            jitter = min(MAX_JITTER, interval / 10)
+            signature = (source.cron, interval)
+            job_id = f"source:{source.id}"
+            scheduled = self.scheduler.get_job(job_id) is not None
+            same = self.schedules.get(source.id) == signature
             if source.cron:
-                trigger: Any = CronTrigger.from_crontab(source.cron, timezone=UTC)
-                trigger.jitter = int(jitter) or None
-                start = None
+                if scheduled and same:
+                    continue
+                trigger: BaseTrigger = CronTrigger.from_crontab(source.cron, timezone=UTC)
+                trigger.jitter = int(jitter_for(interval)) or None  # type: ignore[attr-defined]
             else:
-                spread = random.uniform(0, min(interval, MAX_SPREAD)) if first_run else interval
-                trigger = IntervalTrigger(seconds=interval, jitter=jitter or None)
-                start = now + timedelta(seconds=spread)
+                last = None if first_run else self.last_checked.get(source.id)
+                decided = plan(
+                    now, interval, same_schedule=same, scheduled=scheduled, last_check=last
+                )
+                if decided.keep:
+                    continue
+                assert decided.anchor is not None
+                trigger = NominalInterval(interval, jitter_for(interval), decided.anchor)
             self.scheduler.add_job(
                 self._check,
                 trigger,
                 args=[source.id],
-                id=f"source:{source.id}",
+                id=job_id,
                 name=source.id,
-                next_run_time=start if start else trigger.get_next_fire_time(None, now),
+                next_run_time=trigger.get_next_fire_time(None, now),
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=None,
                 replace_existing=True,
             )
-        if self.config.channels:
+            self.schedules[source.id] = signature
+        if self.config.channels and not self.scheduler.get_job("outbox"):
             self.scheduler.add_job(
                 self._deliver,
                 IntervalTrigger(seconds=settings.outbox_interval),
@@ -151,12 +171,11 @@ class Daemon:
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=None,
-                replace_existing=True,
             )
-        self._write_status()
+        self._write_status(force=True)
 
     async def _check(self, source_id: str) -> None:
-        source = next((s for s in self.config.sources if s.id == source_id), None)
+        source = self.sources.get(source_id)
         fetcher = self.fetcher
         if source is None or fetcher is None:
             return
@@ -166,22 +185,31 @@ class Daemon:
         finally:
             self.fetchers[fetcher] -= 1
             await self._close_idle_fetchers()
+        self.last_checked[source_id] = datetime.now(UTC)
         self._log_check(source, result)
         self._write_status()
-        if (
-            self.config.channels
-            and Outbox(self.config.settings.state_dir, self.config.settings).pending()
-        ):
-            await self._deliver()
+        if result.status != "unchanged":  # it may have queued an alert: deliver soon, apart
+            self._kick_outbox()
+
+    def _kick_outbox(self) -> None:
+        """Run the outbox job now: never inside a check, so a hung send delays no check."""
+        job = self.scheduler.get_job("outbox")
+        if job is not None:
+            job.modify(next_run_time=datetime.now(UTC))
 
     async def _deliver(self) -> None:
-        if not self.config.channels:
-            return
-        async with self.delivering:
-            outbox = Outbox(self.config.settings.state_dir, self.config.settings)
-            ids = [s.id for s in self.config.sources]
+        """The outbox job: start a delivery unless one is under way (it never waits for one)."""
+        if self.config.channels and (self.delivery is None or self.delivery.done()):
+            self.delivery = asyncio.create_task(self._deliver_now())
+
+    async def _deliver_now(self) -> None:
+        outbox = Outbox(self.config.settings.state_dir, self.config.settings)
+        ids = [s.id for s in self.config.sources]
+        try:
             for d in await outbox.deliver(self.config.channels, ids, wait=False):
                 self._log_delivery(d)
+        except OSError as exc:  # the state folder: said, and tried again next time
+            self._event("delivery-failed", level=logging.ERROR, error=describe_os_error(exc))
 
     # -- reloading ---------------------------------------------------------------------------
 
@@ -191,14 +219,12 @@ class Daemon:
         except ConfigError as exc:
             self._event("reload-failed", why=why, error=str(exc), level=logging.ERROR)
             return
-        old_ids = {s.id for s in self.config.sources}
-        self.config = new
+        old_ids = set(self.sources)
+        self.config, self.sources = new, {s.id: s for s in new.sources}
         await self._open_fetcher()
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith("source:") and job.id[len("source:") :] not in {
-                s.id for s in new.sources
-            }:
-                job.remove()
+        for sid in old_ids - set(self.sources):
+            self.scheduler.remove_job(f"source:{sid}")
+            self.schedules.pop(sid, None)
         if not new.channels and self.scheduler.get_job("outbox"):
             self.scheduler.remove_job("outbox")
         self._schedule(first_run=False)
@@ -212,7 +238,10 @@ class Daemon:
             mtime = _mtime(self.config_path)
             if mtime != self.config_mtime:
                 self.config_mtime = mtime
-                await self.reload("file changed")
+                try:
+                    await self.reload("file changed")
+                except Exception:  # the watcher must outlive any one reload
+                    log.exception("reload failed")
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -241,18 +270,25 @@ class Daemon:
             alert=d.event,
         )
 
-    def _event(self, event: str, level: int = logging.INFO, **fields: Any) -> None:
-        fields = {k: v for k, v in fields.items() if v is not None}
-        if self.log_format == "json":
-            line = json.dumps(
-                {"time": isoformat(utcnow()), "event": event, **fields}, ensure_ascii=False
-            )
-        else:
-            line = " ".join([event, *(f"{k}={_logfmt(v)}" for k, v in fields.items())])
-        log.log(level, line)
+    def _event(self, name: str, level: int = logging.INFO, **fields: Any) -> None:
+        logs.event(log, level, name, **fields)
 
-    def _write_status(self) -> None:
-        """What ``tracker status`` shows about the daemon: its pid and each source's next run."""
+    def _write_status(self, force: bool = False) -> None:
+        """What ``tracker status`` shows about the daemon: its pid and each source's next run.
+
+        Informational, so written at most every few seconds and never synced: its
+        cost must not grow with checks × sources.
+        """
+        wait = STATUS_EVERY - (time.monotonic() - self._status_written)
+        if not force and wait > 0:
+            if self._status_later is None:
+                loop = asyncio.get_running_loop()
+                self._status_later = loop.call_later(wait, self._write_status, True)
+            return
+        if self._status_later is not None:
+            self._status_later.cancel()
+            self._status_later = None
+        self._status_written = time.monotonic()
         next_runs = {}
         for job in self.scheduler.get_jobs():
             if job.id.startswith("source:") and job.next_run_time:
@@ -266,14 +302,7 @@ class Daemon:
         }
         data = (json.dumps(status, ensure_ascii=False, indent=2) + "\n").encode()
         with contextlib.suppress(OSError):
-            atomic_write(self.config.settings.state_dir / STATUS_FILE, data)
-
-
-def _logfmt(value: Any) -> str:
-    text = str(value)
-    return (
-        json.dumps(text, ensure_ascii=False) if (" " in text or '"' in text or not text) else text
-    )
+            atomic_write(self.config.settings.state_dir / STATUS_FILE, data, sync=False)
 
 
 def _mtime(path: Path | None) -> float | None:
@@ -291,17 +320,3 @@ def read_status(state_dir: Path) -> dict[str, Any] | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return status
-
-
-def configure_logging(log_format: str, verbose: bool) -> None:
-    """One line per event on stderr, fit for journald (which adds its own timestamps)."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        logging.Formatter("%(message)s" if log_format == "json" else "%(levelname)s %(message)s")
-    )
-    root = logging.getLogger("tracker")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    root.propagate = False
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    time.tzset()

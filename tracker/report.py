@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .diff import Change, Span, diff
-from .notify.text import aspect_note, following_lines, reference_lines
+from .notify.text import following_lines, heading_parts, reference_lines
 from .outbox import Delivery, message
 from .result import Result
 
@@ -86,21 +86,15 @@ def _print_changes(r: Result, console: Console) -> None:
             console.print(Text("    ") + line, soft_wrap=True)
 
 
+_ROLE_STYLE = {"clause": "bold", "what": "", "path": "dim"}
+
+
 def _headline(c: Change) -> Text:
+    """The same parts as every other rendering (notify.text.heading_parts), in colour."""
     head = Text("  ")
-    head.append(c.clause or "(unnumbered)", style="bold")
-    head.append(f"  {c.kind}")
-    if c.old_clause:
-        head.append(f" (was {c.old_clause})")
-    if c.count > 1:
-        head.append(f", {c.count} clauses")
-    if note := aspect_note(c.aspect):
-        head.append(f", {note}")
-    if c.path:
-        head.append(f"  · {' › '.join(c.path)}", style="dim")
-    head.append(f"  · {c.severity}", style=_SEVERITY_STYLE[c.severity])
-    if c.watches:
-        head.append(f" ({', '.join(c.watches)})", style=_SEVERITY_STYLE[c.severity])
+    for role, text in heading_parts(c.to_json()):
+        style = _SEVERITY_STYLE[c.severity] if role == "severity" else _ROLE_STYLE[role]
+        head.append(("" if role == "clause" else "  · " if role != "what" else "  ") + text, style)
     return head
 
 

@@ -20,6 +20,8 @@ from .text import (
     excerpt,
     facts_line,
     following_lines,
+    kept_at,
+    ranked,
     reference_lines,
     source,
     title,
@@ -68,13 +70,13 @@ def blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
     out.append(_section("\n".join(summary)))
     changes = src.get("changes") or []
     room = BLOCK_LIMIT - len(out) - 1
-    for change in changes[:room]:
-        out.append(_section(_change_text(change)))
+    shown = changes if len(changes) <= room else ranked(changes)[:room]  # the most severe
+    out += [_section(_change_text(change)) for change in shown]
     if len(changes) > room:
         left = len(changes) - room
         plural = "s" if left > 1 else ""
-        note = f"…and {left} more change{plural}: see `tracker check` or the snapshots."
-        out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+        note = f"…and {left} more change{plural}: the whole alert is kept in {kept_at(src)}."
+        out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
     return out
 
 

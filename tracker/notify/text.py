@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..config import SEVERITIES
 from ..watch import Following, highest
 
 CONTEXT = 60  # characters kept on each side of a change inside a long clause
@@ -39,29 +40,52 @@ def title(message: Mapping[str, Any]) -> str:
         return f"{name}: test message from tracker"
     if replaced := src.get("replaced"):
         return (
-            f"{name}: now holds another document: {replaced['old']} → {replaced['new']} "
-            f"({message['severity']})"
+            f"[{message['severity']}] {name}: now holds another document: "
+            f"{replaced['old']} → {replaced['new']}"
         )
     top = top_change(message)
     n = len(src.get("changes") or [])
     what = f"{top['clause'] or 'unnumbered text'} {top['kind']}" if top else "changed"
     more = f" and {n - 1} more change{'s' if n > 2 else ''}" if n > 1 else ""
-    return f"{name}: {what}{more} ({message['severity']})"
+    return f"[{message['severity']}] {name}: {what}{more}"
+
+
+def heading_parts(change: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A change's headline as ``(role, text)`` parts: every rendering shows these, its own way.
+
+    Roles: ``clause``, ``what`` (kind, renumbering, size, aspect), ``path``, ``severity``.
+    """
+    what = [change["kind"]]
+    if change.get("old_clause"):
+        what[0] += f" (was {change['old_clause']})"
+    if change.get("count", 1) > 1:
+        what.append(f"{change['count']} clauses")
+    if note := aspect_note(change.get("aspect")):
+        what.append(note)
+    parts = [("clause", change["clause"] or "(unnumbered)"), ("what", ", ".join(what))]
+    if change.get("path_text"):
+        parts.append(("path", change["path_text"]))
+    watches = f" ({', '.join(change['watches'])})" if change.get("watches") else ""
+    parts.append(("severity", change["severity"] + watches))
+    return parts
 
 
 def change_heading(change: Mapping[str, Any]) -> str:
-    parts = [f"{change['clause'] or '(unnumbered)'} {change['kind']}"]
-    if change.get("old_clause"):
-        parts[0] += f" (was {change['old_clause']})"
-    if change.get("count", 1) > 1:
-        parts.append(f"{change['count']} clauses")
-    if note := aspect_note(change.get("aspect")):
-        parts.append(note)
-    if change.get("path_text"):
-        parts.append(change["path_text"])
-    watches = f" ({', '.join(change['watches'])})" if change.get("watches") else ""
-    parts.append(change["severity"] + watches)
-    return " · ".join(parts)
+    clause, what, *rest = (text for _, text in heading_parts(change))
+    return " · ".join([f"{clause} {what}", *rest])
+
+
+def ranked(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The most severe first, then document order: what a cut-short message keeps."""
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(changes, key=lambda c: -order[c["severity"]])  # sorted() is stable
+
+
+def kept_at(src: Mapping[str, Any]) -> str:
+    """Where the whole alert of a change is kept, to point at when a message is cut short."""
+    if src.get("version"):
+        return f"{src['id']}/versions/{src['version']}/alert.json in tracker's state folder"
+    return "tracker's state folder"
 
 
 def aspect_note(aspect: str | None) -> str | None:
@@ -123,18 +147,28 @@ def plain_text(message: Mapping[str, Any], limit: int = 20_000) -> str:
         return "\n".join(lines) + "\n"
     for alert in src.get("alerts") or []:
         lines.append(f"Watch {alert['watch']} ({alert['severity']}): {', '.join(alert['clauses'])}")
-    for change in src.get("changes") or []:
-        lines += ["", change_heading(change)]
-        if change["kind"] == "modified":
-            marked = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
-            lines.append("".join(marked[op].format(t) for op, t in excerpt(change["diff"])))
-        elif change["kind"] in ("added", "removed"):
-            sign = "+" if change["kind"] == "added" else "-"
-            body = change["new"] if change["kind"] == "added" else change["old"]
-            lines += [f"{sign} {line}" for line in (body or "").splitlines()]
-        lines += reference_lines(change)
-        if facts := facts_line(change):
-            lines.append(f"Facts: {facts}")
-    if notes := following_lines(src):
-        lines += ["", *notes]
-    return cut("\n".join(lines), limit) + "\n"
+    changes = src.get("changes") or []
+    notes = following_lines(src)
+    tail = ["", *notes] if notes else []
+    text = "\n".join([*lines, *(line for c in changes for line in _block(c)), *tail])
+    if len(text) > limit:  # cut to fit: the most severe clauses first
+        overflow = [f"(Cut to fit: the whole alert is kept in {kept_at(src)}.)"]
+        ranked_lines = (line for c in ranked(changes) for line in _block(c))
+        text = "\n".join([*lines, *overflow, *ranked_lines, *tail])
+    return cut(text, limit) + "\n"
+
+
+def _block(change: Mapping[str, Any]) -> list[str]:
+    """One change in plain text: its headline, the marked diff or its lines, its facts."""
+    lines = ["", change_heading(change)]
+    if change["kind"] == "modified":
+        marked = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+        lines.append("".join(marked[op].format(t) for op, t in excerpt(change["diff"])))
+    elif change["kind"] in ("added", "removed"):
+        sign = "+" if change["kind"] == "added" else "-"
+        body = change["new"] if change["kind"] == "added" else change["old"]
+        lines += [f"{sign} {line}" for line in (body or "").splitlines()]
+    lines += reference_lines(change)
+    if facts := facts_line(change):
+        lines.append(f"Facts: {facts}")
+    return lines

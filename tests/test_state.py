@@ -119,3 +119,14 @@ def test_a_version_without_readable_text_is_set_aside_and_the_result_says_so(sit
         (state / "a" / "versions" / versions(state, "a")[-1] / "alert.json").read_text()
     )
     assert alert["source"]["notes"] == src["notes"]
+
+
+def test_a_hand_edited_state_with_wrong_types_costs_its_bookkeeping_only(site, two, tracker):
+    cfg, state, _ = two
+    tracker("check", "--config", cfg)
+    (state / "a" / "state.json").write_text(
+        '{"failures": "many", "follows": [], "etag": 5}', "utf-8"
+    )
+    site.page("/a", cloud_page(TEN_TO_THREE))
+    src = tracker("check", "--config", cfg, "--json").source("a")
+    assert src["status"] == "changed" and [c["clause"] for c in src["changes"]] == ["2.7"]

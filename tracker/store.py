@@ -85,7 +85,16 @@ class State:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        """The state as saved; a value of the wrong type (a hand edit) is its default."""
+        defaults = cls()
+        known = {}
+        for key, value in data.items():
+            if key not in cls.__dataclass_fields__:
+                continue
+            default = getattr(defaults, key)
+            wanted = str if default is None else type(default)
+            if (value is None and default is None) or type(value) is wanted:
+                known[key] = value
         return cls(**known)
 
 

@@ -368,3 +368,21 @@ def test_json_logs_are_json_on_every_line_tracebacks_and_warnings_included(tmp_p
         records[2]["logger"] == "py.warnings"
         and "a library says something" in records[2]["message"]
     )
+
+
+def test_an_absurd_interval_in_a_live_reload_is_refused_and_the_watcher_goes_on(
+    site, tmp_path, daemon
+):
+    """Before: OverflowError in the scheduler killed the configuration watcher, silently."""
+    site.page("/doc", cloud_page())
+    cfg = _config(tmp_path, site, None)
+    d = daemon(cfg)
+    d.wait_for(lambda: d.lines("check", "source=doc"))
+    good = cfg.read_text()
+    time.sleep(1.1)  # a new modification time
+    cfg.write_text(good.replace('interval = "1s"', 'interval = "99999999999999d"'))
+    d.wait_for(lambda: d.lines("reload-failed", "longer than a year"))
+    time.sleep(1.1)
+    cfg.write_text(good + "\n# edited\n")
+    d.wait_for(lambda: d.lines("reloaded", "file changed"))
+    assert d.stop() == 0

@@ -77,11 +77,13 @@ class Sink:
         self.refuse: Callable[[Any], bool] | None = None
         self.bodies: list[Any] = []
         self.arrivals: list[float] = []
+        self.ports: list[int] = []  # the client's port of each request: one per connection
         site.page(path, handler=self._handle)
         self.url = site.url(path)
 
     def _handle(self, request: Request) -> Response:
         self.arrivals.append(time.monotonic())
+        self.ports.append(int(request.environ.get("REMOTE_PORT", 0)))
         body = json.loads(request.get_data())
         if self.answers:
             status, headers = self.answers.pop(0)

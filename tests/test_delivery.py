@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
@@ -212,3 +214,41 @@ def test_the_same_change_recorded_twice_has_one_message_id(site, tmp_path, track
         (state / "versions" / versions(tmp_path / "snapshots", "a")[-1] / "alert.json").read_text()
     )
     assert recorded["id"] == hook.bodies[0]["message_id"]
+
+
+class _KeepAlive(BaseHTTPRequestHandler):
+    """A webhook endpoint that keeps connections open, as real ones do."""
+
+    protocol_version = "HTTP/1.1"
+    ports: ClassVar[list[int]] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).ports.append(self.client_address[1])
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_one_delivery_run_shares_one_connection(site, tmp_path, tracker):
+    """Before: a new client (a TLS context, a connection) per message: 40 ms of CPU each."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAlive)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sources = []
+        for n in range(5):
+            site.page(f"/{n}", cloud_page())
+            sources.append(doc_source(site.url(f"/{n}"), f"s{n}"))
+        url = f"http://127.0.0.1:{server.server_port}/hook"
+        cfg = write_config(tmp_path, sources, {"retries": 0}, extra=webhook(url))
+        tracker("check", "--config", cfg)
+        for n in range(5):
+            site.page(f"/{n}", cloud_page(TEN_TO_THREE))
+        assert tracker("check", "--config", cfg).code == 1
+        assert len(_KeepAlive.ports) == 5 and len(set(_KeepAlive.ports)) == 1
+    finally:
+        server.shutdown()

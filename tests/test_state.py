@@ -83,15 +83,21 @@ def test_disk_full_is_said_in_one_line():
     assert describe_os_error(exc) == "disk full: /srv/state/a/versions"
 
 
-def test_a_damaged_meta_json_keeps_its_version_and_its_text_is_compared(site, two, tracker):
-    """Before: the version was deleted, and the next change compared with the one before it."""
+def _damage_the_latest(site, two, tracker, file: str, damage: bytes):
+    """Record 10 → 11 days, damage one file of that version, then serve 12 days."""
     cfg, state, _ = two
     tracker("check", "--config", cfg)
     site.page("/a", cloud_page(ELEVEN))
     tracker("check", "--config", cfg)
-    [_, v2] = versions(state, "a")
-    (state / "a" / "versions" / v2 / "meta.json").write_text("{garbled", "utf-8")
+    [v1, v2] = versions(state, "a")
+    (state / "a" / "versions" / v2 / file).write_bytes(damage)
     site.page("/a", cloud_page(TWELVE))
+    return cfg, state, v1, v2
+
+
+def test_a_damaged_meta_json_keeps_its_version_and_its_text_is_compared(site, two, tracker):
+    """Before: the version was deleted, and the next change compared with the one before it."""
+    cfg, state, _, v2 = _damage_the_latest(site, two, tracker, "meta.json", b"{garbled")
     src = tracker("check", "--config", cfg, "--json").source("a")
     [change] = src["changes"]
     assert change["facts"] == [{"old": "11个自然日", "new": "12个自然日"}]  # not 10 → 12
@@ -99,13 +105,7 @@ def test_a_damaged_meta_json_keeps_its_version_and_its_text_is_compared(site, tw
 
 
 def test_a_version_without_readable_text_is_set_aside_and_the_result_says_so(site, two, tracker):
-    cfg, state, _ = two
-    tracker("check", "--config", cfg)
-    site.page("/a", cloud_page(ELEVEN))
-    tracker("check", "--config", cfg)
-    [v1, v2] = versions(state, "a")
-    (state / "a" / "versions" / v2 / "text.md").write_bytes(b"\xff\xfe not utf-8")
-    site.page("/a", cloud_page(TWELVE))
+    cfg, state, v1, v2 = _damage_the_latest(site, two, tracker, "text.md", b"\xff\xfe not utf-8")
     run = tracker("check", "--config", cfg, "--json")
     src = run.source("a")
     assert src["notes"] == [

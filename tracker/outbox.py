@@ -145,9 +145,9 @@ class Outbox:
     def reconcile(self, source_ids: Iterable[str], channels: Sequence[Channel]) -> list[str]:
         """Queue again what the version folders say is undelivered and the queue lacks.
 
-        Returns the message ids queued again.  Cheap to skip: runs only when
-        ``.index`` is missing (the queue was deleted or damaged) unless forced
-        by the caller (``tracker outbox`` always checks).
+        Returns the message ids queued again.  It reads every version folder, so
+        :meth:`deliver` runs it only when ``.index`` is missing (the queue was
+        deleted, or an entry set aside); ``tracker outbox`` runs it every time.
         """
         again = []
         by_name = {c.name for c in channels}
@@ -156,10 +156,8 @@ class Outbox:
                 record = _load_record(deliveries_path(self.state_dir, sid, name))
                 if record is None or self.known(record["id"]):
                     continue
-                left = {
-                    c: s for c, s in record["deliveries"].items() if s.get("status") not in DONE
-                }
-                if not left or not by_name & set(left):
+                left = {c for c, s in record["deliveries"].items() if s.get("status") not in DONE}
+                if not by_name & left:
                     continue
                 alert = _load(deliveries_path(self.state_dir, sid, name).with_name("alert.json"))
                 if alert is None:

@@ -22,6 +22,7 @@ from .config_values import Reader
 from .errors import ConfigError
 from .extract import InvalidSelector, check_selector
 from .layout import RESERVED
+from .model import SEVERITIES
 
 if TYPE_CHECKING:
     from .notify import Channel
@@ -31,7 +32,6 @@ DEFAULT_USER_AGENT = (
     "Chrome/131.0.0.0 Safari/537.36"
 )
 DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9"
-SEVERITIES = ("info", "warning", "critical")
 
 _ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _ID_MAX = 64  # a folder name, with room to spare on any file system
@@ -195,7 +195,7 @@ def parse(
         if watch.name in named:
             raise ConfigError(name, f"watch[{i}].name", f"duplicate watch name {watch.name!r}")
         named.add(watch.name)
-    from .notify import parse_channels  # channels import this module for SEVERITIES
+    from .notify import parse_channels  # the channels register themselves on import
 
     tables = r.array_of_tables(data, "notify")
     channels = parse_channels(tables, name, os.environ if environ is None else environ)

@@ -21,7 +21,6 @@ from .normalise import comparable
 from .references import Retarget
 from .segment import Clause, plain, segment
 
-KINDS = ("added", "removed", "modified", "moved")
 _OPS = {-1: "delete", 0: "equal", 1: "insert"}
 _INVISIBLE = re.compile(r"[\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]")
 _EMPHASIS = re.compile(r"</?u>|\*+")
@@ -36,7 +35,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # one of KINDS
+    kind: str  # a model.ChangeKind
     clause: str | None  # the clause's id (its old id when removed)
     old: str | None  # whole old clause text, None when added or moved
     new: str | None  # whole new clause text, None when removed or moved

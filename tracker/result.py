@@ -9,15 +9,13 @@ from .config import Source
 from .diff import Change
 from .watch import Alert, Following, highest
 
-STATUSES = ("baseline", "unchanged", "changed", "error")
-
 
 @dataclass
 class Result:
     """The outcome of checking one source."""
 
     source: Source
-    status: str  # one of STATUSES
+    status: str  # a model.Status
     error: str | None = None
     blocked: bool = False
     changes: list[Change] = field(default_factory=list)

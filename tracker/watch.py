@@ -20,10 +20,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .config import SEVERITIES, Watch
+from .config import Watch
 from .diff import Change
-
-_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+from .model import rank
 
 # watch name -> {clause as configured: the clause it is now, "" once removed}
 Follows = Mapping[str, Mapping[str, str]]
@@ -61,7 +60,7 @@ class Following:
 
 
 def highest(severities: Sequence[str], default: str = "info") -> str:
-    return max(severities, key=_RANK.__getitem__, default=default)
+    return max(severities, key=rank, default=default)
 
 
 def assess(

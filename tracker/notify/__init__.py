@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..config import SEVERITIES
 from ..errors import ConfigError, TrackerError
+from ..model import SEVERITIES, rank
 
 if TYPE_CHECKING:
     from .courier import Courier
@@ -58,7 +58,7 @@ class Channel:
     min_severity: str = "info"
 
     def wants(self, severity: str) -> bool:
-        return SEVERITIES.index(severity) >= SEVERITIES.index(self.min_severity)
+        return rank(severity) >= rank(self.min_severity)
 
     async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
         """Send one message, or raise DeliveryError (anything else: it cannot be built)."""

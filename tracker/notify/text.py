@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..config import SEVERITIES
+from ..model import rank
 from ..watch import Following, highest
 
 CONTEXT = 60  # characters kept on each side of a change inside a long clause
@@ -77,8 +77,7 @@ def change_heading(change: Mapping[str, Any]) -> str:
 
 def ranked(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The most severe first, then document order: what a cut-short message keeps."""
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(changes, key=lambda c: -order[c["severity"]])  # sorted() is stable
+    return sorted(changes, key=lambda c: -rank(c["severity"]))  # sorted() is stable
 
 
 def kept_at(src: Mapping[str, Any]) -> str:

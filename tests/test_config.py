@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import ROOT, run_subprocess
 from tracker import config
-from tracker.config_values import parse_duration
+from tracker.config import parse_duration
 
 GOOD_SOURCE = '[[source]]\nid = "doc"\nurl = "https://example.com/terms"\n'
 

@@ -1,0 +1,88 @@
+"""The configuration's shape: settings, sources, watches, as frozen dataclasses.
+
+The dataclasses are the schema: the keys a ``[[source]]`` or ``[[watch]]`` table
+may hold are their fields (``config.source``, ``config.load`` read them from here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..notify import Channel
+
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``[tracker]`` table: run-wide settings."""
+
+    state_dir: Path
+    timeout: float = 20.0
+    retries: int = 2
+    backoff: float = 1.0
+    max_retry_after: float = 60.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 10
+    concurrency: int = 16
+    per_host: int = 4
+    processes: int | None = None  # None: "auto", one per core for large runs
+    user_agent: str = DEFAULT_USER_AGENT
+    accept_language: str = DEFAULT_ACCEPT_LANGUAGE
+    lock_timeout: float = 30.0
+    truncation_ratio: float = 0.5
+    truncation_confirmations: int = 3
+    failure_alert_after: int = 3
+    interval: float = 6 * 3600.0
+    outbox_interval: float = 60.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """One watched agreement page."""
+
+    id: str
+    name: str
+    url: str
+    selectors: tuple[str, ...] = ("body",)
+    remove: tuple[str, ...] = ()
+    ignore: tuple[re.Pattern[str], ...] = ()
+    min_length: int = 100
+    interval: float | None = None
+    cron: str | None = None
+    baseline: Path | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """What, besides the page bytes, decides the extracted text."""
+        parts = [*self.selectors, "|", *self.remove, "|", *(p.pattern for p in self.ignore)]
+        return "\x1f".join(parts)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A named set of clauses or keywords whose changes deserve attention."""
+
+    name: str
+    sources: tuple[str, ...] = ()  # empty: every source
+    clauses: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    amounts: bool = False  # fire on any change to a sum of money (5000 元, USD 10)
+    severity: str = "warning"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str  # shown in messages; "<built-in default>" when no file was given
+    settings: Settings
+    sources: tuple[Source, ...]
+    watches: tuple[Watch, ...] = field(default=())
+    channels: tuple[Channel, ...] = field(default=())

@@ -23,6 +23,7 @@ from tests.pages import (
 )
 from tracker import check, config
 from tracker.result import Result
+from tracker.sources.page import PageGetter
 
 
 @pytest.fixture
@@ -306,7 +307,7 @@ def test_an_unchanged_page_is_never_parsed(site, tmp_path, tracker, monkeypatch,
     assert tracker("check", "--config", cfg).code == 0
     assert tracker("check", "--config", cfg).code == 0
     parsed = []
-    monkeypatch.setattr(check, "read", lambda *a: parsed.append(a) or pytest.fail("parsed"))
+    monkeypatch.setattr(PageGetter, "read", lambda *a: parsed.append(a) or pytest.fail("parsed"))
     # Nothing to decide, so not even the lock is needed: a run holding it delays nothing.
     with filelock.FileLock(tmp_path / "snapshots" / "doc" / ".lock"):
         for _ in range(2):
@@ -322,8 +323,8 @@ def test_pages_are_not_fetched_faster_than_they_are_parsed(site, tmp_path, monke
         site.page(f"/{sid}", cloud_page())
     sources = [doc_source(site.url(f"/{sid}"), sid) for sid in ids]
     cfg = config.load(write_config(tmp_path, sources, {"concurrency": 1}))
-    stalled, real_read = threading.Event(), check.read
-    monkeypatch.setattr(check, "read", lambda *a: stalled.wait(10) and real_read(*a))
+    stalled, real_read = threading.Event(), PageGetter.read
+    monkeypatch.setattr(PageGetter, "read", lambda *a: stalled.wait(10) and real_read(*a))
     run = threading.Thread(target=lambda: results.extend(asyncio.run(check.check_all(cfg))))
     results: list[Result] = []
     run.start()

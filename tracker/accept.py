@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from .bookkeeping import Bookkeeping
 from .compare import compared
 from .config import Config, Source
+from .errors import ExtractError
 from .fetch import Fetcher, Page
 from .outbox import Outbox
-from .read import page_meta, read
+from .read import Reading, page_meta
 from .segment import segment
-from .store import SourceStore, sha256
+from .sources import Context, getter_for
+from .sources.browser import Browser
+from .store import SourceStore, State, sha256
 
 
 class NotAccepted(Exception):
@@ -46,8 +49,7 @@ def accept(config: Config, source: Source) -> Accepted:
     store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
     if store.read_state().refused is None:
         raise NotAccepted(f"{source.id}: the last check refused no page; nothing to accept")
-    page = asyncio.run(_fetch(config, source))
-    reading = read(page, source)
+    page, reading = asyncio.run(_fetch(config, source, store.read_state()))
     key = compared(reading.text, source.ignore).key
     books = Bookkeeping(source, config, store, Outbox(settings.state_dir, settings))
     with store.lock():
@@ -73,6 +75,16 @@ def accept(config: Config, source: Source) -> Accepted:
     )
 
 
-async def _fetch(config: Config, source: Source) -> Page:
-    async with Fetcher(config.settings) as fetcher:
-        return await fetcher.fetch(source.url)  # in full: the refused page was read whole
+async def _fetch(config: Config, source: Source, state: State) -> tuple[Page, Reading]:
+    """The page again, in full (the refused page was read whole), read as a check reads it."""
+    getter = getter_for(source)
+    async with Fetcher(config.settings) as fetcher, Browser(config.settings) as browser:
+        ctx = Context(fetcher, browser)
+        page = await getter.fetch(source, state, ctx, None, None)
+        try:
+            return page, getter.read(page, source)
+        except ExtractError as exc:
+            other = await getter.fallback(page, source, ctx, exc)
+            if other is None:
+                raise
+            return other, getter.read(other, source)

@@ -24,6 +24,7 @@ from .bookkeeping import Bookkeeping
 from .compare import Comparison, Verdict, compare, compared, soft_404
 from .config import Config, Source
 from .errors import (
+    ExtractError,
     NotADocumentError,
     NotTheDocumentError,
     SourceError,
@@ -34,8 +35,10 @@ from .errors import (
 from .fetch import Fetcher, Page
 from .markdown import from_markdown
 from .outbox import Outbox, message
-from .read import Reading, page_meta, read
+from .read import Reading, page_meta
 from .result import Result
+from .sources import Context, getter_for
+from .sources.browser import Browser
 from .store import SourceStore, State, Version, sha256
 
 log = logging.getLogger(__name__)
@@ -45,13 +48,17 @@ log = logging.getLogger(__name__)
 BACKLOG = 4
 
 
-async def check_all(config: Config, fetcher: Fetcher | None = None) -> list[Result]:
-    """Check every source concurrently; results in configuration order."""
-    if fetcher is None:
-        async with Fetcher(config.settings) as own:
-            return await check_all(config, own)
+async def check_all(config: Config, ctx: Context | None = None) -> list[Result]:
+    """Check every source concurrently; results in configuration order.
+
+    The run shares one HTTP client and one browser, which starts only if a page
+    needs rendering.
+    """
+    if ctx is None:
+        async with Fetcher(config.settings) as fetcher, Browser(config.settings) as browser:
+            return await check_all(config, Context(fetcher, browser))
     with Workers.pipelined(config.settings.concurrency * BACKLOG) as workers:
-        tasks = [check_source(src, config, fetcher, workers) for src in config.sources]
+        tasks = [check_source(src, config, ctx, workers) for src in config.sources]
         return list(await asyncio.gather(*tasks))
 
 
@@ -82,14 +89,14 @@ class Workers:
 
 
 async def check_source(
-    source: Source, config: Config, fetcher: Fetcher, workers: Workers = Workers()
+    source: Source, config: Config, ctx: Context, workers: Workers = Workers()
 ) -> Result:
     """Check one source; never raises for a problem of the source itself."""
     started = time.monotonic()
     job = _Job(source, config)
     try:
         async with workers.backlog or contextlib.nullcontext():
-            result = await job.run(fetcher, workers)
+            result = await job.run(ctx, workers)
     except SourceError as exc:
         result = await asyncio.to_thread(job.books.failed_unlocked, exc)
     except OSError as exc:  # its folder: read-only, a file in its place, disk full, …
@@ -119,24 +126,30 @@ class _Job:
         self.store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
         self.outbox = Outbox(settings.state_dir, settings)
         self.books = Bookkeeping(source, config, self.store, self.outbox)
+        self.getter = getter_for(source)
 
-    async def run(self, fetcher: Fetcher, workers: Workers) -> Result:
-        source, store = self.source, self.store
+    async def run(self, ctx: Context, workers: Workers) -> Result:
+        source, store, getter = self.source, self.store, self.getter
         state = store.read_state()
         names = store.version_names()
         if self._unprepared(state, names):
             await asyncio.to_thread(self.prepare)
             names = store.version_names()
-        # Validators are only worth sending if they describe a version we still have.
-        usable = bool(names) and state.fingerprint == source.fingerprint
-        page = await fetcher.fetch(
-            source.url,
-            etag=state.etag if usable else None,
-            last_modified=state.last_modified if usable else None,
+        # Validators are only worth sending if they describe a version we still have, and
+        # only say something when the text comes from the bytes (not from a page's scripts).
+        conditional = getter.conditional(source, state)
+        usable = conditional and bool(names) and state.fingerprint == source.fingerprint
+        page = await getter.fetch(
+            source,
+            state,
+            ctx,
+            state.etag if usable else None,
+            state.last_modified if usable else None,
         )
         body_hash = None if page.not_modified else sha256(page.body)
-        same_bytes = page.not_modified or (
-            body_hash == state.body_hash and state.fingerprint == source.fingerprint
+        same_bytes = conditional and (
+            page.not_modified
+            or (body_hash == state.body_hash and state.fingerprint == source.fingerprint)
         )
         validators = (page.etag, page.last_modified) == (state.etag, state.last_modified)
         if same_bytes and (page.not_modified or validators) and self.books.settled(state, names):
@@ -144,12 +157,23 @@ class _Job:
             return Result(source, "unchanged", following=self.books.following(state))
         loop = asyncio.get_running_loop()
         # Parse outside the lock: it is the expensive part, and it only reads the page.
-        reading = (
-            None if same_bytes else await loop.run_in_executor(workers.parse, read, page, source)
-        )
+        reading = None
+        if not same_bytes:
+            page, reading = await self._read(page, ctx, workers)
         return await loop.run_in_executor(
             workers.record, self.process, page, body_hash, same_bytes, reading
         )
+
+    async def _read(self, page: Page, ctx: Context, workers: Workers) -> tuple[Page, Reading]:
+        """Read the page in the parse thread; with no text in it, the getter's other way, once."""
+        loop, source = asyncio.get_running_loop(), self.source
+        try:
+            return page, await loop.run_in_executor(workers.parse, self.getter.read, page, source)
+        except ExtractError as exc:
+            other = await self.getter.fallback(page, source, ctx, exc)
+            if other is None:
+                raise
+        return other, await loop.run_in_executor(workers.parse, self.getter.read, other, source)
 
     def _unprepared(self, state: State, names: list[str]) -> bool:
         """Whether a baseline must be seeded, or a recorded change's alert may be unqueued."""
@@ -206,7 +230,9 @@ class _Job:
             latest = store.latest()
             if store.set_aside and latest is not None:
                 store.set_aside.append(f"compared with version {latest.name}")
-            reading = reading or read(page, self.source)  # rare: state moved meanwhile
+            reading = reading or self.getter.read(page, self.source)  # rare: state moved meanwhile
+            if page.rendered and self.source.render == "auto":
+                state.needs_render = True  # found only by rendering: render directly from now on
             meta = page_meta(page, body_hash, reading)
             if latest is None:
                 if why := soft_404(reading.text, self.source.ignore):

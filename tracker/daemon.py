@@ -44,6 +44,8 @@ from .files import atomic_write
 from .outbox import Delivery, Outbox
 from .result import Result
 from .schedule import NominalInterval, jitter_for, plan
+from .sources import Context
+from .sources.browser import Browser
 from .store import isoformat, utcnow
 
 log = logging.getLogger("tracker.daemon")
@@ -59,6 +61,7 @@ class Daemon:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.fetchers: dict[Fetcher, int] = {}  # each open client: checks using it now
         self.fetcher: Fetcher | None = None  # the one new checks take
+        self.browser = Browser(config.settings)  # started by the first page that needs it
         self.stopping = asyncio.Event()
         self.delivery: asyncio.Task[None] | None = None  # the delivery under way, if any
         self.config_mtime = _mtime(config_path)
@@ -102,6 +105,7 @@ class Daemon:
             for fetcher in list(self.fetchers):
                 with contextlib.suppress(Exception):
                     await fetcher.__aexit__(None, None, None)
+            await self.browser.close()
             with contextlib.suppress(FileNotFoundError):
                 (state_dir / STATUS_FILE).unlink()
             return 0
@@ -181,7 +185,7 @@ class Daemon:
             return
         self.fetchers[fetcher] += 1
         try:
-            result = await check_source(source, self.config, fetcher)
+            result = await check_source(source, self.config, Context(fetcher, self.browser))
         finally:
             self.fetchers[fetcher] -= 1
             await self._close_idle_fetchers()
@@ -222,6 +226,8 @@ class Daemon:
         old_ids = set(self.sources)
         self.config, self.sources = new, {s.id: s for s in new.sources}
         await self._open_fetcher()
+        old, self.browser = self.browser, Browser(new.settings)  # the old one closes once idle
+        await old.retire()
         for sid in old_ids - set(self.sources):
             self.scheduler.remove_job(f"source:{sid}")
             self.schedules.pop(sid, None)

@@ -67,6 +67,12 @@ class TooLargeError(FetchError):
     transient = False
 
 
+class RenderError(SourceError):
+    """The browser could not render the page: it crashed, could not start, or timed out."""
+
+    transient = True
+
+
 class BlockedError(SourceError):
     """An anti-bot, captcha or verification page was served instead of the agreement."""
 

@@ -38,6 +38,7 @@ class Page:
     etag: str | None
     last_modified: str | None
     elapsed: float
+    rendered: bool = False  # the DOM a browser built, not the bytes the server sent
 
     @property
     def not_modified(self) -> bool:
@@ -79,10 +80,14 @@ class Fetcher:
             await self._client.aclose()
 
     async def fetch(
-        self, url: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
     ) -> Page:
         """Fetch ``url``, retrying transient failures; raise a SourceError otherwise."""
-        headers = {}
+        headers = {"Accept": accept} if accept else {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

@@ -1,6 +1,8 @@
 """The parse stage: a fetched page decoded, its agreement text extracted, the page packed.
 
 It runs off the recording thread (see ``check.Workers``), and only reads the page.
+Each kind of source reads its pages its own way (:mod:`tracker.sources`); HTML
+pages are read here.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ class Reading:
     packed: bytes  # the raw page, packed for its version folder
 
 
-def read(page: Page, source: Source) -> Reading:
-    """Read a page: decode, extract and pack it, all off the recording thread."""
+def read_html(page: Page, source: Source) -> Reading:
+    """Read an HTML page: decode, extract and pack it, all off the recording thread."""
     html, codec = decode(page.body, page.content_type)
     found = extract_page(html, source.selectors, source.remove, page.url, source.min_length)
     return Reading(found.text, found.title, codec, pack(page.body))
@@ -44,4 +46,5 @@ def page_meta(page: Page, body_hash: str | None, reading: Reading) -> dict[str, 
         "charset": reading.codec,
         "title": reading.title,
         "body_hash": body_hash,
+        "rendered": page.rendered,
     }

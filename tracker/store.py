@@ -81,6 +81,7 @@ class State:
     # Where renumbering took each watch's clauses: watch -> {as configured: now, "" if removed}
     follows: dict[str, dict[str, str]] = field(default_factory=dict)
     refused: str | None = None  # comparison key of the page the last check refused (accept)
+    needs_render: bool = False  # render = "auto" found the text only in the rendered page
     extra: dict[str, Any] = field(default_factory=dict)  # room for later stages
 
     @classmethod

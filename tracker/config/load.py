@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..model import SEVERITIES
-from .schema import Config, Settings, Watch
+from .schema import Config, Settings, Watch, keys
 from .source import read_source
 from .values import Reader
 
@@ -99,7 +99,7 @@ def parse(
 
 
 def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
-    r.keys(t, "tracker", set(Settings.__dataclass_fields__))
+    r.keys(t, "tracker", keys(Settings))
     d = Settings(state_dir=base / "snapshots")
     return Settings(
         state_dir=base / r.line(t, "tracker", "state_dir", "snapshots"),
@@ -124,6 +124,13 @@ def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
         ),
         interval=r.duration(t, "tracker", "interval", d.interval),
         outbox_interval=r.duration(t, "tracker", "outbox_interval", d.outbox_interval),
+        browser=base / r.line(t, "tracker", "browser", "") if "browser" in t else None,
+        render_concurrency=r.integer(
+            t, "tracker", "render_concurrency", d.render_concurrency, minimum=1
+        ),
+        render_restart_after=r.integer(
+            t, "tracker", "render_restart_after", d.render_restart_after, minimum=1
+        ),
     )
 
 
@@ -138,7 +145,7 @@ def _processes(r: Reader, t: dict[str, Any]) -> int | None:
 
 def _watch(r: Reader, t: dict[str, Any], index: int, source_ids: set[str]) -> Watch:
     where = f"watch[{index}]"
-    r.keys(t, where, {"name", "sources", "clauses", "keywords", "amounts", "severity"})
+    r.keys(t, where, keys(Watch))
     if "name" not in t:
         raise ConfigError(r.name, f"{where}.name", "missing")
     name = r.line(t, where, "name", "")

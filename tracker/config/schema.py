@@ -7,7 +7,7 @@ may hold are their fields (``config.source``, ``config.load`` read them from her
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,9 @@ class Settings:
     failure_alert_after: int = 3
     interval: float = 6 * 3600.0
     outbox_interval: float = 60.0
+    browser: Path | None = None  # a Chromium to render with; None: found on PATH
+    render_concurrency: int = 2  # pages rendered at once, at most
+    render_restart_after: int = 100  # pages, before the browser is restarted (memory)
 
 
 @dataclass(frozen=True)
@@ -52,18 +55,23 @@ class Source:
     id: str
     name: str
     url: str
-    selectors: tuple[str, ...] = ("body",)
+    selectors: tuple[str, ...] = field(default=("body",), metadata={"key": "selector"})
     remove: tuple[str, ...] = ()
     ignore: tuple[re.Pattern[str], ...] = ()
     min_length: int = 100
     interval: float | None = None
     cron: str | None = None
     baseline: Path | None = None
+    kind: str = "page"  # how the page is got: a name in tracker.sources' registry
+    render: str = "auto"  # page sources: auto | never | always (in a browser)
+    field: str | None = None  # json sources: the dotted path to the agreement
+    format: str = "html"  # json sources: what the field holds: html | markdown | text
 
     @property
     def fingerprint(self) -> str:
         """What, besides the page bytes, decides the extracted text."""
         parts = [*self.selectors, "|", *self.remove, "|", *(p.pattern for p in self.ignore)]
+        parts += ["|", self.kind, self.render, self.field or "", self.format]
         return "\x1f".join(parts)
 
 
@@ -86,3 +94,8 @@ class Config:
     sources: tuple[Source, ...]
     watches: tuple[Watch, ...] = field(default=())
     channels: tuple[Channel, ...] = field(default=())
+
+
+def keys(schema: type) -> set[str]:
+    """The keys a table of ``schema`` may hold: its fields, as the file spells them."""
+    return {f.metadata.get("key", f.name) for f in fields(schema)}

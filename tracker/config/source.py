@@ -12,7 +12,7 @@ import httpx
 from ..errors import ConfigError
 from ..extract import InvalidSelector, check_selector
 from ..layout import RESERVED
-from .schema import Source
+from .schema import Source, keys
 from .values import Reader
 
 _ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -36,20 +36,6 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-_SOURCE_KEYS = {
-    "id",
-    "name",
-    "url",
-    "selector",
-    "remove",
-    "ignore",
-    "min_length",
-    "interval",
-    "cron",
-    "baseline",
-}
-
-
 def read_source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
     where = f"source[{index}]"
     sid = t.get("id")
@@ -61,7 +47,7 @@ def read_source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
     if sid in RESERVED:
         raise ConfigError(r.name, f"{where}.id", f"{sid!r} is reserved for tracker's own folder")
     where = f"source.{sid}"
-    r.keys(t, where, _SOURCE_KEYS)
+    r.keys(t, where, keys(Source))
     url = t.get("url")
     if not isinstance(url, str) or not url.strip():
         raise ConfigError(r.name, f"{where}.url", "missing")
@@ -103,6 +89,7 @@ def read_source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
             CronTrigger.from_crontab(cron)
         except ValueError as exc:
             raise ConfigError(r.name, f"{where}.cron", f"invalid cron expression: {exc}") from None
+    kind, render, field, fmt = _getting(r, t, where)
     return Source(
         id=sid,
         name=r.line(t, where, "name", sid),
@@ -114,4 +101,34 @@ def read_source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
         interval=r.duration(t, where, "interval", None),
         cron=cron,
         baseline=baseline,
+        kind=kind,
+        render=render,
+        field=field,
+        format=fmt,
     )
+
+
+def _getting(r: Reader, t: dict[str, Any], where: str) -> tuple[str, str, str | None, str]:
+    """How the page is got: ``kind``, and the keys that belong to it."""
+    from ..sources import kinds  # the getters register their kinds on import
+
+    kind = r.choice(t, where, "kind", "page", kinds())
+    render = r.choice(t, where, "render", "auto", ("auto", "never", "always"))
+    if kind == "json":
+        if "render" in t:
+            raise ConfigError(r.name, f"{where}.render", "applies to page sources, not json")
+        if "field" not in t:
+            raise ConfigError(r.name, f"{where}.field", "missing: the dotted path to the text")
+        field = r.line(t, where, "field", "")
+        if any(not part for part in field.split(".")):
+            raise ConfigError(r.name, f"{where}.field", f"{field!r} is not a dotted path")
+        return (
+            kind,
+            render,
+            field,
+            r.choice(t, where, "format", "html", ("html", "markdown", "text")),
+        )
+    for key in ("field", "format"):
+        if key in t:
+            raise ConfigError(r.name, f"{where}.{key}", 'applies to kind = "json" sources')
+    return kind, render, None, "html"

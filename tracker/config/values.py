@@ -104,6 +104,14 @@ class Reader:
             raise self.fail(where, key, f"{t[key]!r} is longer than a year")
         return seconds
 
+    def choice(
+        self, t: dict[str, Any], where: str, key: str, default: str, allowed: tuple[str, ...]
+    ) -> str:
+        value = self.string(t, where, key, default)
+        if value not in allowed:
+            raise self.fail(where, key, f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
     def line(self, t: dict[str, Any], where: str, key: str, default: str) -> str:
         """A non-empty string of one line: names go into headers and log lines."""
         value = self.string(t, where, key, default)

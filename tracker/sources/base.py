@@ -1,0 +1,70 @@
+"""The one interface every way of getting a page implements, and the registry of them.
+
+A check asks its source's getter for the page (:meth:`Getter.fetch`, on the
+event loop), then reads it (:meth:`Getter.read`, in the parse thread: it
+only reads).  When reading finds no agreement text, the getter may try
+another way once (:meth:`Getter.fallback`: a page rendered in a browser).
+Everything after the reading (comparing, recording, alerting) is the same
+whatever the kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from ..errors import ExtractError
+
+if TYPE_CHECKING:
+    from ..config import Source
+    from ..fetch import Fetcher, Page
+    from ..read import Reading
+    from ..store import State
+    from .browser import Browser
+
+
+@dataclass(frozen=True)
+class Context:
+    """What getters share over one run: the HTTP client and the browser (started if used)."""
+
+    fetcher: Fetcher
+    browser: Browser | None = None
+
+
+class Getter:
+    kind: ClassVar[str]
+
+    def conditional(self, source: Source, state: State) -> bool:
+        """Whether a 304 or the same bytes as last time mean the same text."""
+        return True
+
+    async def fetch(
+        self, source: Source, state: State, ctx: Context, etag: str | None, modified: str | None
+    ) -> Page:
+        raise NotImplementedError
+
+    def read(self, page: Page, source: Source) -> Reading:
+        """The agreement text of ``page``, or a SourceError saying why there is none."""
+        raise NotImplementedError
+
+    async def fallback(
+        self, page: Page, source: Source, ctx: Context, error: ExtractError
+    ) -> Page | None:
+        """Another way to get the page once reading it found no text; None: there is none."""
+        return None
+
+
+_REGISTRY: dict[str, Getter] = {}
+
+
+def register(cls: type[Getter]) -> type[Getter]:
+    _REGISTRY[cls.kind] = cls()
+    return cls
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(sorted(_REGISTRY))
+
+
+def getter_for(source: Source) -> Getter:
+    return _REGISTRY[source.kind]

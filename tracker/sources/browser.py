@@ -1,0 +1,224 @@
+"""A real Chromium, driven by Playwright, for pages that build their agreement with JavaScript.
+
+One browser per run (or per daemon), started on the first page that needs
+it, never for a static page; at most ``render_concurrency`` pages at once.
+Images, media and fonts are never loaded.  A page is ready when an element
+the selector picks holds ``min_length`` characters of text, within
+``timeout``; its DOM is what the version keeps.  Memory stays bounded: the
+browser closes when idle and restarts after ``render_restart_after`` pages.
+A crashed browser fails the pages it was rendering, and the next page starts
+a new one.
+
+The browser is ``[tracker] browser`` if set, else ``chromium``,
+``chromium-browser`` or ``google-chrome`` on ``PATH``, else one Playwright
+installed itself (``python -m playwright install chromium``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ExtractError, HTTPError, RenderError
+from ..fetch import Page
+
+if TYPE_CHECKING:
+    from ..config import Settings, Source
+
+IDLE = 60.0  # seconds without a page before the browser is closed
+_BLOCKED = frozenset({"image", "media", "font"})
+# Chromium as a well-behaved guest: no sandbox (tracker may run as root in a container),
+# no GPU, and none of the background traffic a closed network refuses.
+_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+_FILLED = """([selectors, n]) => selectors.some((s) => {
+  const el = document.querySelector(s);
+  return el !== null && el.innerText.trim().length >= n;
+})"""
+
+
+def find_browser(configured: Path | None) -> str | None:
+    """A Chromium on this machine, or None (then Playwright's own, if it installed one)."""
+    if configured is not None:
+        return str(configured)
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+def how_to_get_a_browser() -> str:
+    return (
+        "rendering it needs Chromium: apt-get install chromium, or "
+        "python -m playwright install chromium (with pip install 'tracker[browser]')"
+    )
+
+
+class Browser:
+    """Render pages in one shared Chromium; an async context manager for the run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._slots = asyncio.Semaphore(settings.render_concurrency)
+        self._launching = asyncio.Lock()
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._active = 0
+        self._pages = 0  # rendered by the running browser
+        self._idle: asyncio.TimerHandle | None = None
+        self.launches = 0  # browsers started over the run
+
+    async def __aenter__(self) -> Browser:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def available(self) -> bool:
+        """Whether rendering can be tried: Playwright installed (a browser is found at launch)."""
+        return importlib.util.find_spec("playwright") is not None
+
+    async def render(self, source: Source, after_static: str | None = None) -> Page:
+        """The page as a browser shows it, once its agreement text is there.
+
+        ``after_static`` is why the static page was not enough (render = "auto"):
+        a rendered page that never fills is then the usual "matched nothing".
+        """
+        async with self._slots:
+            self._active += 1
+            if self._idle is not None:
+                self._idle.cancel()
+                self._idle = None
+            try:
+                browser = await self._ensure()
+                return await self._render(browser, source, after_static)
+            finally:
+                self._active -= 1
+                self._pages += 1
+                if self._active == 0:
+                    await self._rest()
+
+    async def retire(self) -> None:
+        """Close now if no page is being rendered, else once the last one is done."""
+        if self._active == 0:
+            await self.close()
+        else:
+            self._pages = self.settings.render_restart_after  # its last pages close it
+
+    async def close(self) -> None:
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+        browser, playwright, self._browser, self._playwright = (
+            self._browser, self._playwright, None, None
+        )  # fmt: skip
+        with contextlib.suppress(Exception):
+            if browser is not None:
+                await browser.close()
+        with contextlib.suppress(Exception):
+            if playwright is not None:
+                await playwright.stop()
+
+    # -- inside -------------------------------------------------------------------------
+
+    async def _ensure(self) -> Any:
+        async with self._launching:
+            if self._browser is not None and self._browser.is_connected():
+                return self._browser
+            await self.close()  # a crashed one: start afresh
+            from playwright.async_api import Error, async_playwright
+
+            self._playwright = await async_playwright().start()
+            path = find_browser(self.settings.browser)
+            try:
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=path, args=_FLAGS
+                )
+            except Error as exc:
+                await self.close()
+                first = (str(exc).strip().splitlines() or ["no browser"])[0]
+                reason = f"cannot start a browser ({first}); {how_to_get_a_browser()}"
+                raise RenderError(reason) from None
+            self.launches += 1
+            self._pages = 0
+            return self._browser
+
+    async def _render(self, browser: Any, source: Source, after_static: str | None) -> Page:
+        from playwright.async_api import Error
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        s = self.settings
+        started = time.monotonic()
+        context = await browser.new_context(
+            user_agent=s.user_agent, extra_http_headers={"Accept-Language": s.accept_language}
+        )
+        try:
+            tab = await context.new_page()
+            await tab.route("**/*", _only_what_a_reader_needs)
+            try:
+                async with asyncio.timeout(s.timeout):
+                    response = await tab.goto(source.url, wait_until="domcontentloaded")
+                    if response is not None and response.status >= 400:
+                        raise HTTPError(response.status, f"HTTP {response.status}")
+                    await tab.wait_for_function(
+                        _FILLED, arg=[list(source.selectors), source.min_length], polling=100
+                    )
+            except (TimeoutError, PlaywrightTimeout):
+                if after_static:
+                    raise ExtractError(
+                        f"{after_static}, nor in the page rendered by a browser within "
+                        f"{s.timeout:g}s (page layout changed?)"
+                    ) from None
+                raise RenderError(
+                    f"the rendered page held no agreement text in {list(source.selectors)} "
+                    f"after {s.timeout:g}s",
+                    transient=False,
+                ) from None
+            html = await tab.content()
+            return Page(
+                url=tab.url,
+                status=response.status if response is not None else 200,
+                body=html.encode("utf-8"),
+                content_type="text/html; charset=utf-8",
+                etag=None,
+                last_modified=None,
+                elapsed=time.monotonic() - started,
+                rendered=True,
+            )
+        except Error as exc:  # the browser crashed or closed under the page
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise RenderError(f"the browser failed while rendering the page: {first}") from None
+        finally:
+            with contextlib.suppress(Exception):
+                await context.close()
+
+    async def _rest(self) -> None:
+        """Between pages: restart after enough of them, else close once idle for a while."""
+        if self._pages >= self.settings.render_restart_after:
+            await self.close()  # memory: the next page starts a new browser
+            return
+        loop = asyncio.get_running_loop()
+        self._idle = loop.call_later(IDLE, lambda: asyncio.ensure_future(self._close_if_idle()))
+
+    async def _close_if_idle(self) -> None:
+        if self._active == 0:
+            await self.close()
+
+
+async def _only_what_a_reader_needs(route: Any) -> None:
+    if route.request.resource_type in _BLOCKED:
+        await route.abort()
+    else:
+        await route.continue_()

@@ -1,0 +1,88 @@
+"""``kind = "json"``: an endpoint returning JSON, whose ``field`` holds the agreement.
+
+Single-page apps load their agreement with ``fetch()``; tracking the endpoint
+itself needs no browser.  ``field`` is a dotted path (``data.content``,
+``data.items.0.body``); ``format`` says what the field holds: ``html`` (read
+as a page: selectors, emphasis, links), ``markdown`` or ``text``.  From there
+on everything is as for a page; conditional GET works the same.  Invalid
+JSON, a missing field or a value that is not text is an error of the source.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..decode import decode
+from ..errors import ExtractError
+from ..extract import extract_page
+from ..markdown import from_markdown
+from ..read import Reading
+from ..store import pack
+from .base import Context, Getter, register
+
+if TYPE_CHECKING:
+    from ..config import Source
+    from ..fetch import Page
+    from ..store import State
+
+ACCEPT = "application/json, text/plain;q=0.5, */*;q=0.1"
+
+
+@register
+class JsonGetter(Getter):
+    kind = "json"
+
+    async def fetch(
+        self, source: Source, state: State, ctx: Context, etag: str | None, modified: str | None
+    ) -> Page:
+        return await ctx.fetcher.fetch(source.url, etag=etag, last_modified=modified, accept=ACCEPT)
+
+    def read(self, page: Page, source: Source) -> Reading:
+        body, codec = decode(page.body, page.content_type)
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise ExtractError(f"the response is not JSON ({exc})") from None
+        value = field_value(data, source.field or "")
+        text = _as_text(value, source, page.url)
+        if len(text) < source.min_length:
+            raise ExtractError(
+                f"field {source.field!r} holds no agreement text ({len(text.strip())} characters)"
+            )
+        return Reading(text, None, codec, pack(page.body))
+
+
+def field_value(data: Any, path: str) -> Any:
+    """The value at a dotted path (``data.items.0.body``), or ExtractError naming what is there."""
+    here: Any = data
+    walked: list[str] = []
+    for part in path.split("."):
+        if isinstance(here, dict) and part in here:
+            here = here[part]
+        elif isinstance(here, list) and part.isdigit() and int(part) < len(here):
+            here = here[int(part)]
+        else:
+            where = ".".join(walked) or "the top level"
+            raise ExtractError(f"no field {path!r} in the JSON: {where} has {_has(here)}")
+        walked.append(part)
+    return here
+
+
+def _has(value: Any) -> str:
+    if isinstance(value, dict):
+        keys = ", ".join(list(map(str, value))[:8])
+        return f"keys {keys}" if keys else "no keys"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return f"a {type(value).__name__}"
+
+
+def _as_text(value: Any, source: Source, url: str) -> str:
+    if not isinstance(value, str):
+        raise ExtractError(f"field {source.field!r} holds {_has(value)}, not text")
+    if source.format == "markdown":
+        return from_markdown(value)
+    if source.format == "text":
+        return "\n".join(line.strip() for line in value.splitlines() if line.strip()) + "\n"
+    return extract_page(value, source.selectors, source.remove, url, min_length=0).text

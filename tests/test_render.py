@@ -1,0 +1,237 @@
+"""Pages that build their agreement with JavaScript, rendered in a real headless Chromium.
+
+The local site serves a page shell whose script loads the agreement with
+``fetch()`` from a local JSON endpoint, as rule.tencent.com most likely does.
+``[tracker] browser`` points at a wrapper script that logs each launch and
+then runs the real Chromium, so the tests can count browsers without mocking.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from werkzeug import Request, Response
+
+from tests.conftest import doc_source, versions, write_config
+from tests.pages import AGREEMENT, body_html, change_clause, cloud_page
+
+pytest.importorskip("playwright.async_api")
+CHROMIUM = next(
+    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium on PATH: apt-get install chromium (as .ci/run does)"
+)
+
+SHELL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>腾讯会议软件许可及服务协议</title>
+<style>@font-face {{ font-family: x; src: url(/font.woff2); }} body {{ font-family: x; }}</style>
+</head><body><div id="app"><div class="loading">加载中…</div></div>
+<img src="/logo.png"><video src="/intro.mp4" autoplay muted></video>
+<script>
+fetch("{api}").then((r) => r.json()).then((d) => {{
+  document.querySelector("#app").innerHTML = '<div class="rule-content">' + d.html + "</div>";
+}});
+</script></body></html>"""
+
+
+@pytest.fixture
+def launches(tmp_path) -> Path:
+    """A wrapper around Chromium that logs one line per launch."""
+    log = tmp_path / "launches.log"
+    wrapper = tmp_path / "chromium-logged"
+    wrapper.write_text(f'#!/bin/sh\necho launch >> "{log}"\nexec "{CHROMIUM}" "$@"\n')
+    wrapper.chmod(0o755)
+    log.touch()
+    return wrapper
+
+
+def launched(wrapper: Path) -> int:
+    return len((wrapper.parent / "launches.log").read_text().splitlines())
+
+
+class Gauge:
+    """How many pages are loading their data at once, at most (counted at the server)."""
+
+    def __init__(self) -> None:
+        self.active = self.most = 0
+        self.lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self.lock:
+            self.active += 1
+            self.most = max(self.most, self.active)
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.active -= 1
+
+
+class App:
+    """A JavaScript page and the endpoint its script reads the agreement from."""
+
+    def __init__(self, site, name: str = "rule", delay: float = 0.0, gauge: Gauge | None = None):
+        self.text, self.delay, self.gauge = AGREEMENT, delay, gauge or Gauge()
+        api = f"/api/{name}"
+        site.page(f"/{name}", SHELL.format(api=api))
+        site.page(api, handler=self._api)
+        self.url = site.url(f"/{name}")
+
+    def _api(self, request: Request) -> Response:
+        with self.gauge:
+            time.sleep(self.delay)
+        body = json.dumps({"html": body_html(self.text)}, ensure_ascii=False)
+        return Response(body, content_type="application/json")
+
+
+def rule_source(url: str, sid: str = "rule", **kw) -> dict:
+    return {"id": sid, "url": url, "selector": [".rule-content"], "min_length": 500, **kw}
+
+
+def configure(tmp_path, wrapper, sources, **settings):
+    return write_config(tmp_path, sources, {"browser": str(wrapper), "timeout": "10s", **settings})
+
+
+def test_a_javascript_page_is_rendered_and_a_clause_edit_is_one_change(
+    site, tmp_path, tracker, launches
+):
+    app = App(site)
+    cfg = configure(tmp_path, launches, [rule_source(app.url)])
+    first = tracker("check", "--config", cfg, "--json")
+    assert first.source("rule")["status"] == "baseline", first.source("rule")["error"]
+    [v1] = versions(tmp_path / "snapshots", "rule")
+    meta = json.loads((tmp_path / "snapshots" / "rule" / "versions" / v1 / "meta.json").read_text())
+    assert meta["rendered"] is True
+    state = json.loads((tmp_path / "snapshots" / "rule" / "state.json").read_text())
+    assert state["needs_render"] is True  # later checks render directly
+    assert launched(launches) == 1  # the wrapper counts real launches
+
+    app.text = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")  # the shell is unchanged
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 1
+    assert [c["clause"] for c in run.source("rule")["changes"]] == ["2.7"]
+    assert tracker("check", "--config", cfg, "--json").source("rule")["status"] == "unchanged"
+
+
+def test_render_never_names_javascript_and_a_page_that_never_fills_times_out(
+    site, tmp_path, tracker, launches
+):
+    app = App(site)
+    cfg = configure(tmp_path, launches, [rule_source(app.url, render="never")])
+    src = tracker("check", "--config", cfg, "--json").source("rule")
+    assert (
+        src["status"] == "error"
+        and "JavaScript" in src["error"]
+        and 'render = "auto"' in src["error"]
+    )
+    assert launched(launches) == 0
+
+    site.page("/empty", SHELL.format(api="/api/nothing-here"))
+    cfg = configure(
+        tmp_path, launches, [rule_source(site.url("/empty"), render="always")], timeout="2s"
+    )
+    src = tracker("check", "--config", cfg, "--json").source("rule")
+    assert (
+        src["status"] == "error"
+        and "held no agreement text" in src["error"]
+        and "after 2s" in src["error"]
+    )
+
+
+def test_a_static_page_starts_no_browser(site, tmp_path, tracker, launches):
+    site.page("/doc", cloud_page())
+    cfg = configure(tmp_path, launches, [doc_source(site.url("/doc"))])
+    assert tracker("check", "--config", cfg).code == 0
+    assert tracker("check", "--config", cfg).code == 0
+    assert launched(launches) == 0
+
+
+def test_a_text_rich_page_whose_selector_stopped_matching_renders_once_then_says_layout(
+    site, tmp_path, tracker, launches
+):
+    site.page("/doc", cloud_page())
+    cfg = configure(tmp_path, launches, [doc_source(site.url("/doc"))], timeout="2s")
+    tracker("check", "--config", cfg)
+    site.page("/doc", cloud_page(article_id="newDocBody", article_class="doc-v2-body"))
+    src = tracker("check", "--config", cfg, "--json").source("doc")
+    assert src["status"] == "error" and "matched nothing" in src["error"]
+    assert (
+        "nor in the page rendered by a browser" in src["error"] and "layout changed" in src["error"]
+    )
+    assert launched(launches) == 1
+    assert len(versions(tmp_path / "snapshots", "doc")) == 1
+
+
+def test_rendering_is_bounded_and_loads_no_images_fonts_or_media(site, tmp_path, tracker, launches):
+    gauge = Gauge()
+    apps = [App(site, f"rule{n}", delay=0.4, gauge=gauge) for n in range(5)]
+    sources = [rule_source(app.url, f"r{n}", render="always") for n, app in enumerate(apps)]
+    cfg = configure(tmp_path, launches, sources, render_concurrency=2)
+    run = tracker("check", "--config", cfg, "--json")
+    assert [s["status"] for s in run.json["sources"]] == ["baseline"] * 5
+    assert gauge.most == 2  # two at once, never more
+    served = [r.path for r in site.requests]
+    assert not [p for p in served if p in ("/logo.png", "/font.woff2", "/intro.mp4")]
+    assert sum(1 for p in served if p.startswith("/api/")) == 5
+    assert launched(launches) == 1  # one browser for the run
+
+
+def test_a_killed_browser_fails_its_page_only_and_the_browser_restarts_after_n_pages(
+    site, tmp_path, tracker, launches
+):
+    doomed = App(site, "doomed")
+    doomed._api = _killing(doomed._api)  # the browser dies while this page loads its data
+    site.page("/api/doomed", handler=doomed._api)
+    others = [App(site, f"ok{n}") for n in range(4)]
+    sources = [rule_source(doomed.url, "doomed", render="always")]
+    sources += [rule_source(app.url, f"ok{n}", render="always") for n, app in enumerate(others)]
+    cfg = configure(tmp_path, launches, sources, render_concurrency=1, render_restart_after=2)
+    run = tracker("check", "--config", cfg, "--json")
+    statuses = {s["id"]: s for s in run.json["sources"]}
+    assert statuses["doomed"]["status"] == "error" and "browser" in statuses["doomed"]["error"]
+    assert [statuses[f"ok{n}"]["status"] for n in range(4)] == ["baseline"] * 4
+    # 1 crashed + restarts every 2 pages over the 4 good ones: more than one browser.
+    assert launched(launches) >= 3
+
+
+def _killing(handler):
+    def kill_then_answer(request: Request) -> Response:
+        for pid in _our_chromiums():
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        return handler(request)
+
+    return kill_then_answer
+
+
+def _our_chromiums() -> list[int]:
+    """Chromium processes started under this test process (found through /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"playwright_chromiumdev_profile" in cmdline and _descends_from(int(entry), os.getpid()):
+            found.append(int(entry))
+    return found
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        if pid == ancestor:
+            return True
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+    return False

@@ -185,9 +185,14 @@ def tracker(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     return run
 
 
-def run_subprocess(*args: str | Path, cwd: Path | None = None, timeout: float = 60) -> Run:
-    """Run `python -m tracker ARGS` as a real process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def run_subprocess(
+    *args: str | Path,
+    cwd: Path | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Run `python -m tracker ARGS` as a real process (``env`` added to the environment)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "tracker", *map(str, args)],
         capture_output=True,

@@ -22,11 +22,10 @@ from werkzeug import Request, Response
 from tests.conftest import doc_source, versions, write_config
 from tests.pages import AGREEMENT, body_html, change_clause, cloud_page
 
-pytest.importorskip("playwright.async_api")
 CHROMIUM = next(
     (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
 )
-pytestmark = pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="no Chromium on PATH: apt-get install chromium (as .ci/run does)"
 )
 
@@ -98,6 +97,7 @@ def configure(tmp_path, wrapper, sources, **settings):
     return write_config(tmp_path, sources, {"browser": str(wrapper), "timeout": "10s", **settings})
 
 
+@needs_chromium
 def test_a_javascript_page_is_rendered_and_a_clause_edit_is_one_change(
     site, tmp_path, tracker, launches
 ):
@@ -119,6 +119,7 @@ def test_a_javascript_page_is_rendered_and_a_clause_edit_is_one_change(
     assert tracker("check", "--config", cfg, "--json").source("rule")["status"] == "unchanged"
 
 
+@needs_chromium
 def test_render_never_names_javascript_and_a_page_that_never_fills_times_out(
     site, tmp_path, tracker, launches
 ):
@@ -144,6 +145,7 @@ def test_render_never_names_javascript_and_a_page_that_never_fills_times_out(
     )
 
 
+@needs_chromium
 def test_a_static_page_starts_no_browser(site, tmp_path, tracker, launches):
     site.page("/doc", cloud_page())
     cfg = configure(tmp_path, launches, [doc_source(site.url("/doc"))])
@@ -152,6 +154,7 @@ def test_a_static_page_starts_no_browser(site, tmp_path, tracker, launches):
     assert launched(launches) == 0
 
 
+@needs_chromium
 def test_a_text_rich_page_whose_selector_stopped_matching_renders_once_then_says_layout(
     site, tmp_path, tracker, launches
 ):
@@ -168,6 +171,7 @@ def test_a_text_rich_page_whose_selector_stopped_matching_renders_once_then_says
     assert len(versions(tmp_path / "snapshots", "doc")) == 1
 
 
+@needs_chromium
 def test_rendering_is_bounded_and_loads_no_images_fonts_or_media(site, tmp_path, tracker, launches):
     gauge = Gauge()
     apps = [App(site, f"rule{n}", delay=0.4, gauge=gauge) for n in range(5)]
@@ -182,6 +186,7 @@ def test_rendering_is_bounded_and_loads_no_images_fonts_or_media(site, tmp_path,
     assert launched(launches) == 1  # one browser for the run
 
 
+@needs_chromium
 def test_a_killed_browser_fails_its_page_only_and_the_browser_restarts_after_n_pages(
     site, tmp_path, tracker, launches
 ):
@@ -235,3 +240,31 @@ def _descends_from(pid: int, ancestor: int) -> bool:
             return False
         pid = int(stat.rsplit(")", 1)[1].split()[1])
     return False
+
+
+def test_without_a_browser_the_error_says_how_to_get_one(site, tmp_path):
+    """Runs everywhere: what a user without Chromium sees (README, Set up)."""
+    from tests.conftest import run_subprocess
+
+    site.page("/rule", SHELL.format(api="/api/rule"))
+    cfg = write_config(tmp_path, [rule_source(site.url("/rule"), selector=["#app"])])
+    empty = tmp_path / "no-browsers"
+    empty.mkdir()
+    env_path = os.pathsep.join(
+        p for p in os.environ["PATH"].split(os.pathsep) if not _has_chromium(p)
+    )
+    run = run_subprocess(
+        "check", "--config", cfg, env={"PATH": env_path, "PLAYWRIGHT_BROWSERS_PATH": str(empty)}
+    )
+    assert run.code == 3 and "Traceback" not in run.err
+    assert "no agreement text in '#app'" in run.out
+    assert (
+        "rendering it needs Chromium: apt-get install chromium, or python -m playwright install chromium"
+        in run.out
+    )
+
+
+def _has_chromium(folder: str) -> bool:
+    return any(
+        Path(folder, name).exists() for name in ("chromium", "chromium-browser", "google-chrome")
+    )

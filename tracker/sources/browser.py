@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
+import os
 import shutil
 import time
 from pathlib import Path
@@ -59,6 +60,12 @@ def find_browser(configured: Path | None) -> str | None:
     return None
 
 
+def _playwright_has_chromium() -> bool:
+    """Whether ``python -m playwright install chromium`` has put one where Playwright looks."""
+    base = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    return any(Path(base or Path.home() / ".cache" / "ms-playwright").glob("chromium*"))
+
+
 def how_to_get_a_browser() -> str:
     return (
         "rendering it needs Chromium: apt-get install chromium, or "
@@ -87,8 +94,10 @@ class Browser:
         await self.close()
 
     def available(self) -> bool:
-        """Whether rendering can be tried: Playwright installed (a browser is found at launch)."""
-        return importlib.util.find_spec("playwright") is not None
+        """Whether rendering can be tried: Playwright, and a Chromium for it to drive."""
+        if importlib.util.find_spec("playwright") is None:
+            return False
+        return find_browser(self.settings.browser) is not None or _playwright_has_chromium()
 
     async def render(self, source: Source, after_static: str | None = None) -> Page:
         """The page as a browser shows it, once its agreement text is there.

@@ -35,6 +35,7 @@ from .report import (
     as_json,
     print_deliveries,
     print_human,
+    print_inspection,
     print_outbox,
     print_status,
     sample_message,
@@ -104,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="record the page the last check refused (not the agreement?) as the new version",
     )
     accept.add_argument("source", metavar="SOURCE", help="the source's id")
+    inspect = commands.add_parser(
+        "inspect",
+        parents=[common],
+        help="what a page holds (static and rendered), and a [[source]] block for it",
+    )
+    inspect.add_argument("url", metavar="URL")
     status = commands.add_parser(
         "status", parents=[common], help="show each source's last check, next run and alerts"
     )
@@ -126,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _status(cfg, args)
         if args.command == "accept":
             return _accept(cfg, args.source)
+        if args.command == "inspect":
+            return _inspect(cfg, args.url)
         if args.command == "daemon":
             from .daemon import Daemon  # APScheduler only when needed
 
@@ -235,6 +244,20 @@ def _status(cfg: config.Config, args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         print_status(rows, daemon, Console(highlight=False))
+    return EXIT_OK
+
+
+def _inspect(cfg: config.Config, url: str) -> int:
+    if problem := config.url_problem(url):
+        raise ConfigError("command line", "URL", f"{url!r} {problem}")
+    from .inspect import inspect
+
+    try:
+        found = asyncio.run(inspect(url, cfg.settings))
+    except SourceError as exc:
+        print(f"tracker: {url}: {exc.reason}", file=sys.stderr)
+        return EXIT_FAILED
+    print_inspection(found, Console(highlight=False))
     return EXIT_OK
 
 

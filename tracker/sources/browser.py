@@ -119,6 +119,39 @@ class Browser:
                 if self._active == 0:
                     await self._rest()
 
+    async def look(self, url: str) -> tuple[str, list[tuple[str, str]]]:
+        """A page's rendered DOM once its network is quiet, and the JSON bodies it loaded.
+
+        For ``tracker inspect``: no selector is known yet, so it waits for the page
+        to stop loading (within ``timeout``) rather than for the agreement text.
+        """
+        from playwright.async_api import Error
+
+        async with self._slots:
+            browser = await self._ensure()
+            context = await browser.new_context(user_agent=self.settings.user_agent)
+            responses: list[Any] = []
+            try:
+                tab = await context.new_page()
+                await tab.route("**/*", _only_what_a_reader_needs)
+                tab.on("response", lambda response: responses.append(response))
+                with contextlib.suppress(Error, TimeoutError):
+                    async with asyncio.timeout(self.settings.timeout):
+                        await tab.goto(url, wait_until="networkidle")
+                html = await tab.content()
+                loaded = []
+                for response in responses:
+                    if "json" in (response.headers.get("content-type") or ""):
+                        with contextlib.suppress(Error):
+                            loaded.append((response.url, await response.text()))
+                return html, loaded
+            except Error as exc:
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise RenderError(f"the browser failed while rendering the page: {first}") from None
+            finally:
+                with contextlib.suppress(Exception):
+                    await context.close()
+
     async def retire(self) -> None:
         """Close now if no page is being rendered, else once the last one is done."""
         if self._active == 0:

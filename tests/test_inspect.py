@@ -1,0 +1,67 @@
+"""`tracker inspect URL`: the right container, the right answer about JavaScript, a block that works."""
+
+from __future__ import annotations
+
+import re
+
+from tests.pages import cloud_page
+from tests.test_render import CHROMIUM, App, needs_chromium
+
+
+def _block(out: str) -> str:
+    m = re.search(r"Paste into tracker.toml:\n\n(\[\[source\]\]\n(?:.+\n)+)", out)
+    assert m, out
+    return m.group(1)
+
+
+@needs_chromium
+def test_a_static_page_needs_no_javascript_and_its_block_works(site, tmp_path, tracker):
+    site.page("/doc", cloud_page())
+    run = tracker("inspect", site.url("/doc"))
+    assert run.code == 0, run.err
+    assert "JavaScript: not needed" in run.out
+    block = _block(run.out)
+    assert 'selector = "#docArticleContent"' in block and "render" not in block
+    _works(tmp_path, tracker, block)
+
+
+@needs_chromium
+def test_a_javascript_page_and_the_json_it_loads(site, tmp_path, tracker):
+    app = App(site)
+    run = tracker("inspect", app.url)
+    assert run.code == 0, run.err
+    assert "JavaScript: needed" in run.out
+    assert f"JSON: {site.url('/api/rule')} holds it in field html (html," in run.out
+    block = _block(run.out)
+    assert 'selector = ".rule-content"' in block and 'render = "auto"' in block
+    _works(tmp_path, tracker, block, browser=True)
+    json_block = run.out.split("Or read the JSON itself, without a browser:\n\n", 1)[1]
+    assert 'kind = "json"' in json_block and 'field = "html"' in json_block
+    _works(tmp_path / "json", tracker, json_block)
+
+
+def _works(folder, tracker, block: str, browser: bool = False) -> None:
+    """The printed block, pasted as is under a [tracker] table, records a baseline."""
+    folder.mkdir(exist_ok=True)
+    settings = f'[tracker]\nbrowser = "{CHROMIUM}"\n' if browser else "[tracker]\n"
+    cfg = folder / "tracker.toml"
+    cfg.write_text(settings + "\n" + block, "utf-8")
+    run = tracker("check", "--config", cfg, "--json")
+    assert [s["status"] for s in run.json["sources"]] == ["baseline"], run.out
+
+
+def test_every_candidate_is_listed_as_written(site, tracker):
+    site.page("/doc", cloud_page())
+    out = tracker("inspect", site.url("/doc")).out
+    assert "[role=main]" in out and ".J-mainDetail" in out  # never taken for markup
+
+
+def test_a_page_with_no_agreement_anywhere_says_so(site, tracker):
+    site.page("/tiny", "<html><body><p>hello</p></body></html>")
+    out = tracker("inspect", site.url("/tiny")).out
+    assert "No container holds agreement text" in out and "JavaScript: not needed" not in out
+
+
+def test_inspect_refuses_a_url_that_is_not_one(tracker):
+    run = tracker("inspect", "http://[::1/x")
+    assert run.code == 2 and "URL: 'http://[::1/x' is not a valid URL" in run.err

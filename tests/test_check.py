@@ -465,3 +465,34 @@ def test_json_changes_carry_clause_path_spans_facts_and_alerts(site, tmp_path, t
     recorded = json.loads(alert_file.read_text())
     assert recorded["source"] == src and re.fullmatch(rf"doc__{v1}__[0-9a-f]{{16}}", recorded["id"])
     assert recorded["event"] == "change" and recorded["severity"] == "critical"
+
+
+def test_the_pipeline_tells_its_listeners_and_knows_nothing_of_channels(site, tmp_path):
+    """Any listener hears a change and a failing source; no channel needs to be configured."""
+    from tracker.fetch import Fetcher
+    from tracker.sources import Context
+
+    heard: list[dict] = []
+
+    class Notes:
+        def heard(self, message) -> None:
+            heard.append(message)
+
+    site.page("/doc", cloud_page())
+    cfg = config.load(
+        write_config(tmp_path, [doc_source(site.url("/doc"))], {"failure_alert_after": 1})
+    )
+    [source] = cfg.sources
+
+    async def once():
+        async with Fetcher(cfg.settings) as fetcher:
+            return await check.check_source(source, cfg, Context(fetcher), listeners=[Notes()])
+
+    asyncio.run(once())
+    site.page("/doc", cloud_page(change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")))
+    asyncio.run(once())
+    site.page("/doc", "oops", status=503)
+    asyncio.run(once())
+    assert [m["event"] for m in heard] == ["change", "failing"]
+    assert heard[0]["source"]["changes"][0]["clause"] == "2.7"
+    assert not (tmp_path / "snapshots" / "outbox").exists()  # nobody queued anything

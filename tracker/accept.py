@@ -19,7 +19,7 @@ from .compare import compared
 from .config import Config, Source
 from .errors import ExtractError
 from .fetch import Fetcher, Page
-from .outbox import Outbox
+from .outbox import listeners_for
 from .read import Reading, page_meta
 from .segment import segment
 from .sources import Context, getter_for
@@ -51,7 +51,7 @@ def accept(config: Config, source: Source) -> Accepted:
         raise NotAccepted(f"{source.id}: the last check refused no page; nothing to accept")
     page, reading = asyncio.run(_fetch(config, source, store.read_state()))
     key = compared(reading.text, source.ignore).key
-    books = Bookkeeping(source, config, store, Outbox(settings.state_dir, settings))
+    books = Bookkeeping(source, config, store, listeners_for(config))
     with store.lock():
         state = store.read_state()  # a check may have run meanwhile
         if state.refused != key:

@@ -9,10 +9,13 @@ it persists; and the newest version's alert is made sure to be queued.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from .config import Config, Source
 from .errors import LockTimeout, RefusedError, SourceError
+from .events import Listener, message
 from .fetch import Page
-from .outbox import Outbox, message
 from .result import Result
 from .store import SourceStore, State, isoformat, utcnow
 from .watch import Following, followings, prune
@@ -21,11 +24,18 @@ from .watch import Following, followings, prune
 class Bookkeeping:
     """One source's state between checks (callers hold its lock, but for failed_unlocked)."""
 
-    def __init__(self, source: Source, config: Config, store: SourceStore, outbox: Outbox) -> None:
+    def __init__(
+        self, source: Source, config: Config, store: SourceStore, listeners: Sequence[Listener]
+    ) -> None:
         self.source = source
         self.config = config
         self.store = store
-        self.outbox = outbox
+        self.listeners = listeners
+
+    def tell(self, message: Mapping[str, Any]) -> None:
+        """Tell every listener (the outbox, when there are channels) what happened."""
+        for listener in self.listeners:
+            listener.heard(message)
 
     def succeeded(
         self,
@@ -69,10 +79,10 @@ class Bookkeeping:
         """
         names = self.store.version_names()
         newest = names[-1] if names else None
-        if newest != state.version and self.config.channels:
+        if newest != state.version and self.listeners:
             alert = self.store.newest_alert()
             if alert:
-                self.outbox.enqueue(alert, self.config.channels)
+                self.tell(alert)
         state.version = newest
 
     def settled(self, state: State, names: list[str]) -> bool:
@@ -118,8 +128,8 @@ class Bookkeeping:
         return result
 
     def _failure_message(self, event: str, state: State, result: Result) -> None:
-        if not self.config.channels:
+        if not self.listeners:
             return
         since = (state.failing_since or "").replace("-", "").replace(":", "")
         msg = message(f"{self.source.id}__{event}__{since}", event, "warning", result.to_json())
-        self.outbox.enqueue(msg, self.config.channels)
+        self.tell(msg)

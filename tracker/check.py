@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +32,10 @@ from .errors import (
     TruncatedError,
     describe_os_error,
 )
+from .events import Listener, message
 from .fetch import Fetcher, Page
 from .markdown import from_markdown
-from .outbox import Outbox, message
+from .outbox import listeners_for
 from .read import Reading, page_meta
 from .result import Result
 from .sources import Context, getter_for
@@ -57,8 +58,9 @@ async def check_all(config: Config, ctx: Context | None = None) -> list[Result]:
     if ctx is None:
         async with Fetcher(config.settings) as fetcher, Browser(config.settings) as browser:
             return await check_all(config, Context(fetcher, browser))
+    listeners = listeners_for(config)
     with Workers.pipelined(config.settings.concurrency * BACKLOG) as workers:
-        tasks = [check_source(src, config, ctx, workers) for src in config.sources]
+        tasks = [check_source(src, config, ctx, workers, listeners) for src in config.sources]
         return list(await asyncio.gather(*tasks))
 
 
@@ -89,11 +91,18 @@ class Workers:
 
 
 async def check_source(
-    source: Source, config: Config, ctx: Context, workers: Workers = Workers()
+    source: Source,
+    config: Config,
+    ctx: Context,
+    workers: Workers = Workers(),
+    listeners: Sequence[Listener] | None = None,
 ) -> Result:
-    """Check one source; never raises for a problem of the source itself."""
+    """Check one source; never raises for a problem of the source itself.
+
+    ``listeners`` hear what happened (by default the outbox, if there are channels).
+    """
     started = time.monotonic()
-    job = _Job(source, config)
+    job = _Job(source, config, listeners_for(config) if listeners is None else listeners)
     try:
         async with workers.backlog or contextlib.nullcontext():
             result = await job.run(ctx, workers)
@@ -119,13 +128,12 @@ class _Job:
     worker thread.
     """
 
-    def __init__(self, source: Source, config: Config) -> None:
+    def __init__(self, source: Source, config: Config, listeners: Sequence[Listener]) -> None:
         self.source = source
         self.config = config
         settings = config.settings
         self.store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
-        self.outbox = Outbox(settings.state_dir, settings)
-        self.books = Bookkeeping(source, config, self.store, self.outbox)
+        self.books = Bookkeeping(source, config, self.store, listeners)
         self.getter = getter_for(source)
 
     async def run(self, ctx: Context, workers: Workers) -> Result:
@@ -179,7 +187,7 @@ class _Job:
         """Whether a baseline must be seeded, or a recorded change's alert may be unqueued."""
         if not names:
             return self.source.baseline is not None
-        return bool(self.config.channels) and names[-1] != state.version
+        return bool(self.books.listeners) and names[-1] != state.version
 
     def prepare(self) -> None:
         """Seed the baseline, and queue a recorded change whose alert a killed run never queued."""
@@ -194,9 +202,9 @@ class _Job:
                     "baseline_file": source.baseline.name,
                 }
                 store.record(text, meta, None)
-            alert = store.newest_alert() if names and self.config.channels else None
+            alert = store.newest_alert() if names and self.books.listeners else None
             if alert:
-                self.outbox.enqueue(alert, self.config.channels)
+                self.books.tell(alert)
 
     def process(
         self,
@@ -308,8 +316,7 @@ class _Job:
         meta["large_removal"] = comparison.large_removal
         meta["replaced"] = result.replaced
         self.store.record(text, meta, reading.packed, alert=alert, name=name)
-        if self.config.channels:
-            self.outbox.enqueue(alert, self.config.channels)
+        self.books.tell(alert)  # the outbox, among others, hears it
         state.version = name
         self.books.succeeded(state, page, body_hash, "changed", name, form_hash=comparison.key)
         return result

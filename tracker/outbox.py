@@ -37,7 +37,7 @@ from typing import Any
 
 import filelock
 
-from .config import Settings
+from .config import Config, Settings
 from .files import atomic_write
 from .layout import deliveries_path, version_names
 from .notify import Channel, DeliveryError
@@ -74,17 +74,21 @@ class Delivery:
         }
 
 
-def message(
-    message_id: str, event: str, severity: str, source: Mapping[str, Any]
-) -> dict[str, Any]:
-    """A message as stored and sent: the event and the source object of ``--json``."""
-    return {
-        "id": message_id,
-        "event": event,
-        "severity": severity,
-        "created": isoformat(utcnow()),
-        "source": dict(source),
-    }
+class Queueing:
+    """The outbox as a listener of the pipeline: what it hears, it queues for the channels."""
+
+    def __init__(self, outbox: Outbox, channels: Sequence[Channel]) -> None:
+        self.outbox, self.channels = outbox, channels
+
+    def heard(self, message: Mapping[str, Any]) -> None:
+        self.outbox.enqueue(message, self.channels)
+
+
+def listeners_for(config: Config) -> list[Queueing]:
+    """Who hears a run's events: the outbox, when there are channels to deliver to."""
+    if not config.channels:
+        return []
+    return [Queueing(Outbox(config.settings.state_dir, config.settings), config.channels)]
 
 
 class Outbox:

@@ -18,9 +18,10 @@ from rich.console import Console
 from rich.text import Text
 
 from .diff import Change, Span, diff
+from .events import message
 from .inspect import Inspection
 from .notify.text import following_lines, heading_parts, reference_lines
-from .outbox import Delivery, message
+from .outbox import Delivery
 from .result import Result
 
 _MARKS = {

@@ -22,7 +22,7 @@ def test_shipped_text_is_the_published_agreement():
 
 def test_committed_snapshot_is_the_shipped_agreement():
     store = SourceStore(ROOT / "snapshots", "meeting-api-agreement")
-    first = store.version(store.version_names()[0])
+    first = store.versions.get(store.versions.names()[0])
     assert first.meta["origin"] == "baseline"
     assert first.text == from_markdown(AGREEMENT_MD)
     assert first.meta["text_hash"] == sha256(first.text)  # intact: never set aside as torn

@@ -75,16 +75,16 @@ def test_killed_run_leaves_readable_state_and_next_run_carries_on(
     # Whatever the kill left behind, the store reads cleanly.
     s = SourceStore(state, "doc")
     s.read_state()
-    for name in s.version_names():
-        v = s.version(name)
+    for name in s.versions.names():
+        v = s.versions.get(name)
         assert v.text in (AGREEMENT, NEW)
         assert v.meta["version"] == name
-    assert s.latest().text in (AGREEMENT, NEW)
+    assert s.versions.latest().text in (AGREEMENT, NEW)
 
     # The next run finishes the job: the change is recorded once, never twice.
     after = tracker("check", "--config", cfg, "--json")
     assert after.code in (0, 1), after.out
-    assert [s.version(n).text for n in s.version_names()] == [AGREEMENT, NEW]
+    assert [s.versions.get(n).text for n in s.versions.names()] == [AGREEMENT, NEW]
     leftovers = [p for p in (state / "doc").rglob(".tmp-*")]
     assert leftovers == []
     assert json.loads((state / "doc" / "state.json").read_text())["last_status"] in (

@@ -59,7 +59,7 @@ def accept(config: Config, source: Source) -> Accepted:
                 f"{source.id}: the page at {page.url} is no longer the one the last check "
                 "refused; nothing recorded (run tracker check to see what it is now)"
             )
-        latest = store.latest()
+        latest = store.versions.latest()
         body_hash = sha256(page.body)
         meta = {
             **page_meta(page, body_hash, reading),

@@ -77,10 +77,10 @@ class Bookkeeping:
         ``state.version`` names the newest version whose alert is known to be
         queued; a run killed between recording and queueing leaves it behind.
         """
-        names = self.store.version_names()
+        names = self.store.versions.names()
         newest = names[-1] if names else None
         if newest != state.version and self.listeners:
-            alert = self.store.newest_alert()
+            alert = self.store.versions.newest_alert()
             if alert:
                 self.tell(alert)
         state.version = newest

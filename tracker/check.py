@@ -139,10 +139,10 @@ class _Job:
     async def run(self, ctx: Context, workers: Workers) -> Result:
         source, store, getter = self.source, self.store, self.getter
         state = store.read_state()
-        names = store.version_names()
+        names = store.versions.names()
         if self._unprepared(state, names):
             await asyncio.to_thread(self.prepare)
-            names = store.version_names()
+            names = store.versions.names()
         # Validators are only worth sending if they describe a version we still have, and
         # only say something when the text comes from the bytes (not from a page's scripts).
         conditional = getter.conditional(source, state)
@@ -193,7 +193,7 @@ class _Job:
         """Seed the baseline, and queue a recorded change whose alert a killed run never queued."""
         source, store = self.source, self.store
         with store.lock():
-            names = store.version_names()
+            names = store.versions.names()
             if not names and source.baseline is not None:
                 text = from_markdown(Path(source.baseline).read_text("utf-8"))
                 meta = {
@@ -202,7 +202,7 @@ class _Job:
                     "baseline_file": source.baseline.name,
                 }
                 store.record(text, meta, None)
-            alert = store.newest_alert() if names and self.books.listeners else None
+            alert = store.versions.newest_alert() if names and self.books.listeners else None
             if alert:
                 self.books.tell(alert)
 
@@ -221,7 +221,7 @@ class _Job:
         with self.store.lock():
             result = self._process_locked(page, body_hash, same_bytes, reading)
         # Damaged versions, kept and said (a change's alert already carries them).
-        result.notes = list(dict.fromkeys([*result.notes, *self.store.set_aside]))
+        result.notes = list(dict.fromkeys([*result.notes, *self.store.versions.set_aside]))
         return result
 
     def _process_locked(
@@ -230,14 +230,14 @@ class _Job:
         store = self.store
         state = store.read_state()  # another process may have moved on meanwhile
         try:
-            names = store.version_names()
+            names = store.versions.names()
             if same_bytes and names and (page.not_modified or state.body_hash == body_hash):
                 return self.books.succeeded(state, page, body_hash, "unchanged")
             if page.not_modified:
                 raise SourceError("server said the page is unchanged, but no version is stored")
-            latest = store.latest()
-            if store.set_aside and latest is not None:
-                store.set_aside.append(f"compared with version {latest.name}")
+            latest = store.versions.latest()
+            if store.versions.set_aside and latest is not None:
+                store.versions.set_aside.append(f"compared with version {latest.name}")
             reading = reading or self.getter.read(page, self.source)  # rare: state moved meanwhile
             if page.rendered and self.source.render == "auto":
                 state.needs_render = True  # found only by rendering: render directly from now on
@@ -305,7 +305,7 @@ class _Job:
             replaced=_named(comparison.names) if comparison.replaced else None,
         )
         result.following = self.books.following(state)
-        result.notes = list(self.store.set_aside)
+        result.notes = list(self.store.versions.set_aside)
         was = latest.meta.get("charset")
         if was and was != reading.codec:  # compared across codecs: say so
             result.notes.append(f"the page now reads as {reading.codec} (it read as {was})")

@@ -19,9 +19,7 @@ killed between writing a version and updating the state loses nothing.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
-import hashlib
 import json
 import os
 import shutil
@@ -36,19 +34,13 @@ from typing import Any
 import filelock
 
 from .errors import LockTimeout
-from .files import TMP_PREFIX, atomic_write, dumps, fsync_dir, write
-from .layout import version_names
+from .files import TMP_PREFIX, atomic_write, dumps, fsync_dir, sha256, write
+from .repository import Version, Versions
 
 
 def pack(raw: bytes) -> bytes:
     """A raw page as :meth:`SourceStore.record` keeps it (``page.html.gz``)."""
     return gzip.compress(raw, compresslevel=1, mtime=0)
-
-
-def sha256(data: str | bytes) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
 
 
 def utcnow() -> datetime:
@@ -102,45 +94,16 @@ class State:
 _STATE_FIELDS = tuple(f.name for f in fields(State) if f.name != "last_check")
 
 
-@dataclass(frozen=True)
-class Version:
-    """One recorded version of an agreement."""
-
-    name: str
-    path: Path
-    meta: dict[str, Any]
-
-    @functools.cached_property
-    def text(self) -> str:
-        return (self.path / "text.md").read_text("utf-8")
-
-    @property
-    def alert(self) -> dict[str, Any] | None:
-        """The message recorded with this version, if it was a change."""
-        try:
-            return json.loads((self.path / "alert.json").read_text("utf-8"))
-        except FileNotFoundError:
-            return None
-
-    @property
-    def raw(self) -> bytes | None:
-        page = self.path / "page.html.gz"
-        return gzip.decompress(page.read_bytes()) if page.exists() else None
-
-
 class SourceStore:
     """The on-disk record of one source."""
 
     def __init__(self, state_dir: Path, source_id: str, lock_timeout: float = 30.0) -> None:
         self.dir = state_dir / source_id
         self.versions_dir = self.dir / "versions"
+        self.versions = Versions(self.dir)  # the history queries
         self.state_path = self.dir / "state.json"
         self.lock_timeout = lock_timeout
         self._as_read: dict[str, Any] | None = None  # the state file's content, as last read
-        # While the lock is held nobody else records, so the list of versions is kept.
-        self._held = False
-        self._names: list[str] | None = None
-        self.set_aside: list[str] = []  # what latest() found damaged and moved aside
 
     # -- locking -------------------------------------------------------------------
 
@@ -159,11 +122,12 @@ class SourceStore:
                 f"state is locked by another tracker process (waited {self.lock_timeout:g}s "
                 f"for {self.dir / '.lock'})"
             ) from None
-        self._held = True
+        self.versions.held = True
         try:
             yield
         finally:
-            self._held, self._names = False, None
+            self.versions.held = False
+            self.versions.forget()
             lock.release()
 
     # -- state ---------------------------------------------------------------------
@@ -217,86 +181,9 @@ class SourceStore:
 
     # -- versions --------------------------------------------------------------------
 
-    def version_names(self) -> list[str]:
-        """Names of recorded versions, oldest first (names only: history is not loaded)."""
-        if self._names is not None:
-            return list(self._names)
-        names = version_names(self.versions_dir)
-        if self._held:
-            self._names = names
-        return list(names)
-
-    def version(self, name: str) -> Version:
-        path = self.versions_dir / name
-        meta = json.loads((path / "meta.json").read_text("utf-8"))
-        return Version(name, path, meta)
-
-    def latest(self) -> Version | None:
-        """The newest version whose text can be read (callers hold the lock).
-
-        A version recorded without syncing (a baseline) can be left empty by a
-        power cut: its text no longer matches the hash in its metadata.  A version
-        whose text is torn, missing or unreadable is moved to ``damaged/`` (kept,
-        never deleted; ``set_aside`` names it) and the version before it is used:
-        a comparison with a torn text would report the whole agreement as new.
-        A damaged ``meta.json`` alone costs nothing: the text is what is compared.
-        """
-        for name in reversed(self.version_names()):
-            version, why = self._readable(name)
-            if version is not None:
-                return version
-            self._set_aside(name, why)
-        return None
-
-    def _set_aside(self, name: str, why: str) -> None:
-        damaged = self.dir / "damaged"
-        target = damaged / name
-        if target.exists():  # set aside once before: keep both
-            target = damaged / f"{name}.{time.time_ns()}"
-        try:
-            damaged.mkdir(exist_ok=True)
-            os.replace(self.versions_dir / name, target)
-        except OSError:
-            self.set_aside.append(f"version {name} {why}, and could not be set aside")
-        else:
-            self.set_aside.append(f"version {name} {why}; set aside in damaged/{target.name}")
-        self._names = None
-
-    def newest_alert(self) -> dict[str, Any] | None:
-        """The message recorded with the newest version, if it was a change.
-
-        Needs no lock: a version carrying a message is synced before it appears.
-        """
-        names = self.version_names()
-        try:
-            return self.version(names[-1]).alert if names else None
-        except (OSError, ValueError):  # a torn first version, which carries no message
-            return None
-
-    def _readable(self, name: str) -> tuple[Version | None, str]:
-        """The version, or None and why its text cannot be trusted."""
-        path = self.versions_dir / name
-        try:
-            text = (path / "text.md").read_text("utf-8")
-        except FileNotFoundError:
-            return None, "has no text"
-        except (OSError, ValueError):  # ValueError: not UTF-8
-            return None, "has a text that cannot be read"
-        try:
-            meta = json.loads((path / "meta.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            meta = None
-        if not isinstance(meta, dict):  # the text stands on its own
-            meta = {"version": name, "damaged_meta": True}
-        elif meta.get("text_hash") != sha256(text):
-            return None, "has a torn text (it does not match its hash)"
-        version = Version(name, path, meta)
-        version.__dict__["text"] = text  # read already: the cached property's value
-        return version, ""
-
     def next_name(self, when: datetime | None = None) -> str:
         """The name the next recorded version will have."""
-        names = self.version_names()
+        names = self.versions.names()
         seq = int(names[-1].split("_", 1)[0]) + 1 if names else 1
         return f"{seq:04d}_{(when or utcnow()).strftime('%Y%m%dT%H%M%SZ')}"
 
@@ -337,8 +224,7 @@ class SourceStore:
             if durable:
                 fsync_dir(tmp)
             os.replace(tmp, self.versions_dir / name)
-            if self._names is not None:
-                self._names.append(name)
+            self.versions.noted(name)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

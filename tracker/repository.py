@@ -1,0 +1,169 @@
+"""A source's recorded versions, and the questions asked of them.
+
+The one interface history is read through: the versions of a source (names
+only, oldest first), a version by name, by an unambiguous prefix of its name,
+or as ``latest`` / ``previous``, the version before a given one, and the
+newest version whose text can be read (damaged ones set aside, never
+deleted).  Recording is :class:`tracker.store.SourceStore`'s job.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .files import sha256
+from .layout import version_names
+
+
+@dataclass(frozen=True)
+class Version:
+    """One recorded version of an agreement."""
+
+    name: str
+    path: Path
+    meta: dict[str, Any]
+
+    @functools.cached_property
+    def text(self) -> str:
+        return (self.path / "text.md").read_text("utf-8")
+
+    @property
+    def alert(self) -> dict[str, Any] | None:
+        """The message recorded with this version, if it was a change."""
+        try:
+            return json.loads((self.path / "alert.json").read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+
+    @property
+    def raw(self) -> bytes | None:
+        page = self.path / "page.html.gz"
+        return gzip.decompress(page.read_bytes()) if page.exists() else None
+
+
+class Versions:
+    """The versions of one source, under ``<source>/versions/``."""
+
+    def __init__(self, source_dir: Path) -> None:
+        self.dir = source_dir / "versions"
+        self.damaged_dir = source_dir / "damaged"
+        self.held = False  # the source's lock is held: nobody else records, the list is kept
+        self._names: list[str] | None = None
+        self.set_aside: list[str] = []  # what latest() found damaged and moved aside
+
+    def forget(self) -> None:
+        """Drop the kept list (the lock was released, or a version was moved)."""
+        self._names = None
+
+    def noted(self, name: str) -> None:
+        """A version was just recorded under the lock: keep the list up to date."""
+        if self._names is not None:
+            self._names.append(name)
+
+    def names(self) -> list[str]:
+        """Names of recorded versions, oldest first (names only: history is not loaded)."""
+        if self._names is not None:
+            return list(self._names)
+        names = version_names(self.dir)
+        if self.held:
+            self._names = names
+        return list(names)
+
+    def get(self, name: str) -> Version:
+        """A version by its full name (OSError or ValueError if it cannot be read)."""
+        path = self.dir / name
+        meta = json.loads((path / "meta.json").read_text("utf-8"))
+        return Version(name, path, meta)
+
+    def latest(self) -> Version | None:
+        """The newest version whose text can be read (callers hold the lock).
+
+        A version recorded without syncing (a baseline) can be left empty by a
+        power cut: its text no longer matches the hash in its metadata.  A version
+        whose text is torn, missing or unreadable is moved to ``damaged/`` (kept,
+        never deleted; ``set_aside`` names it) and the version before it is used:
+        a comparison with a torn text would report the whole agreement as new.
+        A damaged ``meta.json`` alone costs nothing: the text is what is compared.
+        """
+        for name in reversed(self.names()):
+            version, why = self._readable(name)
+            if version is not None:
+                return version
+            self._set_aside(name, why)
+        return None
+
+    def _set_aside(self, name: str, why: str) -> None:
+        damaged = self.damaged_dir
+        target = damaged / name
+        if target.exists():  # set aside once before: keep both
+            target = damaged / f"{name}.{time.time_ns()}"
+        try:
+            damaged.mkdir(exist_ok=True)
+            os.replace(self.dir / name, target)
+        except OSError:
+            self.set_aside.append(f"version {name} {why}, and could not be set aside")
+        else:
+            self.set_aside.append(f"version {name} {why}; set aside in damaged/{target.name}")
+        self._names = None
+
+    def newest_alert(self) -> dict[str, Any] | None:
+        """The message recorded with the newest version, if it was a change.
+
+        Needs no lock: a version carrying a message is synced before it appears.
+        """
+        names = self.names()
+        try:
+            return self.get(names[-1]).alert if names else None
+        except (OSError, ValueError):  # a torn first version, which carries no message
+            return None
+
+    def _readable(self, name: str) -> tuple[Version | None, str]:
+        """The version, or None and why its text cannot be trusted."""
+        path = self.dir / name
+        try:
+            text = (path / "text.md").read_text("utf-8")
+        except FileNotFoundError:
+            return None, "has no text"
+        except (OSError, ValueError):  # ValueError: not UTF-8
+            return None, "has a text that cannot be read"
+        try:
+            meta = json.loads((path / "meta.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            meta = None
+        if not isinstance(meta, dict):  # the text stands on its own
+            meta = {"version": name, "damaged_meta": True}
+        elif meta.get("text_hash") != sha256(text):
+            return None, "has a torn text (it does not match its hash)"
+        version = Version(name, path, meta)
+        version.__dict__["text"] = text  # read already: the cached property's value
+        return version, ""
+
+    def find(self, ref: str) -> Version:
+        """A version by name, unambiguous prefix (``0003``), ``latest`` or ``previous``.
+
+        Raises LookupError saying what is wrong: no such version, or which ones match.
+        """
+        names = self.names()
+        if ref in ("latest", "previous"):
+            wanted = names[-1:] if ref == "latest" else names[-2:-1]
+            if not wanted:
+                raise LookupError(f"no {ref} version: {len(names)} recorded")
+            return self.get(wanted[0])
+        matches = [n for n in names if n == ref] or [n for n in names if n.startswith(ref)]
+        if len(matches) != 1:
+            shown = ", ".join(matches[:5]) if matches else "none"
+            raise LookupError(f"version {ref!r} matches {len(matches)} versions ({shown})")
+        return self.get(matches[0])
+
+    def before(self, name: str) -> Version | None:
+        """The version recorded just before ``name``, if any."""
+        names = self.names()
+        k = names.index(name)
+        return self.get(names[k - 1]) if k > 0 else None

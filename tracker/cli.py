@@ -214,7 +214,7 @@ def _outbox(cfg: config.Config, args: argparse.Namespace) -> int:
 
 
 def _status(cfg: config.Config, args: argparse.Namespace) -> int:
-    from .daemon import read_status
+    from .daemon_status import read_status
 
     daemon = read_status(cfg.settings.state_dir)
     pending: dict[str, int] = {}

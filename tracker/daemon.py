@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import signal
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,9 +36,9 @@ from . import config as configuration
 from . import logs
 from .check import check_source
 from .config import Config, Source
+from .daemon_status import StatusFile
 from .errors import ConfigError, describe_os_error
 from .fetch import Fetcher
-from .files import atomic_write
 from .outbox import Delivery, Outbox
 from .result import Result
 from .schedule import NominalInterval, jitter_for, plan
@@ -49,9 +47,6 @@ from .sources.browser import Browser
 from .store import isoformat, utcnow
 
 log = logging.getLogger("tracker.daemon")
-
-STATUS_FILE = "daemon.json"
-STATUS_EVERY = 3.0  # seconds between two writes of the status file, at least
 
 
 class Daemon:
@@ -69,8 +64,8 @@ class Daemon:
         self.sources = {s.id: s for s in config.sources}
         self.schedules: dict[str, tuple[str | None, float]] = {}  # (cron, interval) per source
         self.last_checked: dict[str, datetime] = {}
-        self._status_written = 0.0  # monotonic time of the last status file
-        self._status_later: asyncio.TimerHandle | None = None
+        where = str(config_path) if config_path else configuration.BUILTIN
+        self.status = StatusFile(config.settings.state_dir, self.started, where)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -106,8 +101,7 @@ class Daemon:
                 with contextlib.suppress(Exception):
                     await fetcher.__aexit__(None, None, None)
             await self.browser.close()
-            with contextlib.suppress(FileNotFoundError):
-                (state_dir / STATUS_FILE).unlink()
+            self.status.remove()
             return 0
         finally:
             lock.release()
@@ -280,35 +274,14 @@ class Daemon:
         logs.event(log, level, name, **fields)
 
     def _write_status(self, force: bool = False) -> None:
-        """What ``tracker status`` shows about the daemon: its pid and each source's next run.
+        self.status.write(self._next_runs, force)
 
-        Informational, so written at most every few seconds and never synced: its
-        cost must not grow with checks × sources.
-        """
-        wait = STATUS_EVERY - (time.monotonic() - self._status_written)
-        if not force and wait > 0:
-            if self._status_later is None:
-                loop = asyncio.get_running_loop()
-                self._status_later = loop.call_later(wait, self._write_status, True)
-            return
-        if self._status_later is not None:
-            self._status_later.cancel()
-            self._status_later = None
-        self._status_written = time.monotonic()
-        next_runs = {}
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith("source:") and job.next_run_time:
-                next_runs[job.name] = isoformat(job.next_run_time.astimezone(UTC))
-        status = {
-            "pid": os.getpid(),
-            "started": self.started,
-            "config": str(self.config_path) if self.config_path else configuration.BUILTIN,
-            "updated": isoformat(utcnow()),
-            "next_runs": next_runs,
+    def _next_runs(self) -> dict[str, str]:
+        return {
+            job.name: isoformat(job.next_run_time.astimezone(UTC))
+            for job in self.scheduler.get_jobs()
+            if job.id.startswith("source:") and job.next_run_time
         }
-        data = (json.dumps(status, ensure_ascii=False, indent=2) + "\n").encode()
-        with contextlib.suppress(OSError):
-            atomic_write(self.config.settings.state_dir / STATUS_FILE, data, sync=False)
 
 
 def _mtime(path: Path | None) -> float | None:
@@ -316,13 +289,3 @@ def _mtime(path: Path | None) -> float | None:
         return path.stat().st_mtime if path else None
     except OSError:
         return None
-
-
-def read_status(state_dir: Path) -> dict[str, Any] | None:
-    """The running daemon's status, or None if no daemon is running on ``state_dir``."""
-    try:
-        status = json.loads((state_dir / STATUS_FILE).read_text("utf-8"))
-        os.kill(int(status["pid"]), 0)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return status

@@ -1,0 +1,70 @@
+"""The daemon's status file: what ``tracker status`` shows about a running daemon.
+
+Its pid, when it started, its configuration, and each source's next run.  It
+is informational, so it is written at most every few seconds and never synced:
+its cost must not grow with checks × sources.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .files import atomic_write
+from .store import isoformat, utcnow
+
+STATUS_FILE = "daemon.json"
+STATUS_EVERY = 3.0  # seconds between two writes of the status file, at least
+
+
+class StatusFile:
+    def __init__(self, state_dir: Path, started: str, config: str) -> None:
+        self.path = state_dir / STATUS_FILE
+        self.started, self.config = started, config
+        self._written = 0.0  # monotonic time of the last write
+        self._later: asyncio.TimerHandle | None = None
+
+    def write(self, next_runs: Callable[[], dict[str, str]], force: bool = False) -> None:
+        """Write now if due (or ``force``); else once it is due, with the runs as they are then."""
+        wait = STATUS_EVERY - (time.monotonic() - self._written)
+        if not force and wait > 0:
+            if self._later is None:
+                loop = asyncio.get_running_loop()
+                self._later = loop.call_later(wait, self.write, next_runs, True)
+            return
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
+        self._written = time.monotonic()
+        status = {
+            "pid": os.getpid(),
+            "started": self.started,
+            "config": self.config,
+            "updated": isoformat(utcnow()),
+            "next_runs": next_runs(),
+        }
+        data = (json.dumps(status, ensure_ascii=False, indent=2) + "\n").encode()
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, data, sync=False)
+
+    def remove(self) -> None:
+        if self._later is not None:
+            self._later.cancel()
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+def read_status(state_dir: Path) -> dict[str, Any] | None:
+    """The running daemon's status, or None if no daemon is running on ``state_dir``."""
+    try:
+        status = json.loads((state_dir / STATUS_FILE).read_text("utf-8"))
+        os.kill(int(status["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return status

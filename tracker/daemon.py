@@ -28,9 +28,6 @@ from typing import Any
 
 import filelock
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from . import config as configuration
 from . import logs
@@ -41,7 +38,7 @@ from .errors import ConfigError, describe_os_error
 from .fetch import Fetcher
 from .outbox import Delivery, Outbox
 from .result import Result
-from .schedule import NominalInterval, jitter_for, plan
+from .schedule import Schedule
 from .sources import Context
 from .sources.browser import Browser
 from .store import isoformat, utcnow
@@ -62,8 +59,7 @@ class Daemon:
         self.config_mtime = _mtime(config_path)
         self.started = isoformat(utcnow())
         self.sources = {s.id: s for s in config.sources}
-        self.schedules: dict[str, tuple[str | None, float]] = {}  # (cron, interval) per source
-        self.last_checked: dict[str, datetime] = {}
+        self.plan = Schedule(self.scheduler)
         where = str(config_path) if config_path else configuration.BUILTIN
         self.status = StatusFile(config.settings.state_dir, self.started, where)
 
@@ -125,51 +121,9 @@ class Daemon:
 
     def _schedule(self, first_run: bool) -> None:
         """Give every source a job; on a reload, only the sources whose schedule changed."""
-        settings = self.config.settings
-        now = datetime.now(UTC)
-        for source in self.config.sources:
-            interval = source.interval or settings.interval
-            signature = (source.cron, interval)
-            job_id = f"source:{source.id}"
-            scheduled = self.scheduler.get_job(job_id) is not None
-            same = self.schedules.get(source.id) == signature
-            if source.cron:
-                if scheduled and same:
-                    continue
-                trigger: BaseTrigger = CronTrigger.from_crontab(source.cron, timezone=UTC)
-                trigger.jitter = int(jitter_for(interval)) or None  # type: ignore[attr-defined]
-            else:
-                last = None if first_run else self.last_checked.get(source.id)
-                decided = plan(
-                    now, interval, same_schedule=same, scheduled=scheduled, last_check=last
-                )
-                if decided.keep:
-                    continue
-                assert decided.anchor is not None
-                trigger = NominalInterval(interval, jitter_for(interval), decided.anchor)
-            self.scheduler.add_job(
-                self._check,
-                trigger,
-                args=[source.id],
-                id=job_id,
-                name=source.id,
-                next_run_time=trigger.get_next_fire_time(None, now),
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=None,
-                replace_existing=True,
-            )
-            self.schedules[source.id] = signature
+        self.plan.sources(self.config, self._check, first_run)
         if self.config.channels and not self.scheduler.get_job("outbox"):
-            self.scheduler.add_job(
-                self._deliver,
-                IntervalTrigger(seconds=settings.outbox_interval),
-                id="outbox",
-                next_run_time=now,
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=None,
-            )
+            self.plan.outbox(self.config.settings.outbox_interval, self._deliver)
         self._write_status(force=True)
 
     async def _check(self, source_id: str) -> None:
@@ -183,7 +137,7 @@ class Daemon:
         finally:
             self.fetchers[fetcher] -= 1
             await self._close_idle_fetchers()
-        self.last_checked[source_id] = datetime.now(UTC)
+        self.plan.checked(source_id)
         self._log_check(source, result)
         self._write_status()
         if result.status != "unchanged":  # it may have queued an alert: deliver soon, apart
@@ -223,8 +177,7 @@ class Daemon:
         old, self.browser = self.browser, Browser(new.settings)  # the old one closes once idle
         await old.retire()
         for sid in old_ids - set(self.sources):
-            self.scheduler.remove_job(f"source:{sid}")
-            self.schedules.pop(sid, None)
+            self.plan.drop(sid)
         if not new.channels and self.scheduler.get_job("outbox"):
             self.scheduler.remove_job("outbox")
         self._schedule(first_run=False)

@@ -17,10 +17,17 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from .config import Config
 
 MAX_JITTER = 300.0  # seconds; jitter is a tenth of the interval, at most this
 MAX_SPREAD = 600.0  # first runs are spread over the first interval, at most this
@@ -78,3 +85,67 @@ def plan(
         return Plan(keep=False, anchor=first_run(now, interval))
     due = last_check + timedelta(seconds=interval)
     return Plan(keep=False, anchor=max(due, now))
+
+
+class Schedule:
+    """The daemon's jobs on an APScheduler: one per source, and the outbox's."""
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        self.scheduler = scheduler
+        self.signatures: dict[str, tuple[str | None, float]] = {}  # (cron, interval) per source
+        self.last_checked: dict[str, datetime] = {}
+
+    def checked(self, source_id: str) -> None:
+        self.last_checked[source_id] = datetime.now(UTC)
+
+    def drop(self, source_id: str) -> None:
+        self.scheduler.remove_job(f"source:{source_id}")
+        self.signatures.pop(source_id, None)
+
+    def sources(self, config: Config, check: Callable[..., Any], first_run: bool) -> None:
+        """A job per source; on a reload (not ``first_run``) only where the schedule changed."""
+        now = datetime.now(UTC)
+        for source in config.sources:
+            interval = source.interval or config.settings.interval
+            signature = (source.cron, interval)
+            job_id = f"source:{source.id}"
+            scheduled = self.scheduler.get_job(job_id) is not None
+            same = self.signatures.get(source.id) == signature
+            if source.cron:
+                if scheduled and same:
+                    continue
+                trigger: BaseTrigger = CronTrigger.from_crontab(source.cron, timezone=UTC)
+                trigger.jitter = int(jitter_for(interval)) or None  # type: ignore[attr-defined]
+            else:
+                last = None if first_run else self.last_checked.get(source.id)
+                decided = plan(
+                    now, interval, same_schedule=same, scheduled=scheduled, last_check=last
+                )
+                if decided.keep:
+                    continue
+                assert decided.anchor is not None
+                trigger = NominalInterval(interval, jitter_for(interval), decided.anchor)
+            self.scheduler.add_job(
+                check,
+                trigger,
+                args=[source.id],
+                id=job_id,
+                name=source.id,
+                next_run_time=trigger.get_next_fire_time(None, now),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                replace_existing=True,
+            )
+            self.signatures[source.id] = signature
+
+    def outbox(self, every: float, deliver: Callable[..., Any]) -> None:
+        self.scheduler.add_job(
+            deliver,
+            IntervalTrigger(seconds=every),
+            id="outbox",
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )

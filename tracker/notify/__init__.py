@@ -10,7 +10,7 @@ from the environment (``*_env`` keys) or the file, are held in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import ConfigError, TrackerError
@@ -53,7 +53,6 @@ class Channel:
     """Where messages go.  Subclasses add their settings and implement :meth:`send`."""
 
     kind: ClassVar[str]
-    keys: ClassVar[frozenset[str]] = frozenset()
     name: str
     min_severity: str = "info"
 
@@ -67,6 +66,21 @@ class Channel:
     @classmethod
     def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:
         raise NotImplementedError
+
+
+# A field read from ``key`` or from ``key_env`` (the name of an environment variable).
+SECRET = {"secret": True}
+
+
+def channel_keys(cls: type[Channel]) -> set[str]:
+    """The keys a ``[[notify]]`` table of this kind may hold: its fields, as spelled in files."""
+    keys = {"kind", "name", "min_severity"}
+    for f in fields(cls):
+        key = f.metadata.get("key", f.name)
+        keys.add(key)
+        if f.metadata.get("secret"):
+            keys.add(f"{key}_env")
+    return keys
 
 
 _REGISTRY: dict[str, type[Channel]] = {}
@@ -137,7 +151,7 @@ def parse_channels(
             known = ", ".join(sorted(_REGISTRY))
             raise ctx.fail(f"{where}.kind", f"{kind!r} is not one of: {known}")
         cls = _REGISTRY[kind]
-        allowed = {"kind", "name", "min_severity", *cls.keys}
+        allowed = channel_keys(cls)
         for key in t:
             if key not in allowed:
                 raise ctx.fail(f"{where}.{key}", f"unknown key for a {kind} channel")

@@ -12,12 +12,12 @@ import html
 import smtplib
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, ClassVar
 
-from . import Channel, DeliveryError, ParseContext, Secret, register
+from . import SECRET, Channel, DeliveryError, ParseContext, Secret, register
 from .courier import Courier
 from .text import (
     change_heading,
@@ -96,16 +96,13 @@ def build(message: Mapping[str, Any], sender: str, to: tuple[str, ...]) -> Email
 @dataclass(frozen=True)
 class EmailChannel(Channel):
     kind: ClassVar[str] = "email"
-    keys: ClassVar[frozenset[str]] = frozenset(
-        {"host", "port", "starttls", "ssl", "username", "password", "password_env", "from", "to"}
-    )
     host: str = ""
     port: int = 25
     starttls: bool = False
-    implicit_tls: bool = False
+    implicit_tls: bool = field(default=False, metadata={"key": "ssl"})
     username: str | None = None
-    password: Secret | None = None
-    sender: str = ""
+    password: Secret | None = field(default=None, metadata=SECRET)
+    sender: str = field(default="", metadata={"key": "from"})
     to: tuple[str, ...] = ()
 
     @classmethod

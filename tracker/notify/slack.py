@@ -9,10 +9,10 @@ per message (what does not fit is counted, not dropped silently).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from . import Channel, ParseContext, Secret, http_url, register
+from . import SECRET, Channel, ParseContext, Secret, http_url, register
 from .courier import Courier
 from .text import (
     change_heading,
@@ -106,8 +106,7 @@ def payload(message: Mapping[str, Any]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class SlackChannel(Channel):
     kind: ClassVar[str] = "slack"
-    keys: ClassVar[frozenset[str]] = frozenset({"webhook_url", "webhook_url_env"})
-    webhook_url: Secret = _NO_SECRET
+    webhook_url: Secret = field(default=_NO_SECRET, metadata=SECRET)
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:

@@ -8,10 +8,10 @@ receiver can drop the rare duplicate).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from . import Channel, ParseContext, Secret, http_url, register
+from . import SECRET, Channel, ParseContext, Secret, http_url, register
 from .courier import Courier
 
 _NO_SECRET = Secret("")
@@ -25,8 +25,7 @@ def body(message: Mapping[str, Any]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class WebhookChannel(Channel):
     kind: ClassVar[str] = "webhook"
-    keys: ClassVar[frozenset[str]] = frozenset({"url", "url_env"})
-    url: Secret = _NO_SECRET
+    url: Secret = field(default=_NO_SECRET, metadata=SECRET)
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:

@@ -48,6 +48,29 @@ BAD = [
     ),
     ("[tracker\nstate_dir = 1\n", None, "invalid TOML"),
     ("[[sorce]]\nid = 'x'\n", "sorce", "unknown key"),
+    (
+        GOOD_SOURCE + '[[notify]]\nkind = "webhook"\nurl = "https://e.com/h"\ncolour = 1\n',
+        "notify[1].colour",
+        "unknown key: not a key of webhook channels",
+    ),
+    (
+        GOOD_SOURCE
+        + '[[notify]]\nkind = "email"\nhost = "h"\nfrom = "a@b.c"\nto = "d@e.f"\nsender = "x"\n',
+        "notify[1].sender",
+        "unknown key: not a key of email channels",
+    ),
+    (GOOD_SOURCE + 'kind = "pdf"\n', "source.doc.kind", "'pdf' is not one of json, page"),
+    (
+        GOOD_SOURCE + 'render = "sometimes"\n',
+        "source.doc.render",
+        "is not one of auto, never, always",
+    ),
+    (GOOD_SOURCE + 'field = "data.x"\n', "source.doc.field", 'applies to kind = "json" sources'),
+    (
+        "[tracker]\nrender_concurrency = 0\n" + GOOD_SOURCE,
+        "tracker.render_concurrency",
+        "whole number >= 1",
+    ),
     # Found by the adversarial pass: each accepted before, and failing later or crashing.
     ('[[source]]\nid = "doc"\nurl = "http://[::1/x"\n', "source.doc.url", "not a valid URL"),
     (

@@ -154,7 +154,7 @@ def parse_channels(
         allowed = channel_keys(cls)
         for key in t:
             if key not in allowed:
-                raise ctx.fail(f"{where}.{key}", f"unknown key for a {kind} channel")
+                raise ctx.fail(f"{where}.{key}", f"unknown key: not a key of {kind} channels")
         if "name" in t:
             name = t["name"]
             if not isinstance(name, str) or not name.strip():

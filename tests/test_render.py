@@ -268,3 +268,29 @@ def _has_chromium(folder: str) -> bool:
     return any(
         Path(folder, name).exists() for name in ("chromium", "chromium-browser", "google-chrome")
     )
+
+
+@needs_chromium
+def test_the_browser_closes_when_idle_and_starts_again_when_needed(
+    site, tmp_path, launches, monkeypatch
+):
+    import asyncio
+
+    from tracker import config
+    from tracker.sources import browser as browser_module
+
+    monkeypatch.setattr(browser_module, "IDLE", 0.3)
+    app = App(site)
+    cfg = config.load(configure(tmp_path, launches, [rule_source(app.url, render="always")]))
+    [source] = cfg.sources
+
+    async def twice() -> tuple[bool, bool]:
+        async with browser_module.Browser(cfg.settings) as browser:
+            await browser.render(source)
+            await asyncio.sleep(1.0)  # idle: closed
+            closed = not _our_chromiums()
+            await browser.render(source)
+            return closed, bool(_our_chromiums())
+
+    closed, reopened = asyncio.run(twice())
+    assert closed and reopened and launched(launches) == 2

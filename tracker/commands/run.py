@@ -1,0 +1,153 @@
+"""Running: ``check``, ``outbox``, ``status`` and ``notify --test``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import replace
+
+from rich.console import Console
+from rich.text import Text
+
+from .. import config, shards
+from ..errors import ConfigError, describe_os_error
+from ..notify import Channel, DeliveryError
+from ..notify.courier import Courier
+from ..outbox import Delivery, Outbox
+from ..report import (
+    as_json,
+    print_deliveries,
+    print_human,
+    print_outbox,
+    print_status,
+    sample_message,
+)
+from ..store import SourceStore
+from ..watch import followings
+from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, exit_status
+
+
+def check(cfg: config.Config, args: argparse.Namespace) -> int:
+    if args.source:
+        known = {s.id for s in cfg.sources}
+        for sid in args.source:
+            if sid not in known:
+                raise ConfigError(cfg.path, "source", f"no source with id {sid!r} (from --source)")
+        cfg = replace(cfg, sources=tuple(s for s in cfg.sources if s.id in args.source))
+    results = asyncio.run(shards.check(cfg))
+    deliveries, pending = deliver(cfg)
+    if args.json:
+        sys.stdout.write(as_json(results, [d.to_json() for d in deliveries]) + "\n")
+    else:
+        console = Console(highlight=False)
+        print_human(results, console)
+        print_deliveries(deliveries, pending, console)
+    return max(exit_status(results), EXIT_UNDELIVERED if pending else EXIT_OK)
+
+
+def deliver(cfg: config.Config) -> tuple[list[Delivery], int]:
+    """Send what the outbox holds; what happened, and how many messages still wait or failed."""
+    if not cfg.channels:
+        return [], 0
+    outbox = Outbox(cfg.settings.state_dir, cfg.settings)
+    try:
+        deliveries = asyncio.run(outbox.deliver(cfg.channels, [s.id for s in cfg.sources]))
+        waiting = len(outbox.pending())
+    except OSError as exc:  # an unusable state folder costs delivery, never the report
+        print(f"tracker: outbox: {describe_os_error(exc)}", file=sys.stderr)
+        return [], 1
+    return deliveries, waiting
+
+
+def outbox(cfg: config.Config, args: argparse.Namespace) -> int:
+    outbox = Outbox(cfg.settings.state_dir, cfg.settings)
+    deliveries: list[Delivery] = []
+    if args.deliver:
+        deliveries = deliver(cfg)[0]
+    elif args.retry or args.drop:
+        done = outbox.retry(args.retry) if args.retry else outbox.drop(args.drop)
+        if not done:
+            print(f"tracker: no queued message {args.retry or args.drop!r}", file=sys.stderr)
+            return EXIT_USAGE
+    requeued = outbox.reconcile([s.id for s in cfg.sources], cfg.channels)  # never say "all sent"
+    entries, damaged = outbox.pending(), outbox.damaged()
+    if args.json:
+        payload = {
+            "pending": entries,
+            "damaged": damaged,
+            "requeued": requeued,
+            "deliveries": [d.to_json() for d in deliveries],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        console = Console(highlight=False)
+        if deliveries:
+            print_deliveries(deliveries, len(entries), console)
+        print_outbox(entries, damaged, requeued, console)
+    return EXIT_UNDELIVERED if entries else EXIT_OK
+
+
+def status(cfg: config.Config, args: argparse.Namespace) -> int:
+    from ..daemon_status import read_status
+
+    daemon = read_status(cfg.settings.state_dir)
+    pending: dict[str, int] = {}
+    for entry in Outbox(cfg.settings.state_dir, cfg.settings).pending():
+        sid = entry["source"]["id"]
+        pending[sid] = pending.get(sid, 0) + 1
+    rows = []
+    for source in cfg.sources:
+        state = SourceStore(cfg.settings.state_dir, source.id).read_state()
+        rows.append(
+            {
+                "id": source.id,
+                "last_check": state.last_check,
+                "last_status": state.last_status,
+                "last_error": state.last_error,
+                "last_change": state.last_change,
+                "failures": state.failures,
+                "next_run": (daemon or {}).get("next_runs", {}).get(source.id),
+                "pending_alerts": pending.get(source.id, 0),
+                "following": [
+                    f.to_json() for f in followings(source.id, cfg.watches, state.follows)
+                ],
+            }
+        )
+    if args.json:
+        payload = {"daemon": daemon, "sources": rows}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_status(rows, daemon, Console(highlight=False))
+    return EXIT_OK
+
+
+def notify_test(cfg: config.Config) -> int:
+    if not cfg.channels:
+        print(
+            "tracker: no [[notify]] channels configured; alerts go to the console", file=sys.stderr
+        )
+        return EXIT_USAGE
+    results = asyncio.run(_send_sample(cfg))
+    console = Console(highlight=False)
+    for channel, error in results:
+        if error is None:
+            console.print(Text(f"✓ {channel.kind} {channel.name}: sent", style="green"))
+        else:
+            console.print(Text(f"✗ {channel.kind} {channel.name}: {error}", style="red"))
+    return EXIT_UNDELIVERED if any(error for _, error in results) else EXIT_OK
+
+
+async def _send_sample(cfg: config.Config) -> list[tuple[Channel, str | None]]:
+    msg = sample_message()
+    out: list[tuple[Channel, str | None]] = []
+    async with Courier(cfg.settings.timeout) as courier:
+        for channel in cfg.channels:
+            try:
+                await channel.send(msg, courier)
+            except DeliveryError as exc:
+                out.append((channel, exc.reason))
+            else:
+                out.append((channel, None))
+    return out

@@ -62,7 +62,7 @@ def accept(config: Config, source: Source) -> Accepted:
         latest = store.versions.latest()
         body_hash = sha256(page.body)
         meta = {
-            **page_meta(page, body_hash, reading),
+            **page_meta(page, body_hash, reading, source),
             "origin": "accepted",
             "previous": latest.name if latest else None,
             "refused_because": state.last_error,

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, config, logs
-from .commands import EXIT_FAILED, EXIT_USAGE, onboard, run
+from .commands import EXIT_FAILED, EXIT_USAGE, look, onboard, run
 from .errors import ConfigError, describe_os_error
 
 
@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     check.add_argument(
         "--source", "-s", action="append", metavar="ID", help="check only this source (repeatable)"
+    )
+    check.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fetch, read and compare, print what would be reported, and record nothing",
     )
     notify = commands.add_parser(
         "notify", parents=[common], help="send a sample alert to every configured channel"
@@ -70,6 +75,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="what a page holds (static and rendered), and a [[source]] block for it",
     )
     inspect.add_argument("url", metavar="URL")
+    history = commands.add_parser(
+        "history",
+        parents=[common],
+        help="a source's versions, newest first (no SOURCE: every source's last change)",
+    )
+    history.add_argument("source", metavar="SOURCE", nargs="?", help="the source's id")
+    history.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    history.add_argument("--limit", "-n", type=int, metavar="N", help="at most N lines")
+    history.add_argument("--since", metavar="DATE", help="only versions since DATE (UTC)")
+    diff = commands.add_parser(
+        "diff",
+        parents=[common],
+        help="what changed in a version (default: the latest change), or between two",
+        description="VERSION is a name, an unambiguous prefix (0003), latest or previous.",
+    )
+    diff.add_argument("source", metavar="SOURCE", help="the source's id")
+    diff.add_argument("versions", metavar="VERSION", nargs="*", help="VERSION, or FROM TO")
+    diff.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    diff.add_argument("--html", metavar="FILE", help="write a standalone redline page to FILE")
+    show = commands.add_parser(
+        "show", parents=[common], help="the text of a version (default: the latest)"
+    )
+    show.add_argument("source", metavar="SOURCE", help="the source's id")
+    show.add_argument("version", metavar="VERSION", nargs="?", help="name, prefix, latest…")
+    show.add_argument(
+        "--clauses", action="store_true", help="print the clause outline a watch can name"
+    )
+    reextract = commands.add_parser(
+        "reextract",
+        parents=[common],
+        help="read the stored page again with the current settings, recorded as an upgrade",
+    )
+    reextract.add_argument("source", metavar="SOURCE", nargs="?", help="the source's id")
     status = commands.add_parser(
         "status", parents=[common], help="show each source's last check, next run and alerts"
     )
@@ -92,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run.status(cfg, args)
         if args.command == "accept":
             return onboard.accept_page(cfg, args.source)
+        if args.command in ("history", "diff", "show"):
+            return look.run(args.command, cfg, args)
+        if args.command == "reextract":
+            return onboard.reextract(cfg, args.source)
         if args.command == "inspect":
             return onboard.inspect(cfg, args.url)
         if args.command == "daemon":

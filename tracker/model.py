@@ -51,6 +51,7 @@ class Origin(StrEnum):
 
     BASELINE = "baseline"  # seeded from a file shipped or configured
     FETCH = "fetch"  # read from the page
+    UPGRADE = "upgrade"  # the page read again after the source's settings changed: no alert
     ACCEPTED = "accepted"  # a refused page, recorded because the user said so
 
 

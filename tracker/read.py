@@ -34,8 +34,10 @@ def read_html(page: Page, source: Source) -> Reading:
     return Reading(found.text, found.title, codec, pack(page.body))
 
 
-def page_meta(page: Page, body_hash: str | None, reading: Reading) -> dict[str, Any]:
-    """What a version records of the page it was read from."""
+def page_meta(
+    page: Page, body_hash: str | None, reading: Reading, source: Source
+) -> dict[str, Any]:
+    """What a version records of the page it was read from, and how it was read."""
     return {
         "fetched_at": isoformat(utcnow()),
         "url": page.url,
@@ -47,4 +49,5 @@ def page_meta(page: Page, body_hash: str | None, reading: Reading) -> dict[str, 
         "title": reading.title,
         "body_hash": body_hash,
         "rendered": page.rendered,
+        "settings": source.settings,
     }

@@ -13,7 +13,7 @@ from typing import Any
 
 from .bookkeeping import Bookkeeping
 from .compare import Comparison, Verdict, compare, compared, soft_404
-from .config import Config, Source
+from .config import Config, Settings, Source
 from .errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
 from .events import message
 from .fetch import Page
@@ -21,6 +21,8 @@ from .read import Reading, page_meta
 from .result import Result
 from .sources import Getter
 from .store import SourceStore, State, Version
+from .upgrade import changed_settings, describe, record_reread, rereadable, upgrade_meta
+from .watch import Follows
 
 
 class Recorder:
@@ -34,6 +36,10 @@ class Recorder:
         self.store = store
         self.books = books
         self.getter = getter
+
+    def _refuse(self, comparison: Comparison, state: State, page: Page, latest: Version) -> None:
+        baseline = latest.meta.get("origin") == "baseline"
+        refuse(comparison, state, page, self.source, self.config.settings, baseline)
 
     def process(
         self,
@@ -70,7 +76,7 @@ class Recorder:
             reading = reading or self.getter.read(page, self.source)  # rare: state moved meanwhile
             if page.rendered and self.source.render == "auto":
                 state.needs_render = True  # found only by rendering: render directly from now on
-            meta = page_meta(page, body_hash, reading)
+            meta = page_meta(page, body_hash, reading, self.source)
             if latest is None:
                 if why := soft_404(reading.text, self.source.ignore):
                     key = compared(reading.text, self.source.ignore).key
@@ -91,29 +97,43 @@ class Recorder:
         meta: dict[str, Any],
         body_hash: str | None,
     ) -> Result:
-        source, settings = self.source, self.config.settings
+        source = self.source
         text = reading.text
         settled = state.fingerprint == source.fingerprint and state.form_hash is not None
         if settled and compared(text, source.ignore).key == state.form_hash:  # the usual case
             return self.books.succeeded(
                 state, page, body_hash, "unchanged", form_hash=state.form_hash
             )
-        comparison = compare(
-            latest.text,
-            text,
-            source_id=source.id,
-            ignore=source.ignore,
-            watches=self.config.watches,
-            truncation_ratio=settings.truncation_ratio,
-            follows=state.follows,
-            titles=(latest.meta.get("title"), reading.title),
-            names=(source.name,) if source.baseline else (),
-            strict=source.baseline is not None,  # the baseline says which document belongs here
-        )
+        keys = changed_settings(latest.meta.get("settings"), source)
+        notes: list[str] = []
+        if rereadable(keys):
+            try:
+                latest = record_reread(self.store, latest, source, self.getter, keys)
+            except SourceError as exc:  # the stored page cannot serve it: the fetch will
+                notes.append(
+                    f"settings changed ({describe(keys)}); the stored page of {latest.name} "
+                    f"cannot be read with them ({exc.reason})"
+                )
+            else:
+                notes.append(_upgraded(keys, latest.name, "the stored page read again"))
+                keys = ()
+        comparison = judge(latest, reading, source, self.config, state.follows)
+        if keys and not comparison.replaced:  # read another way: this fetch is the upgrade
+            self._refuse(comparison, state, page, latest)
+            meta = {**meta, **upgrade_meta(latest, source, keys, "fetch")}
+            version = self.store.record(text, meta, reading.packed)
+            state.follows = comparison.follows
+            done = self.books.succeeded(
+                state, page, body_hash, "unchanged", version.name, form_hash=comparison.key
+            )
+            done.notes = [*notes, _upgraded(keys, version.name, "this fetch")]
+            return done
         if comparison.verdict is Verdict.SAME:
-            return self.books.succeeded(
+            done = self.books.succeeded(
                 state, page, body_hash, "unchanged", form_hash=comparison.key
             )
+            done.notes = notes
+            return done
         self._refuse(comparison, state, page, latest)
         meta = {**meta, "origin": "fetch", "previous": latest.name}
         name = self.store.next_name()
@@ -121,9 +141,11 @@ class Recorder:
         if comparison.verdict is Verdict.RELINKED:  # kept: later links compare with these
             self.store.record(text, {**meta, "relinked": True}, reading.packed, name=name)
             state.version = name
-            return self.books.succeeded(
+            done = self.books.succeeded(
                 state, page, body_hash, "unchanged", name, form_hash=comparison.key
             )
+            done.notes = notes
+            return done
         result = Result(
             source,
             "changed",
@@ -134,7 +156,7 @@ class Recorder:
             replaced=_named(comparison.names) if comparison.replaced else None,
         )
         result.following = self.books.following(state)
-        result.notes = list(self.store.versions.set_aside)
+        result.notes = [*notes, *self.store.versions.set_aside]
         was = latest.meta.get("charset")
         if was and was != reading.codec:  # compared across codecs: say so
             result.notes.append(f"the page now reads as {reading.codec} (it read as {was})")
@@ -150,31 +172,65 @@ class Recorder:
         self.books.succeeded(state, page, body_hash, "changed", name, form_hash=comparison.key)
         return result
 
-    def _refuse(self, comparison: Comparison, state: State, page: Page, latest: Version) -> None:
-        """Raise why the text read is not to be recorded, if it is not (see compare.Verdict)."""
-        key, settings = comparison.key, self.config.settings
-        if comparison.verdict is Verdict.NOT_A_DOCUMENT:
-            raise NotADocumentError(_not_a_document(page, comparison.reason or ""), key=key)
-        if comparison.verdict is Verdict.OTHER_DOCUMENT:
-            kept, of = comparison.kept
-            since = (
-                "the baseline" if latest.meta.get("origin") == "baseline" else "its last version"
-            )
-            raise NotTheDocumentError(
-                f"the page at {page.url} does not look like 《{self.source.name}》 "
-                f"({kept} of {of} clauses in common with {since}); check the source's url",
+
+def judge(
+    latest: Version, reading: Reading, source: Source, config: Config, follows: Follows
+) -> Comparison:
+    """The latest version against the text just read, as every check compares them."""
+    return compare(
+        latest.text,
+        reading.text,
+        source_id=source.id,
+        ignore=source.ignore,
+        watches=config.watches,
+        truncation_ratio=config.settings.truncation_ratio,
+        follows=follows,
+        titles=(latest.meta.get("title"), reading.title),
+        names=(source.name,) if source.baseline else (),
+        strict=source.baseline is not None,  # the baseline says which document belongs here
+    )
+
+
+def refuse(
+    comparison: Comparison,
+    state: State,
+    page: Page,
+    source: Source,
+    settings: Settings,
+    since_baseline: bool,
+) -> None:
+    """Raise why the text read is not to be recorded, if it is not (see compare.Verdict).
+
+    A capture cut short is counted in ``state``: it is recorded once it persists.
+    """
+    key = comparison.key
+    if comparison.verdict is Verdict.NOT_A_DOCUMENT:
+        raise NotADocumentError(_not_a_document(page, comparison.reason or ""), key=key)
+    if comparison.verdict is Verdict.OTHER_DOCUMENT:
+        kept, of = comparison.kept
+        since = "the baseline" if since_baseline else "its last version"
+        raise NotTheDocumentError(
+            f"the page at {page.url} does not look like 《{source.name}》 "
+            f"({kept} of {of} clauses in common with {since}); check the source's url",
+            key=key,
+        )
+    if comparison.verdict is Verdict.TRUNCATED:
+        seen = state.shrink_count + 1 if state.shrink_hash == key else 1
+        needed = settings.truncation_confirmations
+        if seen < needed:
+            state.shrink_hash, state.shrink_count = key, seen
+            raise TruncatedError(
+                f"{comparison.reason}, probably truncated; kept the last good version "
+                f"(recorded as a change if it persists: seen {seen} of {needed} times)",
                 key=key,
             )
-        if comparison.verdict is Verdict.TRUNCATED:
-            seen = state.shrink_count + 1 if state.shrink_hash == key else 1
-            needed = settings.truncation_confirmations
-            if seen < needed:
-                state.shrink_hash, state.shrink_count = key, seen
-                raise TruncatedError(
-                    f"{comparison.reason}, probably truncated; kept the last good version "
-                    f"(recorded as a change if it persists: seen {seen} of {needed} times)",
-                    key=key,
-                )
+
+
+def _upgraded(keys: tuple[str, ...], name: str, what: str) -> str:
+    return (
+        f"settings changed ({describe(keys)}): {what} recorded as upgrade {name}, "
+        "compared from now on, never alerted"
+    )
 
 
 def _not_a_document(page: Page, why: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -23,6 +23,9 @@ from .inspect import Inspection
 from .notify.text import following_lines, heading_parts, reference_lines
 from .outbox import Delivery
 from .result import Result
+
+if TYPE_CHECKING:
+    from .dry_run import Trial
 
 _MARKS = {
     "unchanged": ("✓", "green"),
@@ -53,7 +56,43 @@ def print_human(results: Sequence[Result], console: Console) -> None:
             console.print(Text(f"! {r.source.id}: {notice}", style="yellow"), soft_wrap=True)
     for r in results:
         if r.changes:
-            _print_changes(r, console)
+            print_changes(r, console)
+
+
+def print_trials(trials: Sequence[Trial], console: Console) -> None:
+    """What ``check --dry-run`` found: what a check would report, and the text it read."""
+    width = max((len(t.result.source.id) for t in trials), default=0)
+    for t in trials:
+        r = t.result
+        mark, style = _MARKS[r.status]
+        line = Text(f"{mark} ", style=style) + Text(r.source.id.ljust(width) + "  ")
+        line.append(_would(r), style=style if r.status != "unchanged" else "")
+        if t.compared_with and r.status != "error":
+            line.append(f" (compared with {t.compared_with})", style="dim")
+        console.print(line, soft_wrap=True)
+    for t in trials:
+        for note in t.result.notes:
+            console.print(Text(f"! {t.result.source.id}: {note}", style="yellow"), soft_wrap=True)
+    for t in trials:
+        if t.result.status == "error":
+            continue
+        head = f"{t.result.source.id}: {t.clauses} numbered clauses, {t.characters:,} characters"
+        console.print()
+        console.print(Text(head + "; the text begins:", style="bold"), soft_wrap=True)
+        for text_line in t.lines:
+            console.print(Text("  │ " + text_line), soft_wrap=True)
+        if t.result.changes:
+            print_changes(t.result, console)
+    console.print(Text("\ndry run: nothing recorded, nothing sent", style="dim"))
+
+
+def _would(r: Result) -> str:
+    if r.status == "changed":
+        n = len(r.changes)
+        return f"would report: {n} change{'s' if n != 1 else ''}, {r.severity}"
+    if r.status == "baseline":
+        return "would record the first version"
+    return _summary(r)
 
 
 def _summary(r: Result) -> str:
@@ -70,7 +109,7 @@ def _summary(r: Result) -> str:
     return "unchanged"
 
 
-def _print_changes(r: Result, console: Console) -> None:
+def print_changes(r: Result, console: Console) -> None:
     colour = console.is_terminal and console.color_system is not None
     console.print()
     console.print(Text(f"{r.source.name} — {r.source.url}", style="bold"), soft_wrap=True)

@@ -30,6 +30,13 @@ class Version:
     path: Path
     meta: dict[str, Any]
 
+    @classmethod
+    def holding(cls, name: str, path: Path, meta: dict[str, Any], text: str) -> Version:
+        """A version whose text is already read (or was read another way)."""
+        version = cls(name, path, meta)
+        version.__dict__["text"] = text  # the cached property's value
+        return version
+
     @functools.cached_property
     def text(self) -> str:
         return (self.path / "text.md").read_text("utf-8")
@@ -99,6 +106,14 @@ class Versions:
             self._set_aside(name, why)
         return None
 
+    def newest_readable(self) -> Version | None:
+        """What :meth:`latest` would compare with, moving nothing (a dry run looks, only)."""
+        for name in reversed(self.names()):
+            version, _ = self._readable(name)
+            if version is not None:
+                return version
+        return None
+
     def _set_aside(self, name: str, why: str) -> None:
         damaged = self.damaged_dir
         target = damaged / name
@@ -141,9 +156,7 @@ class Versions:
             meta = {"version": name, "damaged_meta": True}
         elif meta.get("text_hash") != sha256(text):
             return None, "has a torn text (it does not match its hash)"
-        version = Version(name, path, meta)
-        version.__dict__["text"] = text  # read already: the cached property's value
-        return version, ""
+        return Version.holding(name, path, meta, text), ""
 
     def find(self, ref: str) -> Version:
         """A version by name, unambiguous prefix (``0003``), ``latest`` or ``previous``.

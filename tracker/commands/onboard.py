@@ -1,4 +1,5 @@
-"""Onboarding: ``inspect`` a page before tracking it, ``accept`` a page a check refused."""
+"""Onboarding: ``inspect`` a page before tracking it, ``accept`` a page a check refused,
+``reextract`` the stored pages after the settings changed."""
 
 from __future__ import annotations
 
@@ -45,3 +46,29 @@ def accept_page(cfg: config.Config, sid: str) -> int:
         f"{done.characters} characters), accepted without an alert"
     )
     return EXIT_OK
+
+
+def reextract(cfg: config.Config, sid: str | None) -> int:
+    from ..upgrade import reextract
+
+    if sid is not None and sid not in {s.id for s in cfg.sources}:
+        raise ConfigError(cfg.path, "source", f"no source with id {sid!r}")
+    status = EXIT_OK
+    for source in cfg.sources:
+        if sid is not None and source.id != sid:
+            continue
+        try:
+            done = reextract(cfg, source)
+        except SourceError as exc:
+            print(f"tracker: {source.id}: {exc.reason}; nothing recorded", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        if done.version is None:
+            print(f"{source.id}: the stored page of {done.read_from} reads the same; nothing to do")
+        else:
+            why = f"settings changed: {', '.join(done.settings)}" if done.settings else "re-read"
+            print(
+                f"{source.id}: recorded upgrade {done.version} from the page of {done.read_from} "
+                f"({why}), without an alert"
+            )
+    return status

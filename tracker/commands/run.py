@@ -22,6 +22,7 @@ from ..report import (
     print_human,
     print_outbox,
     print_status,
+    print_trials,
     sample_message,
 )
 from ..store import SourceStore
@@ -36,6 +37,16 @@ def check(cfg: config.Config, args: argparse.Namespace) -> int:
             if sid not in known:
                 raise ConfigError(cfg.path, "source", f"no source with id {sid!r} (from --source)")
         cfg = replace(cfg, sources=tuple(s for s in cfg.sources if s.id in args.source))
+    if args.dry_run:
+        from ..dry_run import try_all
+
+        trials = asyncio.run(try_all(cfg))
+        if args.json:
+            payload = {"dry_run": True, "sources": [t.to_json() for t in trials]}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        else:
+            print_trials(trials, Console(highlight=False))
+        return exit_status([t.result for t in trials])
     results = asyncio.run(shards.check(cfg))
     deliveries, pending = deliver(cfg)
     if args.json:

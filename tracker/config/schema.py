@@ -69,10 +69,28 @@ class Source:
 
     @property
     def fingerprint(self) -> str:
-        """What, besides the page bytes, decides the extracted text."""
+        """What, besides the page bytes, decides the extracted text (or where it comes from)."""
         parts = [*self.selectors, "|", *self.remove, "|", *(p.pattern for p in self.ignore)]
-        parts += ["|", self.kind, self.render, self.field or "", self.format]
+        parts += ["|", self.kind, self.render, self.field or "", self.format, self.url]
         return "\x1f".join(parts)
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """How the text is got and read, as each version records it (``settings`` in meta).
+
+        A version read with other settings is compared only after an ``upgrade``
+        (see :mod:`tracker.upgrade`): a new selector is not a new agreement.
+        ``ignore`` is not among them: it applies when texts are compared.
+        """
+        return {
+            "url": self.url,
+            "kind": self.kind,
+            "render": self.render,
+            "selector": list(self.selectors),
+            "remove": list(self.remove),
+            "field": self.field,
+            "format": self.format,
+        }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,193 @@
+"""Looking back: ``history``, ``diff`` and ``show`` read the recorded versions, never write.
+
+Bad input (an unknown source or version, an ambiguous prefix, versions in the
+wrong order, a source with nothing recorded) is one line on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from .. import config
+from ..history import Comparison, compare_versions, entries, last_change
+from ..history_view import (
+    as_result,
+    print_comparison,
+    print_history,
+    print_last_changes,
+    print_outline,
+)
+from ..repository import Version, Versions
+from ..segment import segment
+from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+
+class BadInput(Exception):
+    """What the user asked for does not exist, or makes no sense: one line, exit 2."""
+
+
+def run(command: str, cfg: config.Config, args: argparse.Namespace) -> int:
+    try:
+        if command == "history":
+            return history(cfg, args)
+        if command == "diff":
+            return diff(cfg, args)
+        return show(cfg, args)
+    except BadInput as exc:
+        print(f"tracker: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, ValueError) as exc:  # a version folder that cannot be read
+        print(f"tracker: a recorded version cannot be read: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def source_named(cfg: config.Config, sid: str) -> config.Source:
+    for source in cfg.sources:
+        if source.id == sid:
+            return source
+    known = ", ".join(s.id for s in cfg.sources) or "none"
+    raise BadInput(f"no source with id {sid!r} in {cfg.path} (sources: {known})")
+
+
+def versions_of(cfg: config.Config, source: config.Source) -> Versions:
+    versions = Versions(cfg.settings.state_dir / source.id)
+    if not versions.names():
+        raise BadInput(f"{source.id}: no versions recorded yet (run tracker check first)")
+    return versions
+
+
+def find(versions: Versions, source: config.Source, ref: str) -> Version:
+    try:
+        return versions.find(ref)
+    except LookupError as exc:
+        raise BadInput(f"{source.id}: {exc}") from None
+
+
+def history(cfg: config.Config, args: argparse.Namespace) -> int:
+    since = _since(args.since)
+    if args.limit is not None and args.limit < 1:
+        raise BadInput(f"--limit: {args.limit} is not a number of versions (1 or more)")
+    if args.source is None:
+        return _last_changes(cfg, args, since)
+    source = source_named(cfg, args.source)
+    versions = versions_of(cfg, source)
+    rows = [e for e in entries(source.id, versions) if since is None or e.time >= since]
+    total = len(rows)
+    rows = rows[: args.limit] if args.limit else rows
+    if args.json:
+        _json({"source": source.id, "versions": [e.to_json() for e in rows]})
+    else:
+        print_history(source, rows, total, Console(highlight=False))
+    return EXIT_OK
+
+
+def _last_changes(cfg: config.Config, args: argparse.Namespace, since: str | None) -> int:
+    rows = []
+    for source in cfg.sources:
+        versions = Versions(cfg.settings.state_dir / source.id)
+        last = last_change(source.id, versions)
+        if last is not None and since is not None and last.time < since:
+            last = None
+        rows.append((source, last, len(versions.names())))
+    rows = rows[: args.limit] if args.limit else rows
+    if args.json:
+        payload = [
+            {"source": s.id, "versions": n, "last_change": e.to_json() if e else None}
+            for s, e, n in rows
+        ]
+        _json({"sources": payload})
+    else:
+        print_last_changes(rows, Console(highlight=False))
+    return EXIT_OK
+
+
+def _since(value: str | None) -> str | None:
+    """``--since`` as the UTC time entries are compared with (``2026-11-01``, an ISO time)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"--since: {value!r} is not a date (YYYY-MM-DD, or an ISO time)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def comparison(cfg: config.Config, args: argparse.Namespace) -> tuple[config.Source, Comparison]:
+    """The two versions ``tracker diff`` names, compared."""
+    source = source_named(cfg, args.source)
+    versions = versions_of(cfg, source)
+    refs = args.versions
+    if len(refs) > 2:
+        raise BadInput(f"diff takes at most two versions (FROM TO), not {len(refs)}")
+    if len(refs) == 2:
+        older, newer = find(versions, source, refs[0]), find(versions, source, refs[1])
+        if older.name == newer.name:
+            raise BadInput(f"{source.id}: FROM and TO are the same version ({older.name})")
+        names = versions.names()
+        if names.index(older.name) > names.index(newer.name):
+            raise BadInput(
+                f"{source.id}: FROM {older.name} was recorded after TO {newer.name} "
+                "(give the older version first)"
+            )
+    else:
+        newer = find(versions, source, refs[0]) if refs else _latest_change(versions, source)
+        before = versions.before(newer.name)
+        if before is None:
+            raise BadInput(
+                f"{source.id}: {newer.name} is the first version: nothing before it to compare"
+            )
+        older = before
+    return source, compare_versions(source, cfg.watches, versions, older, newer)
+
+
+def _latest_change(versions: Versions, source: config.Source) -> Version:
+    for name in reversed(versions.names()):
+        version = versions.get(name)
+        if version.alert is not None:
+            return version
+    raise BadInput(f"{source.id}: no change recorded yet (tracker history {source.id})")
+
+
+def diff(cfg: config.Config, args: argparse.Namespace) -> int:
+    source, found = comparison(cfg, args)
+    if args.html:
+        from ..site.pages import redline_page  # the report's change page, standalone
+
+        Path(args.html).write_text(redline_page(source, found), "utf-8")
+    if args.json:
+        result = as_result(source, found).to_json()
+        payload = {
+            "source": source.id,
+            "from": found.older.name,
+            "to": found.newer.name,
+            "severity": result["severity"],
+            "changes": result["changes"],
+            "alerts": result["alerts"],
+            "notes": found.notes,
+        }
+        _json(payload)
+    elif not args.html:
+        print_comparison(source, found, Console(highlight=False))
+    return EXIT_OK
+
+
+def show(cfg: config.Config, args: argparse.Namespace) -> int:
+    source = source_named(cfg, args.source)
+    version = find(versions_of(cfg, source), source, args.version or "latest")
+    if args.clauses:
+        print_outline(segment(version.text, source.ignore), Console(highlight=False))
+    else:
+        sys.stdout.write(version.text if version.text.endswith("\n") else version.text + "\n")
+    return EXIT_OK
+
+
+def _json(payload: object) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,146 @@
+"""``tracker check --dry-run``: what a check would report, recording nothing.
+
+The way to try a selector before trusting it (urlwatch's ``--test-filter``):
+each source is fetched in full (no conditional request: the point is to read
+the page), read, and compared with its latest version, or with its baseline
+file when none is recorded yet, by the same rules as a check.  Nothing is
+written: no version, no state, no outbox entry, no lock file, and a damaged
+version is skipped, not set aside.  The state folder stays byte for byte as
+it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .compare import Verdict, soft_404
+from .config import Config, Source
+from .errors import ExtractError, SourceError
+from .fetch import Fetcher, Page
+from .markdown import from_markdown
+from .read import Reading
+from .recorder import judge, refuse
+from .repository import Version, Versions
+from .result import Result
+from .segment import segment
+from .sources import Context, getter_for
+from .sources.browser import Browser
+from .store import SourceStore
+from .upgrade import changed_settings, describe, reread, rereadable
+
+FIRST_LINES = 8
+
+
+@dataclass
+class Trial:
+    """What checking one source would have done."""
+
+    result: Result
+    compared_with: str | None = None  # a version's name, or "the baseline file"
+    lines: list[str] = field(default_factory=list)  # the text's first lines
+    clauses: int = 0  # numbered clauses in the text read
+    characters: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.result.to_json(),
+            "compared_with": self.compared_with,
+            "first_lines": self.lines,
+            "clauses": self.clauses,
+            "characters": self.characters,
+        }
+
+
+async def try_all(config: Config) -> list[Trial]:
+    """Every source, concurrently; in configuration order."""
+    async with Fetcher(config.settings) as fetcher, Browser(config.settings) as browser:
+        ctx = Context(fetcher, browser)
+        return list(await asyncio.gather(*(try_source(s, config, ctx) for s in config.sources)))
+
+
+async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
+    trial = Trial(Result(source, "unchanged"))
+    try:
+        page, reading = await _read(source, config, ctx)
+        trial.lines = reading.text.splitlines()[:FIRST_LINES]
+        trial.clauses = sum(1 for c in segment(reading.text, source.ignore) if c.id)
+        trial.characters = len(reading.text)
+        await asyncio.to_thread(_judge, trial, source, config, page, reading)
+    except SourceError as exc:
+        trial.result = Result(source, "error", error=exc.reason, blocked=exc.blocked)
+    except OSError as exc:  # the state folder cannot be read
+        trial.result = Result(source, "error", error=f"state folder: {exc}")
+    return trial
+
+
+async def _read(source: Source, config: Config, ctx: Context) -> tuple[Page, Reading]:
+    getter = getter_for(source)
+    state = SourceStore(config.settings.state_dir, source.id).read_state()
+    page = await getter.fetch(source, state, ctx, None, None)
+    try:
+        return page, await asyncio.to_thread(getter.read, page, source)
+    except ExtractError as exc:
+        other = await getter.fallback(page, source, ctx, exc)
+        if other is None:
+            raise
+        return other, await asyncio.to_thread(getter.read, other, source)
+
+
+def _judge(trial: Trial, source: Source, config: Config, page: Page, reading: Reading) -> None:
+    """Compare as the record stage would, and say what it would record."""
+    store = SourceStore(config.settings.state_dir, source.id)
+    latest = Versions(store.dir).newest_readable() if store.dir.is_dir() else None
+    result = trial.result
+    if latest is None and source.baseline is not None:
+        latest = _baseline(source)
+        trial.compared_with = "the baseline file"
+    if latest is None:
+        if why := soft_404(reading.text, source.ignore):
+            raise ExtractError(f"the page at {page.url} is not a document ({why})")
+        result.status = "baseline"
+        result.notes.append("would record the first version")
+        return
+    trial.compared_with = trial.compared_with or latest.name
+    keys = changed_settings(latest.meta.get("settings"), source)
+    if rereadable(keys):
+        try:
+            text = reread(latest, source, getter_for(source)).text
+            latest = Version.holding(latest.name, latest.path, latest.meta, text)
+        except SourceError as exc:
+            result.notes.append(
+                f"settings changed ({describe(keys)}); the stored page of {latest.name} "
+                f"cannot be read with them ({exc.reason})"
+            )
+        else:
+            result.notes.append(
+                f"settings changed ({describe(keys)}): would record the stored page read "
+                "again as an upgrade, without an alert, and compare with it"
+            )
+            keys = ()
+    state = store.read_state()
+    comparison = judge(latest, reading, source, config, state.follows)
+    from_baseline = latest.meta.get("origin") == "baseline"
+    refuse(comparison, state, page, source, config.settings, from_baseline)
+    if keys and not comparison.replaced:
+        result.notes.append(
+            f"settings changed ({describe(keys)}): would record this page as an upgrade, "
+            "without an alert"
+        )
+        return
+    if comparison.verdict in (Verdict.SAME, Verdict.RELINKED):
+        return
+    result.status = "changed"
+    result.changes, result.alerts = list(comparison.changes), list(comparison.alerts)
+    result.large_removal = comparison.large_removal
+    if comparison.replaced and comparison.names:
+        result.replaced = {"old": comparison.names[0], "new": comparison.names[1]}
+
+
+def _baseline(source: Source) -> Version:
+    """The baseline file, as the version a first check would seed from it."""
+    assert source.baseline is not None
+    text = from_markdown(Path(source.baseline).read_text("utf-8"))
+    return Version.holding("baseline", Path(source.baseline), {"origin": "baseline"}, text)

@@ -1,0 +1,124 @@
+"""How ``tracker history``, ``diff`` and ``show`` print (plain text through rich, never markup)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from .config import Source
+from .history import Comparison, Entry
+from .report import print_changes
+from .result import Result
+from .segment import Clause, plain
+
+_ORIGIN_STYLE = {"baseline": "cyan", "upgrade": "magenta", "accepted": "yellow"}
+_SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "red bold"}
+_FIRST_WORDS = 48
+
+
+def _say(console: Console, line: Text | str, style: str = "") -> None:
+    console.print(line if isinstance(line, Text) else Text(line, style=style), soft_wrap=True)
+
+
+def entry_line(e: Entry, with_source: bool = False) -> Text:
+    """``0004_…  2026-12-01T22:00:00Z  fetch  2 changes  warning  watches: fees``."""
+    line = Text()
+    if with_source:
+        line.append(e.source + "  ", style="bold")
+    line.append(e.version + "  ")
+    line.append(e.time + "  ", style="dim")
+    line.append(e.origin.ljust(8), style=_ORIGIN_STYLE.get(e.origin, ""))
+    if e.origin == "upgrade":
+        how = "the stored page read again" if e.how == "reread" else "read from a fetch"
+        line.append(f"  settings changed: {', '.join(e.settings) or 'reading'} ({how})")
+    if e.changes:
+        line.append(f"  {e.changes} change{'s' if e.changes != 1 else ''}")
+    if e.severity:
+        line.append(f"  {e.severity}", style=_SEVERITY_STYLE.get(e.severity, ""))
+    if e.watches:
+        line.append(f"  watches: {', '.join(e.watches)}")
+    if e.flags:
+        line.append(f"  [{', '.join(e.flags)}]", style="red")
+    return line
+
+
+def print_history(source: Source, entries: Sequence[Entry], total: int, console: Console) -> None:
+    shown = f"{len(entries)} of {total}" if len(entries) != total else str(total)
+    _say(console, f"{source.id}  《{source.name}》  {shown} versions, newest first", "bold")
+    for e in entries:
+        _say(console, Text("  ") + entry_line(e))
+
+
+def print_last_changes(rows: Sequence[tuple[Source, Entry | None, int]], console: Console) -> None:
+    """One line per source: its last change, or why there is none."""
+    for source, last, total in rows:
+        if last is not None:
+            _say(console, entry_line(last, with_source=True))
+        elif total:
+            _say(
+                console,
+                Text(f"{source.id}  ", style="bold")
+                + Text(f"no change in {total} version{'s' if total != 1 else ''}", style="dim"),
+            )
+        else:
+            _say(console, Text(f"{source.id}  ", style="bold") + Text("nothing recorded yet"))
+
+
+def print_comparison(source: Source, found: Comparison, console: Console) -> None:
+    """The clause report ``tracker check`` prints, for two stored versions."""
+    _say(console, f"{source.id}: {found.older.name} → {found.newer.name}", "bold")
+    for note in found.notes:
+        _say(console, f"! {note}", "yellow")
+    if not found.changes:
+        _say(console, "no difference a reader could see between these versions")
+        return
+    print_changes(as_result(source, found), console)
+
+
+def as_result(source: Source, found: Comparison) -> Result:
+    return Result(
+        source, "changed", changes=found.changes, alerts=found.alerts, version=found.newer.name
+    )
+
+
+def print_outline(clauses: Sequence[Clause], console: Console) -> None:
+    """Each clause a watch can name: its id, heading path and first words."""
+    rows = outline(clauses)
+    width = max((len(cid) for cid, _, _ in rows), default=0)
+    for cid, path, words in rows:
+        line = Text(cid.ljust(width) + "  ", style="bold")
+        if path:
+            line.append(path + "  ", style="dim")
+        line.append(words)
+        _say(console, line)
+    numbered = sum(1 for c in clauses if c.id and not c.heading)
+    _say(console, f"{len(rows)} clauses and headings ({numbered} numbered clauses)", "dim")
+
+
+def outline(clauses: Sequence[Clause]) -> list[tuple[str, str, str]]:
+    """(id, heading path above it, first words) per numbered clause; the preamble once.
+
+    An unnumbered paragraph inside a clause belongs to it (a watch on the clause
+    covers it), so it gets no row of its own.
+    """
+    rows: list[tuple[str, str, str]] = []
+    preamble = False
+    for c in clauses:
+        if c.id is None:
+            if not c.key and not preamble:
+                preamble = True
+                rows.append(("(preamble)", "", _first_words(c.lines[0], "")))
+            continue
+        if rows and rows[-1][0] == c.id:  # a paragraph of the clause above
+            continue
+        rows.append((c.id, " › ".join(c.path[:-1]), _first_words(c.lines[0], c.label)))
+    return rows
+
+
+def _first_words(line: str, label: str) -> str:
+    words = plain(line).strip()
+    if label and words.startswith(label):
+        words = words[len(label) :].lstrip(".．、 ") or words
+    return words if len(words) <= _FIRST_WORDS else words[: _FIRST_WORDS - 1] + "…"

@@ -1,0 +1,144 @@
+"""Upgrades: when a source's settings change, the stored text is read again, never alerted.
+
+A new selector takes in other parts of the same page; compared with the text
+the old selector read, that would be reported as a change of the agreement
+(``+ 首页 › 文档中心 …``).  Each version records the settings it was read with
+(``settings`` in its meta).  When they differ from the configuration:
+
+* a change the stored raw page can serve (``selector``, ``remove``, and a json
+  source's ``field`` and ``format``) re-reads that page with the new settings
+  and records the result as an ``upgrade`` version, without an alert, before
+  the fetched page is compared with it;
+* a change it cannot serve (``url``, ``kind``, ``render``), or a stored page
+  that no longer holds the text, makes the next fetch the upgrade, if it is
+  the same document by the identity rules (another document is still one).
+
+A version that records no settings (a baseline, or one recorded before
+versions kept them) is taken as read with today's settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .config import Config, Source
+from .errors import ExtractError
+from .fetch import Page
+from .model import Origin
+from .read import Reading
+from .repository import Version
+from .sources import Getter, getter_for
+from .store import SourceStore
+
+# What the stored raw page can be read again with.
+REREADABLE = frozenset({"selector", "remove", "field", "format"})
+
+# Page facts a re-read version keeps from the version whose page it read.
+_PAGE_FACTS = ("fetched_at", "url", "status", "etag", "last_modified", "content_type")
+
+
+def changed_settings(was: Any, source: Source) -> tuple[str, ...]:
+    """The settings a version was read with that the configuration now sets otherwise."""
+    if not isinstance(was, Mapping):
+        return ()
+    now = source.settings
+    return tuple(key for key, value in now.items() if was.get(key) != value)
+
+
+def rereadable(keys: Sequence[str]) -> bool:
+    return bool(keys) and all(key in REREADABLE for key in keys)
+
+
+def stored_page(version: Version) -> Page | None:
+    """The raw page a version was read from, as a fetch would hand it over."""
+    raw = version.raw
+    if raw is None:
+        return None
+    meta = version.meta
+    return Page(
+        url=str(meta.get("url") or ""),
+        status=int(meta.get("status") or 200),
+        body=raw,
+        content_type=meta.get("content_type"),
+        etag=None,
+        last_modified=None,
+        elapsed=0.0,
+        rendered=bool(meta.get("rendered")),
+    )
+
+
+def reread(version: Version, source: Source, getter: Getter) -> Reading:
+    """The version's stored page read with the source's settings now (SourceError if it cannot)."""
+    page = stored_page(version)
+    if page is None:
+        raise ExtractError(f"version {version.name} keeps no page to read again")
+    return getter.read(page, source)
+
+
+def upgrade_meta(
+    previous: Version, source: Source, keys: Sequence[str], how: str
+) -> dict[str, Any]:
+    """What an upgrade version records besides its page: why it is one, and how it was made."""
+    return {
+        "origin": Origin.UPGRADE.value,
+        "previous": previous.name,
+        "settings": source.settings,
+        "upgrade": {"settings": list(keys), "how": how},
+    }
+
+
+def record_reread(
+    store: SourceStore, latest: Version, source: Source, getter: Getter, keys: Sequence[str]
+) -> Version:
+    """Re-read ``latest``'s page and record it as an upgrade (callers hold the lock)."""
+    reading = reread(latest, source, getter)
+    meta = {key: latest.meta.get(key) for key in _PAGE_FACTS}
+    meta |= {
+        "charset": reading.codec,
+        "title": reading.title,
+        "body_hash": latest.meta.get("body_hash"),
+        "rendered": bool(latest.meta.get("rendered")),
+        **upgrade_meta(latest, source, keys, "reread"),
+    }
+    return store.record(reading.text, meta, reading.packed)
+
+
+def describe(keys: Sequence[str]) -> str:
+    return ", ".join(keys) if keys else "how pages are read"
+
+
+@dataclass(frozen=True)
+class Reextracted:
+    """What ``tracker reextract`` did for one source."""
+
+    source: str
+    version: str | None  # the upgrade recorded; None when the stored page reads the same
+    read_from: str  # the version whose stored page was read
+    settings: tuple[str, ...]  # the settings that had changed since it was read
+
+
+def reextract(config: Config, source: Source) -> Reextracted:
+    """Read the latest stored page again with today's settings; record it if it reads otherwise.
+
+    Raises SourceError when there is nothing to read (no version, or one that
+    keeps no page) or the settings find no text in it.  The next check reads
+    the live page in full and compares it with the upgrade.
+    """
+    settings = config.settings
+    store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
+    getter = getter_for(source)
+    with store.lock():
+        latest = store.versions.latest()
+        if latest is None:
+            raise ExtractError("no version recorded yet: nothing to read again")
+        keys = changed_settings(latest.meta.get("settings"), source)
+        reading = reread(latest, source, getter)
+        if not keys and reading.text == latest.text:
+            return Reextracted(source.id, None, latest.name, keys)
+        version = record_reread(store, latest, source, getter, keys)
+        state = store.read_state()
+        state.version, state.form_hash, state.fingerprint = version.name, None, None
+        store.write_state(state)
+    return Reextracted(source.id, version.name, latest.name, keys)

@@ -29,6 +29,7 @@ class Story:
     run: Callable[..., Run]
     source: dict[str, Any] = field(default_factory=dict)
     checks: list[Run] = field(default_factory=list)  # the check --json of each step
+    text: str = ""  # the agreement the page serves now
     settings: dict[str, Any] = field(default_factory=dict)
     extra: str = '\n[[watch]]\nname = "fees"\nclauses = ["2.7"]\nseverity = "critical"\n'
 
@@ -65,6 +66,7 @@ def told(folder: Path, site: Site, run: Callable[..., Run], upgrade: bool = True
     text = change_clause(text, *WHOLE)
     site.page("/doc", cloud_page(text, updated="2026-11-28 09:00:00"))
     assert story.check().code == 1
+    story.text = text
     if upgrade:
         story.configure(selector=WIDER)
         assert story.check().code == 0

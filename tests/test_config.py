@@ -46,6 +46,16 @@ BAD = [
         "watch.w.amounts",
         "must be true or false",
     ),
+    (
+        "[tracker]\nreport_dir = 'site'\nreport_url = 'site/'\n" + GOOD_SOURCE,
+        "tracker.report_url",
+        "not an http(s) URL",
+    ),
+    (
+        "[tracker]\nreport_url = 'https://example.com/r'\n" + GOOD_SOURCE,
+        "tracker.report_url",
+        "needs report_dir",
+    ),
     ("[tracker\nstate_dir = 1\n", None, "invalid TOML"),
     ("[[sorce]]\nid = 'x'\n", "sorce", "unknown key"),
     (

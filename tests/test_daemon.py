@@ -386,3 +386,19 @@ def test_an_absurd_interval_in_a_live_reload_is_refused_and_the_watcher_goes_on(
     cfg.write_text(good + "\n# edited\n")
     d.wait_for(lambda: d.lines("reloaded", "file changed"))
     assert d.stop() == 0
+
+
+def test_the_daemon_keeps_the_report_current(site, tmp_path, daemon):
+    site.page("/doc", cloud_page())
+    cfg = _config(tmp_path, site, None, report_dir="site")
+    index = tmp_path / "site" / "index.html"
+    d = daemon(cfg)
+    d.wait_for(lambda: index.exists() and "badge unchanged" in index.read_text("utf-8"))
+    site.page("/doc", cloud_page(TEN_TO_THREE))
+    d.wait_for(lambda: "2.7 modified" in index.read_text("utf-8"))
+    site.page("/doc", "down", status=503)
+    d.wait_for(lambda: "HTTP 503" in index.read_text("utf-8"))
+    assert d.stop() == 0
+    assert [p.name for p in (tmp_path / ".site.builds").iterdir() if p.is_dir()] == [
+        os.readlink(tmp_path / "site").split("/")[-1]
+    ]  # the builds before were swept

@@ -91,11 +91,17 @@ def test_a_message_cut_to_fit_keeps_its_most_severe_clauses_and_says_where_the_r
     texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     assert "41.1 modified" in texts[1]  # the headline clause comes first, right after the summary
     note = blocks[-1]["elements"][0]["text"]
-    assert (
-        "more changes: the whole alert is kept in doc/versions/0002_20261201T000000Z/alert.json"
-        in note
+    assert note.endswith(
+        "more changes: see the whole change with: tracker diff doc 0002_20261201T000000Z"
     )
-    assert "tracker check" not in note
+    msg["report"] = "https://tracker.example.com/changes/doc/0002_20261201T000000Z.html"
+    note = slack.blocks(msg)[-1]["elements"][0]["text"]
+    assert note.endswith(
+        "more changes: the whole change is at "
+        "https://tracker.example.com/changes/doc/0002_20261201T000000Z.html"
+    )
+    plain = text.plain_text(msg, limit=2000)
+    assert "(Cut to fit: the whole change is at https://tracker.example.com/changes/doc/" in plain
     small = _message(changes[:3])
     assert [b["text"]["text"].split(" ")[0] for b in slack.blocks(small)[2:]] == [
         "*1.1",

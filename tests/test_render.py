@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import threading
 import time
@@ -19,15 +18,9 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
+from tests.chromium import CHROMIUM, needs_chromium
 from tests.conftest import doc_source, versions, write_config
 from tests.pages import AGREEMENT, body_html, change_clause, cloud_page
-
-CHROMIUM = next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
-)
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium on PATH: apt-get install chromium (as .ci/run does)"
-)
 
 SHELL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>腾讯会议软件许可及服务协议</title>
 <style>@font-face {{ font-family: x; src: url(/font.woff2); }} body {{ font-family: x; }}</style>

@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--clauses", action="store_true", help="print the clause outline a watch can name"
     )
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="write the static report: index, a page per source and change, Atom feeds",
+    )
+    report.add_argument("--out", "-o", metavar="DIR", help="the folder (default: report_dir)")
     reextract = commands.add_parser(
         "reextract",
         parents=[common],
@@ -130,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run.status(cfg, args)
         if args.command == "accept":
             return onboard.accept_page(cfg, args.source)
-        if args.command in ("history", "diff", "show"):
+        if args.command in ("history", "diff", "show", "report"):
             return look.run(args.command, cfg, args)
         if args.command == "reextract":
             return onboard.reextract(cfg, args.source)

@@ -39,6 +39,7 @@ from .fetch import Fetcher
 from .outbox import Delivery, Outbox
 from .result import Result
 from .schedule import Schedule
+from .site.refresh import Refresher
 from .sources import Context
 from .sources.browser import Browser
 from .store import isoformat, utcnow
@@ -62,6 +63,7 @@ class Daemon:
         self.plan = Schedule(self.scheduler)
         where = str(config_path) if config_path else configuration.BUILTIN
         self.status = StatusFile(config.settings.state_dir, self.started, where)
+        self.report = Refresher(lambda: self.config)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -97,6 +99,7 @@ class Daemon:
                 with contextlib.suppress(Exception):
                     await fetcher.__aexit__(None, None, None)
             await self.browser.close()
+            await self.report.close()
             self.status.remove()
             return 0
         finally:
@@ -140,6 +143,7 @@ class Daemon:
         self.plan.checked(source_id)
         self._log_check(source, result)
         self._write_status()
+        self.report.request()
         if result.status != "unchanged":  # it may have queued an alert: deliver soon, apart
             self._kick_outbox()
 

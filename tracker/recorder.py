@@ -19,6 +19,7 @@ from .events import message
 from .fetch import Page
 from .read import Reading, page_meta
 from .result import Result
+from .site.data import report_link
 from .sources import Getter
 from .store import SourceStore, State, Version
 from .upgrade import changed_settings, describe, record_reread, rereadable, upgrade_meta
@@ -164,6 +165,8 @@ class Recorder:
         # a real return (A → B → A → B) comes from another previous version: a new id.
         message_id = f"{source.id}__{latest.name}__{comparison.key[:16]}"
         alert = message(message_id, "change", result.severity or "info", result.to_json())
+        if link := report_link(self.config.settings, source.id, name):
+            alert["report"] = link  # where a message cut short can point
         meta["large_removal"] = comparison.large_removal
         meta["replaced"] = result.replaced
         self.store.record(text, meta, reading.packed, alert=alert, name=name)

@@ -1,4 +1,5 @@
-"""Looking back: ``history``, ``diff`` and ``show`` read the recorded versions, never write.
+"""Looking back: ``history``, ``diff`` and ``show`` read the recorded versions, never write;
+``report`` writes them out as a static site.
 
 Bad input (an unknown source or version, an ambiguous prefix, versions in the
 wrong order, a source with nothing recorded) is one line on stderr and exit 2.
@@ -15,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .. import config
+from ..errors import describe_os_error
 from ..history import Comparison, compare_versions, entries, last_change
 from ..history_view import (
     as_result,
@@ -38,6 +40,8 @@ def run(command: str, cfg: config.Config, args: argparse.Namespace) -> int:
             return history(cfg, args)
         if command == "diff":
             return diff(cfg, args)
+        if command == "report":
+            return report(cfg, args)
         return show(cfg, args)
     except BadInput as exc:
         print(f"tracker: {exc}", file=sys.stderr)
@@ -161,7 +165,10 @@ def diff(cfg: config.Config, args: argparse.Namespace) -> int:
     if args.html:
         from ..site.pages import redline_page  # the report's change page, standalone
 
-        Path(args.html).write_text(redline_page(source, found), "utf-8")
+        try:
+            Path(args.html).write_text(redline_page(source, found), "utf-8")
+        except OSError as exc:
+            raise BadInput(f"--html: {describe_os_error(exc)}") from None
     if args.json:
         result = as_result(source, found).to_json()
         payload = {
@@ -191,3 +198,27 @@ def show(cfg: config.Config, args: argparse.Namespace) -> int:
 
 def _json(payload: object) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def report(cfg: config.Config, args: argparse.Namespace) -> int:
+    from filelock import Timeout
+
+    from ..site.build import ReportError, build
+
+    out = Path(args.out) if args.out else cfg.settings.report_dir
+    if out is None:
+        raise BadInput(f"report: give --out DIR, or set report_dir in [tracker] of {cfg.path}")
+    try:
+        built = build(cfg, out)
+    except ReportError as exc:
+        raise BadInput(f"report: {exc.reason}") from None
+    except Timeout:  # an OSError too: first
+        print("tracker: report: another tracker is writing it", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"tracker: report: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    pages = f"{built.sources} source{'s' if built.sources != 1 else ''}"
+    changes = f"{built.changes} change{'s' if built.changes != 1 else ''}"
+    print(f"report: {pages}, {changes}; open {built.path / 'index.html'}")
+    return EXIT_OK

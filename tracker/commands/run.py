@@ -25,12 +25,14 @@ from ..report import (
     print_trials,
     sample_message,
 )
+from ..site.build import refresh
 from ..store import SourceStore
 from ..watch import followings
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, exit_status
 
 
 def check(cfg: config.Config, args: argparse.Namespace) -> int:
+    everything = cfg  # the report shows every source, whichever were checked
     if args.source:
         known = {s.id for s in cfg.sources}
         for sid in args.source:
@@ -49,6 +51,8 @@ def check(cfg: config.Config, args: argparse.Namespace) -> int:
         return exit_status([t.result for t in trials])
     results = asyncio.run(shards.check(cfg))
     deliveries, pending = deliver(cfg)
+    if problem := refresh(everything):  # after the changes and failures: the status is current
+        print(f"tracker: {problem}", file=sys.stderr)
     if args.json:
         sys.stdout.write(as_json(results, [d.to_json() for d in deliveries]) + "\n")
     else:

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..model import SEVERITIES
 from .schema import Config, Settings, Watch, keys
-from .source import read_source
+from .source import read_source, url_problem
 from .values import Reader
 
 BUILTIN = "<built-in default>"
@@ -131,7 +131,20 @@ def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
         render_restart_after=r.integer(
             t, "tracker", "render_restart_after", d.render_restart_after, minimum=1
         ),
+        report_dir=base / r.line(t, "tracker", "report_dir", "") if "report_dir" in t else None,
+        report_url=_report_url(r, t),
     )
+
+
+def _report_url(r: Reader, t: dict[str, Any]) -> str | None:
+    if "report_url" not in t:
+        return None
+    url = r.line(t, "tracker", "report_url", "").strip()
+    if problem := url_problem(url):
+        raise ConfigError(r.name, "tracker.report_url", f"{url!r} {problem}")
+    if "report_dir" not in t:
+        raise ConfigError(r.name, "tracker.report_url", "needs report_dir: the folder it serves")
+    return url.rstrip("/")
 
 
 def _processes(r: Reader, t: dict[str, Any]) -> int | None:

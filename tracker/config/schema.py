@@ -46,6 +46,8 @@ class Settings:
     browser: Path | None = None  # a Chromium to render with; None: found on PATH
     render_concurrency: int = 2  # pages rendered at once, at most
     render_restart_after: int = 100  # pages, before the browser is restarted (memory)
+    report_dir: Path | None = None  # a static report refreshed after every run
+    report_url: str | None = None  # where report_dir is served, for links in messages
 
 
 @dataclass(frozen=True)

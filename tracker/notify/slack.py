@@ -20,9 +20,9 @@ from .text import (
     excerpt,
     facts_line,
     following_lines,
-    kept_at,
     ranked,
     reference_lines,
+    see_all,
     source,
     title,
 )
@@ -75,7 +75,7 @@ def blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
     if len(changes) > room:
         left = len(changes) - room
         plural = "s" if left > 1 else ""
-        note = f"…and {left} more change{plural}: the whole alert is kept in {kept_at(src)}."
+        note = f"…and {left} more change{plural}: {see_all(message)}"
         out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
     return out
 

@@ -80,11 +80,15 @@ def ranked(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return sorted(changes, key=lambda c: -rank(c["severity"]))  # sorted() is stable
 
 
-def kept_at(src: Mapping[str, Any]) -> str:
-    """Where the whole alert of a change is kept, to point at when a message is cut short."""
+def see_all(message: Mapping[str, Any]) -> str:
+    """Where to read the whole change, when a message is cut short: its report page, if the
+    report is configured (``report`` in the message), else the command that prints it."""
+    if page := message.get("report"):
+        return f"the whole change is at {page}"
+    src = source(message)
     if src.get("version"):
-        return f"{src['id']}/versions/{src['version']}/alert.json in tracker's state folder"
-    return "tracker's state folder"
+        return f"see the whole change with: tracker diff {src['id']} {src['version']}"
+    return "see the whole change with: tracker history"
 
 
 def aspect_note(aspect: str | None) -> str | None:
@@ -151,7 +155,7 @@ def plain_text(message: Mapping[str, Any], limit: int = 20_000) -> str:
     tail = ["", *notes] if notes else []
     text = "\n".join([*lines, *(line for c in changes for line in _block(c)), *tail])
     if len(text) > limit:  # cut to fit: the most severe clauses first
-        overflow = [f"(Cut to fit: the whole alert is kept in {kept_at(src)}.)"]
+        overflow = [f"(Cut to fit: {see_all(message)})"]
         ranked_lines = (line for c in ranked(changes) for line in _block(c))
         text = "\n".join([*lines, *overflow, *ranked_lines, *tail])
     return cut(text, limit) + "\n"

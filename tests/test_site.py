@@ -1,0 +1,201 @@
+"""The static report and its feeds, looked at in a real headless Chromium and a real feed parser.
+
+The report of a real sequence of versions (a baseline, two changes, an
+upgrade) is served from the local site and opened at a phone's width: no
+request may fail or leave the machine, nothing may scroll sideways, the
+changed clause shows its old and new text, and hostile page text stays text.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from pathlib import Path
+
+import feedparser
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug import Response
+
+from .chromium import CHROMIUM, needs_chromium
+from .conftest import Site, versions
+from .history_story import told
+from .pages import change_clause, cloud_page
+
+HOSTILE = "<script>window.__pwned = 1</script> <img src=x onerror=window.__pwned=2> <!channel>"
+
+
+@pytest.fixture
+def story(tmp_path, site, tracker):
+    story = told(tmp_path, site, tracker)
+    site.page("/doc", cloud_page(change_clause(story.text, "（正文完）", f"（正文完）{HOSTILE}")))
+    assert story.check().code == 1
+    return story
+
+
+def serve(site: Site, folder: Path, prefix: str = "/report") -> str:
+    """Every file of the report at ``prefix`` on the local site; anything else is a 404."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            body = path.read_bytes()
+            route = f"{prefix}/{path.relative_to(folder).as_posix()}"
+            site.page(route, handler=lambda _req, b=body, k=kind: Response(b, content_type=k))
+    return site.url(prefix)
+
+
+def built(story) -> Path:
+    done = story.tracker("report", "--out", story.folder / "report")
+    assert done.code == 0, done.err
+    assert done.out.startswith("report: 1 source, 3 changes; open ")
+    return story.folder / "report"
+
+
+class Visit:
+    """One page opened in Chromium at 375 px: what it requested and what it shows."""
+
+    def __init__(self, browser, url: str, local: str) -> None:
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        context = browser.new_context(viewport={"width": 375, "height": 812})
+        page = context.new_page()
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(r.url))
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(200)  # a late request (an icon) would come now
+        self.external = [u for u in self.requests if not u.startswith(local)]
+        self.overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        self.text = page.inner_text("body")
+        self.scripts = page.evaluate("document.querySelectorAll('script').length")
+        self.pwned = page.evaluate("window.__pwned === undefined ? null : window.__pwned")
+        self.page, self.context = page, context
+
+    def side(self, which: str) -> str:
+        return "\n".join(self.page.locator(f".sxs .{which}").all_inner_texts())
+
+
+@pytest.fixture
+def chromium():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@needs_chromium
+def test_index_and_change_pages_load_nothing_and_fit_a_phone(story, site, chromium):
+    base = serve(site, built(story))
+    index = Visit(chromium, f"{base}/index.html", base)
+    assert index.failed == [] and index.external == []
+    assert index.requests == [f"{base}/index.html"]  # not even an icon
+    assert index.overflow <= 0
+    assert "腾讯会议 API 开发者协议" in index.text and "Recent changes" in index.text
+    assert "[critical] 腾讯会议 API 开发者协议: 2.7 modified" in index.text
+    fees = index.page.get_by_text("2.7 modified").get_attribute("href")
+    change = Visit(chromium, f"{base}/{fees}", base)
+    assert change.failed == [] and change.external == [] and change.overflow <= 0
+    assert "提前10个自然日" in change.side("old") and "提前3个自然日" not in change.side("old")
+    assert "提前3个自然日" in change.side("new") and "提前10个自然日" not in change.side("new")
+    assert change.page.locator(".sxs .old del").all_inner_texts() == ["10"]
+    assert change.page.locator(".sxs .new ins").all_inner_texts() == ["3"]
+    assert "watch fees: 2.7" in change.text
+
+
+@needs_chromium
+def test_hostile_page_text_is_shown_as_text(story, site, chromium):
+    base = serve(site, built(story))
+    history = Visit(chromium, f"{base}/sources/doc.html", base)
+    newest = history.page.locator("ul.rows a").first.get_attribute("href")
+    change = Visit(chromium, f"{base}/sources/{newest}", base)
+    assert change.failed == [] and change.external == []
+    assert HOSTILE in change.side("new")
+    assert change.scripts == 0 and change.pwned is None
+    assert change.overflow <= 0
+
+
+@needs_chromium
+def test_a_source_page_lists_its_history_with_upgrades(story, site, chromium):
+    base = serve(site, built(story))
+    history = Visit(chromium, f"{base}/sources/doc.html", base)
+    assert history.failed == [] and history.overflow <= 0
+    rows = history.page.locator("ul.rows li").all_inner_texts()
+    assert [r.split()[2] for r in rows] == ["fetch", "upgrade", "fetch", "fetch", "baseline"]
+    assert "settings changed: selector" in rows[1]
+    assert history.page.locator("ul.rows a").count() == 3  # a page per change
+
+
+@needs_chromium
+def test_diff_html_is_a_standalone_redline(story, site, chromium, tmp_path):
+    out = tmp_path / "redline.html"
+    done = story.tracker("diff", "doc", "0001", "0003", "--html", out)
+    assert (done.code, done.out) == (0, "")
+    site.page("/lone.html", out.read_text("utf-8"))
+    visit = Visit(chromium, site.url("/lone.html"), site.url("/lone.html"))
+    assert visit.failed == [] and visit.external == [] and visit.overflow <= 0
+    assert [h.split()[0] for h in visit.page.locator("section.change h3").all_inner_texts()] == [
+        "2.7",
+        "9.1",
+    ]
+
+
+def test_the_feeds_are_valid_atom_holding_the_change(story):
+    folder = built(story)
+    feed = feedparser.parse((folder / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    newest, *rest = feed.entries
+    assert len(rest) == 2
+    assert newest.title == "[info] 腾讯会议 API 开发者协议: 9.6 modified"
+    html = newest.content[0].value
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "9.6" in html and "<ins>" in html
+    fees = feed.entries[2]
+    assert "<del>10</del>" in fees.content[0].value and "<ins>3</ins>" in fees.content[0].value
+    assert fees.link.endswith(".html") and len({e.id for e in feed.entries}) == 3
+    own = feedparser.parse((folder / "sources" / "doc.xml").read_bytes())
+    assert own.bozo == 0 and [e.id for e in own.entries] == [e.id for e in feed.entries]
+    again = built(story)  # a refresh: the same ids, so a reader shows nothing twice
+    assert feedparser.parse((again / "feed.xml").read_bytes()).entries[0].id == newest.id
+
+
+def test_report_dir_is_refreshed_by_each_check(story, site):
+    story.settings = {"report_dir": "site", "report_url": "https://example.com/terms-report/"}
+    story.configure()
+    assert story.check().code == 0
+    index = story.folder / "site" / "index.html"
+    assert "unchanged" in index.read_text("utf-8")
+    text = change_clause(story.text, "以本协议内容为准", "以其他协议内容为准")
+    site.page("/doc", cloud_page(text))
+    assert story.check().code == 1
+    page = index.read_text("utf-8")
+    assert "9.6 modified" in page.split("Recent changes")[1].split("</li>")[0]
+    # The alert points at its page, where a message cut short can send the reader.
+    newest = versions(story.state, "doc")[-1]
+    alert = json.loads((story.state / "doc" / "versions" / newest / "alert.json").read_text())
+    assert alert["report"] == f"https://example.com/terms-report/changes/doc/{newest}.html"
+    assert (story.folder / "site" / "changes" / "doc" / f"{newest}.html").is_file()
+    site.page("/doc", "gone", status=500)
+    assert story.check().code == 3
+    page = index.read_text("utf-8")
+    assert "badge error" in page and "HTTP 500" in page
+
+
+def test_a_folder_tracker_did_not_write_is_never_replaced(story):
+    mine = story.folder / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    done = story.tracker("report", "--out", mine)
+    assert done.code == 2
+    assert (
+        done.err == f"tracker: report: {mine} holds files tracker did not write; "
+        "choose an empty or new folder\n"
+    )
+    assert (mine / "notes.txt").read_text() == "keep me"
+    empty = story.folder / "empty"
+    empty.mkdir()
+    assert story.tracker("report", "--out", empty).code == 0
+    assert empty.is_symlink() and (empty / "index.html").exists()
+    assert story.tracker("report").code == 2  # no --out, no report_dir

@@ -1,0 +1,134 @@
+"""Writing the report: a whole new site beside the old one, then one rename to switch.
+
+``DIR`` is a symbolic link to the current build, kept in ``.DIR.builds/``
+beside it.  A refresh writes a complete build there, points a new link at it
+and renames the link over ``DIR``: a reader (a browser, a web server) sees
+the old site or the new one, never half of either.  Older builds are then
+removed.  Builds from a cron run and the daemon at once take turns (a file
+lock).  A folder at ``DIR`` that tracker did not write is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import filelock
+
+from ..config import Config
+from ..errors import describe_os_error
+from ..store import isoformat, utcnow
+from .data import change_path, collect, source_path
+from .feed import feed
+from .pages import change_page, index_page, source_page
+
+MARKER = ".tracker-report"  # in every build: says the folder is tracker's to replace
+LOCK_TIMEOUT = 60.0
+
+
+class ReportError(Exception):
+    """The report cannot be written where it was asked for (one line, for the user)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    sources: int
+    changes: int
+
+
+def build(config: Config, out: Path) -> Built:
+    """Write the report of every configured source to ``out``, switching it as a whole."""
+    out = out.absolute()
+    builds = out.parent / f".{out.name}.builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    with filelock.FileLock(builds / ".lock", timeout=LOCK_TIMEOUT):
+        _must_be_ours(out, builds)
+        stage = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.time_ns()}"
+        stage.mkdir()
+        try:
+            built = _write(config, stage)
+            _publish(stage, out, builds)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        _sweep(builds, keep=stage)
+    return Built(out, *built)
+
+
+def _must_be_ours(out: Path, builds: Path) -> None:
+    if out.is_symlink():
+        target = Path(os.path.realpath(out))
+        if target.parent != Path(os.path.realpath(builds)):
+            raise ReportError(f"{out} is a link that tracker did not make; choose another folder")
+    elif out.is_dir():
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise ReportError(
+                f"{out} holds files tracker did not write; choose an empty or new folder"
+            )
+    elif out.exists():
+        raise ReportError(f"{out} is a file, not a folder")
+
+
+def _write(config: Config, stage: Path) -> tuple[int, int]:
+    reports = collect(config)
+    generated = isoformat(utcnow())
+    (stage / MARKER).write_text(
+        "Written by tracker (tracker report). The whole folder is replaced at each refresh.\n",
+        "utf-8",
+    )
+    (stage / "sources").mkdir()
+    (stage / "index.html").write_text(index_page(reports, generated), "utf-8")
+    everything = [c for r in reports for c in r.changes]
+    title = "tracker: changes to the agreements tracked"
+    (stage / "feed.xml").write_bytes(feed(title, "all", everything, "", generated))
+    for r in reports:
+        sid = r.source.id
+        (stage / source_path(sid)).write_text(source_page(r), "utf-8")
+        own = feed(f"tracker: {r.source.name}", f"source/{sid}", r.changes, "../", generated)
+        (stage / "sources" / f"{sid}.xml").write_bytes(own)
+        if r.changes:
+            (stage / "changes" / sid).mkdir(parents=True)
+        for c in r.changes:
+            (stage / change_path(sid, c.entry.version)).write_text(change_page(c), "utf-8")
+    return len(reports), len(everything)
+
+
+def _publish(stage: Path, out: Path, builds: Path) -> None:
+    """Point ``out`` at ``stage`` in one rename (the first time, a folder there moves aside)."""
+    link = builds / f".link-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    os.symlink(os.path.relpath(stage, out.parent), link)
+    if out.is_dir() and not out.is_symlink():  # an earlier plain folder of ours, or empty
+        os.replace(out, builds / f"previous-{time.time_ns()}")
+    os.replace(link, out)
+
+
+def _sweep(builds: Path, keep: Path) -> None:
+    for entry in builds.iterdir():
+        if entry != keep and entry.name != ".lock" and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def refresh(config: Config) -> str | None:
+    """Rebuild the configured report; a problem is one line to show, never a failed run."""
+    if config.settings.report_dir is None:
+        return None
+    try:
+        build(config, config.settings.report_dir)
+    except ReportError as exc:
+        return f"report: {exc.reason}"
+    except filelock.Timeout:
+        return f"report: {config.settings.report_dir}: another tracker is writing it"
+    except OSError as exc:
+        return f"report: {describe_os_error(exc)}"
+    return None

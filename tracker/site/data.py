@@ -1,0 +1,105 @@
+"""What the report shows, read from the state folder: each source's state, history and changes.
+
+A change is shown as it was reported: from the message recorded with its
+version (``alert.json``), so a page says exactly what the alert said, and
+building the report compares no texts.  Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Config, Settings, Source
+from ..history import Entry, entry
+from ..notify.text import title
+from ..repository import Versions
+from ..store import SourceStore, State
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One recorded change, as its alert described it."""
+
+    source: Source
+    entry: Entry
+    previous: str | None  # the version it was compared with
+    message: dict[str, Any]  # the stored alert
+
+    @property
+    def reported(self) -> dict[str, Any]:
+        return self.message.get("source") or {}
+
+    @property
+    def changes(self) -> list[dict[str, Any]]:
+        return list(self.reported.get("changes") or [])
+
+    @property
+    def alerts(self) -> list[dict[str, Any]]:
+        return list(self.reported.get("alerts") or [])
+
+    @property
+    def notes(self) -> list[str]:
+        return [str(n) for n in self.reported.get("notes") or []]
+
+    @property
+    def title(self) -> str:
+        return title(self.message)
+
+    @property
+    def path(self) -> str:
+        """Where its page is, from the top of the report."""
+        return change_path(self.source.id, self.entry.version)
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    source: Source
+    state: State
+    entries: list[Entry]  # every version, newest first
+    changes: list[ChangeRecord]  # newest first
+
+    @property
+    def last_change(self) -> ChangeRecord | None:
+        return self.changes[0] if self.changes else None
+
+
+def change_path(source_id: str, version: str) -> str:
+    return f"changes/{source_id}/{version}.html"
+
+
+def report_link(settings: Settings, source_id: str, version: str) -> str | None:
+    """Where a change's page will be, for messages: under ``report_url``, else on disk."""
+    if settings.report_dir is None:
+        return None
+    path = change_path(source_id, version)
+    if settings.report_url:
+        return f"{settings.report_url}/{path}"
+    return str(settings.report_dir.absolute() / path)
+
+
+def source_path(source_id: str) -> str:
+    return f"sources/{source_id}.html"
+
+
+def collect(config: Config) -> list[SourceReport]:
+    """Every configured source, in configuration order."""
+    return [_source(config, source) for source in config.sources]
+
+
+def _source(config: Config, source: Source) -> SourceReport:
+    store = SourceStore(config.settings.state_dir, source.id)
+    versions = Versions(store.dir)
+    entries, changes = [], []
+    for name in reversed(versions.names()):
+        try:
+            version = versions.get(name)
+            message = version.alert
+        except (OSError, ValueError):  # a damaged version: shown by tracker status, not here
+            continue
+        row = entry(source.id, version)
+        entries.append(row)
+        if isinstance(message, dict) and isinstance(message.get("source"), dict):
+            previous = version.meta.get("previous")
+            changes.append(ChangeRecord(source, row, previous, message))
+    return SourceReport(source, store.read_state(), entries, changes)

@@ -1,0 +1,150 @@
+"""The report's HTML: one page frame with its style inline, and a change as a redline.
+
+Every piece of page text goes through :func:`esc`, so an agreement holding
+``<script>`` or ``<!channel>`` shows it as written.  Pages load nothing: the
+style is inline, there are no scripts or fonts, and the icon is a data URL
+(a browser would otherwise ask the server for ``/favicon.ico``).  Long words
+and URLs wrap, and the side-by-side view stacks below about 34 rem, so a
+page reads on a phone 375 px wide without scrolling sideways.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..notify.text import aspect_note, facts_line, heading_parts
+
+STYLE = """
+:root { color-scheme: light dark; --del: #ffd7d5; --ins: #ccf2d1; --dim: #667; --line: #ccd; }
+@media (prefers-color-scheme: dark) {
+  :root { --del: #5c2323; --ins: #1f4a2a; --dim: #99a; --line: #445; }
+}
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 72rem; padding: 1rem; overflow-wrap: anywhere;
+  font: 16px/1.6 system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; }
+h1 { font-size: 1.5rem; line-height: 1.3; } h2 { font-size: 1.25rem; } h3 { font-size: 1.05rem; }
+a { color: inherit; }
+nav, .dim, .meta { color: var(--dim); font-size: .9rem; }
+.card, .change { border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem;
+  margin: 1rem 0; }
+.text { white-space: pre-wrap; margin: .5rem 0; }
+del { background: var(--del); text-decoration: line-through; }
+ins { background: var(--ins); text-decoration: none; }
+.sxs { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
+.sxs h4 { margin: .25rem 0; font-size: .85rem; color: var(--dim); }
+.badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem;
+  border: 1px solid var(--line); }
+.info { border-color: #38c; } .warning { border-color: #d90; } .critical { border-color: #d33; }
+.error { border-color: #d33; } .changed { border-color: #d90; }
+ul.rows { list-style: none; padding: 0; } ul.rows li { padding: .4rem 0;
+  border-bottom: 1px solid var(--line); }
+"""
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def page(title: str, body: str, *, feed: str | None = None, home: str | None = None) -> str:
+    """A whole page: its title, an optional feed to announce, and a way back home."""
+    alternate = (
+        f'<link rel="alternate" type="application/atom+xml" title="{esc(title)}" '
+        f'href="{esc(feed)}">'
+        if feed
+        else ""
+    )
+    back = f'<nav><a href="{esc(home)}">All sources</a></nav>' if home else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'
+        f"<title>{esc(title)}</title>{alternate}\n"
+        f"<style>{STYLE}</style></head>\n"
+        f"<body>{back}\n{body}\n</body></html>\n"
+    )
+
+
+def badge(text: str, kind: str = "") -> str:
+    return f'<span class="badge {esc(kind)}">{esc(text)}</span>'
+
+
+def spans(diff: Iterable[Mapping[str, str]], keep: Sequence[str] = ("delete", "insert")) -> str:
+    """Diff spans as marked-up text; spans of an op not in ``keep`` are left out."""
+    out = []
+    for span in diff:
+        op, text = span["op"], esc(span["text"])
+        if op == "equal":
+            out.append(text)
+        elif op in keep:
+            out.append(f"<del>{text}</del>" if op == "delete" else f"<ins>{text}</ins>")
+    return "".join(out)
+
+
+def change_block(change: Mapping[str, Any]) -> str:
+    """One change as a redline: heading, the inline diff, the two versions side by side."""
+    parts = dict(heading_parts(change))
+    severity = change.get("severity", "info")
+    head = (
+        f'<h3>{esc(parts["clause"])} <span class="dim">{esc(parts["what"])}</span> '
+        f"{badge(parts['severity'], severity)}</h3>"
+    )
+    if parts.get("path"):
+        head += f'<div class="meta">{esc(parts["path"])}</div>'
+    return f'<section class="change {esc(severity)}">{head}{_change_body(change)}</section>'
+
+
+def _change_body(change: Mapping[str, Any]) -> str:
+    kind = change.get("kind")
+    out = []
+    if kind == "moved":
+        was = f" (was {change['old_clause']})" if change.get("old_clause") else ""
+        out.append(f'<p class="dim">Wording unchanged{esc(was)}.</p>')
+    elif kind == "added":
+        out.append(f'<div class="text"><ins>{esc(change.get("new") or "")}</ins></div>')
+    elif kind == "removed":
+        out.append(f'<div class="text"><del>{esc(change.get("old") or "")}</del></div>')
+    else:
+        diff = change.get("diff") or []
+        if note := aspect_note(change.get("aspect")):
+            out.append(f'<p class="dim">{esc(note.capitalize())}.</p>')
+        out.append(f'<div class="text inline">{spans(diff)}</div>')
+        out.append(
+            '<div class="sxs">'
+            f'<div class="old"><h4>Before</h4><div class="text">{spans(diff, ("delete",))}</div>'
+            "</div>"
+            f'<div class="new"><h4>After</h4><div class="text">{spans(diff, ("insert",))}</div>'
+            "</div></div>"
+        )
+    if line := facts_line(change):
+        out.append(f"<p><strong>Figures:</strong> {esc(line)}</p>")
+    refs = change.get("references") or []
+    if refs:
+        items = "".join(
+            f"<li>{esc(r['text'])}: {esc(r['old'])} → {esc(r['new'])}</li>" for r in refs
+        )
+        out.append(
+            f"<p><strong>Links to named documents that now lead elsewhere:</strong></p>"
+            f"<ul>{items}</ul>"
+        )
+    return "".join(out)
+
+
+def alerts_list(alerts: Sequence[Mapping[str, Any]]) -> str:
+    """The watches that fired."""
+    if not alerts:
+        return ""
+    items = "".join(
+        f"<li>{badge(a['severity'], a['severity'])} watch <strong>{esc(a['watch'])}</strong>: "
+        f"{esc(', '.join(a['clauses']))}</li>"
+        for a in alerts
+    )
+    return f"<ul>{items}</ul>"
+
+
+def notes_list(notes: Sequence[str]) -> str:
+    if not notes:
+        return ""
+    return "<ul>" + "".join(f'<li class="dim">{esc(n)}</li>' for n in notes) + "</ul>"

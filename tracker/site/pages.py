@@ -1,0 +1,138 @@
+"""The report's pages: the index, a page per source, a page per change, and a lone redline.
+
+Links between pages are relative, so the folder can be opened from disk,
+copied, or served from any path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..config import Source
+from ..history import Comparison, Entry
+from .data import ChangeRecord, SourceReport, change_path, source_path
+from .markup import alerts_list, badge, change_block, esc, notes_list, page
+
+RECENT = 20  # changes listed on the index, across sources
+
+
+def index_page(reports: Sequence[SourceReport], generated: str) -> str:
+    cards = "".join(_source_card(r) for r in reports)
+    recent = sorted(
+        (c for r in reports for c in r.changes), key=lambda c: c.entry.time, reverse=True
+    )[:RECENT]
+    items = "".join(
+        f'<li><a href="{esc(c.path)}">{esc(c.title)}</a> '
+        f'<span class="dim">{esc(c.entry.time)}</span></li>'
+        for c in recent
+    )
+    body = (
+        "<h1>Agreements tracked</h1>"
+        f'<p class="dim">Report made {esc(generated)} · <a href="feed.xml">Atom feed</a></p>'
+        f"{cards}<h2>Recent changes</h2>"
+        + (f'<ul class="rows">{items}</ul>' if items else "<p>No change recorded yet.</p>")
+    )
+    return page("tracker: agreements tracked", body, feed="feed.xml")
+
+
+def _source_card(r: SourceReport) -> str:
+    s, state = r.source, r.state
+    status = state.last_status or "never checked"
+    lines = [
+        f'<h2><a href="{esc(source_path(s.id))}">{esc(s.name)}</a></h2>',
+        f'<div class="meta">{esc(s.id)} · {esc(s.url)}</div>',
+        f"<p>{badge(status, status)} last check {esc(state.last_check or 'never')}",
+    ]
+    if state.failures:
+        lines.append(f" · {state.failures} failed check{'s' if state.failures != 1 else ''}")
+    lines.append("</p>")
+    if state.last_status == "error" and state.last_error:
+        lines.append(f'<p class="error">{esc(state.last_error)}</p>')
+    last = r.last_change
+    if last is not None:
+        watches = f" · watches: {', '.join(last.entry.watches)}" if last.entry.watches else ""
+        lines.append(
+            f'<p>Last change: <a href="{esc(last.path)}">{esc(last.entry.version)}</a> '
+            f"{badge(last.entry.severity or 'info', last.entry.severity or 'info')}"
+            f"{esc(watches)}</p>"
+        )
+    else:
+        lines.append('<p class="dim">No change recorded.</p>')
+    return f'<article class="card">{"".join(lines)}</article>'
+
+
+def source_page(r: SourceReport) -> str:
+    s = r.source
+    rows = "".join(_history_row(e, {c.entry.version for c in r.changes}, s.id) for e in r.entries)
+    body = (
+        f"<h1>{esc(s.name)}</h1>"
+        f'<div class="meta">{esc(s.id)} · <a href="{esc(s.url)}">{esc(s.url)}</a> · '
+        f'<a href="{esc(s.id)}.xml">Atom feed</a></div>'
+        f"<p>{badge(r.state.last_status or 'never checked', r.state.last_status or '')} "
+        f"last check {esc(r.state.last_check or 'never')}</p>"
+        + (f'<p class="error">{esc(r.state.last_error)}</p>' if r.state.last_error else "")
+        + "<h2>History</h2>"
+        + (f'<ul class="rows">{rows}</ul>' if rows else "<p>Nothing recorded yet.</p>")
+    )
+    return page(f"{s.name}: history", body, feed=f"{s.id}.xml", home="../index.html")
+
+
+def _history_row(e: Entry, changed: set[str], sid: str) -> str:
+    name = esc(e.version)
+    if e.version in changed:
+        name = f'<a href="../{esc(change_path(sid, e.version))}">{name}</a>'
+    what = [e.origin]
+    if e.origin == "upgrade":
+        what.append(f"settings changed: {', '.join(e.settings) or 'reading'}")
+    if e.changes:
+        what.append(f"{e.changes} change{'s' if e.changes != 1 else ''}")
+    if e.watches:
+        what.append(f"watches: {', '.join(e.watches)}")
+    what += e.flags
+    sev = f" {badge(e.severity, e.severity)}" if e.severity else ""
+    return f'<li>{name} <span class="dim">{esc(e.time)}</span> {esc(" · ".join(what))}{sev}</li>'
+
+
+def change_page(c: ChangeRecord) -> str:
+    since = f"compared with {c.previous}" if c.previous else ""
+    return _redline(
+        c.source,
+        c.title,
+        f"{c.entry.version} · recorded {c.entry.time} · {since}",
+        c.changes,
+        c.alerts,
+        c.notes,
+        home="../../index.html",
+        history=f"../../{source_path(c.source.id)}",
+    )
+
+
+def redline_page(source: Source, found: Comparison) -> str:
+    """``tracker diff --html``: two stored versions compared, as a page that stands alone."""
+    changes = [c.to_json() for c in found.changes]
+    alerts = [a.to_json() for a in found.alerts]
+    heading = f"{source.name}: {found.older.name} → {found.newer.name}"
+    meta = f"{len(changes)} change{'s' if len(changes) != 1 else ''}"
+    return _redline(source, heading, meta, changes, alerts, found.notes)
+
+
+def _redline(
+    source: Source,
+    heading: str,
+    meta: str,
+    changes: Sequence[Mapping[str, Any]],
+    alerts: Sequence[Mapping[str, Any]],
+    notes: Sequence[str],
+    home: str | None = None,
+    history: str | None = None,
+) -> str:
+    back = f' · <a href="{esc(history)}">history</a>' if history else ""
+    body = (
+        f"<h1>{esc(heading)}</h1>"
+        f'<div class="meta">{esc(meta)} · <a href="{esc(source.url)}">{esc(source.url)}</a>'
+        f"{back}</div>"
+        f"{alerts_list(alerts)}{notes_list(notes)}"
+        + ("".join(change_block(c) for c in changes) or "<p>No difference a reader could see.</p>")
+    )
+    return page(heading, body, home=home)

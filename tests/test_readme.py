@@ -121,3 +121,16 @@ def test_readme_and_example_say_which_default_urls_are_known_and_which_is_a_gues
     assert "best guess" in before_guess and "put the right URL here" in before_guess
     before_known = example.split(f'url = "{known[0]}"', 1)[0].rsplit("\n\n", 1)[1]
     assert "URLs are known" in before_known
+
+
+def test_every_command_is_documented_with_its_output():
+    from tracker.cli import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if a.dest == "command"]
+    for name in commands.choices:
+        assert f"tracker {name}" in README, f"`tracker {name}` is not in the README"
+    looks = ("history", "diff", "show", "reextract", "report")
+    for sample in (f"$ tracker {name}" for name in looks):
+        assert sample in README
+    assert "dry run: nothing recorded, nothing sent" in README

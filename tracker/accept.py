@@ -21,7 +21,7 @@ from .errors import ExtractError
 from .fetch import Fetcher, Page
 from .outbox import listeners_for
 from .read import Reading, page_meta
-from .segment import segment
+from .segment import numbered, segment
 from .sources import Context, getter_for
 from .sources.browser import Browser
 from .store import SourceStore, State, sha256
@@ -70,9 +70,7 @@ def accept(config: Config, source: Source) -> Accepted:
         version = store.record(reading.text, meta, reading.packed)
         state.version = version.name
         books.succeeded(state, page, body_hash, "accepted", version.name, form_hash=key)
-    return Accepted(
-        version.name, page.url, sum(1 for c in segment(reading.text) if c.id), len(reading.text)
-    )
+    return Accepted(version.name, page.url, numbered(segment(reading.text)), len(reading.text))
 
 
 async def _fetch(config: Config, source: Source, state: State) -> tuple[Page, Reading]:

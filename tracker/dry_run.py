@@ -25,7 +25,7 @@ from .read import Reading
 from .recorder import judge, refuse
 from .repository import Version, Versions
 from .result import Result
-from .segment import segment
+from .segment import numbered, segment
 from .sources import Context, getter_for
 from .sources.browser import Browser
 from .store import SourceStore
@@ -66,7 +66,7 @@ async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
     try:
         page, reading = await _read(source, config, ctx)
         trial.lines = reading.text.splitlines()[:FIRST_LINES]
-        trial.clauses = sum(1 for c in segment(reading.text, source.ignore) if c.id)
+        trial.clauses = numbered(segment(reading.text, source.ignore))
         trial.characters = len(reading.text)
         await asyncio.to_thread(_judge, trial, source, config, page, reading)
     except SourceError as exc:

@@ -11,7 +11,7 @@ from .config import Source
 from .history import Comparison, Entry
 from .report import print_changes
 from .result import Result
-from .segment import Clause, plain
+from .segment import Clause, numbered, plain
 
 _ORIGIN_STYLE = {"baseline": "cyan", "upgrade": "magenta", "accepted": "yellow"}
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "red bold"}
@@ -93,8 +93,7 @@ def print_outline(clauses: Sequence[Clause], console: Console) -> None:
             line.append(path + "  ", style="dim")
         line.append(words)
         _say(console, line)
-    numbered = sum(1 for c in clauses if c.id and not c.heading)
-    _say(console, f"{len(rows)} clauses and headings ({numbered} numbered clauses)", "dim")
+    _say(console, f"{len(rows)} clauses and headings ({numbered(clauses)} numbered clauses)", "dim")
 
 
 def outline(clauses: Sequence[Clause]) -> list[tuple[str, str, str]]:

@@ -143,6 +143,11 @@ class _Builder:
         self.lines, self.forms, self.meta = [], [], {}
 
 
+def numbered(clauses: Iterable[Clause]) -> int:
+    """How many numbered clauses a text has (a clause's paragraphs and headings not counted)."""
+    return len({c.id for c in clauses if c.id and not c.heading})
+
+
 def segment(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Clause]:
     """The clauses of ``text`` in document order."""
     patterns = tuple(ignore)

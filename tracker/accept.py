@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .bookkeeping import Bookkeeping
 from .compare import compared
 from .config import Config, Source
-from .errors import ExtractError
+from .errors import ExtractError, Refused
 from .fetch import Fetcher, Page
 from .outbox import listeners_for
 from .read import Reading, page_meta
@@ -27,12 +27,8 @@ from .sources.browser import Browser
 from .store import SourceStore, State, sha256
 
 
-class NotAccepted(Exception):
+class NotAccepted(Refused):
     """Nothing was recorded; the message says why, in one line."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)

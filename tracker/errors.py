@@ -27,6 +27,14 @@ class ConfigError(TrackerError):
         super().__init__(f"{where}: {problem}")
 
 
+class Refused(TrackerError):
+    """A command that did nothing, because what it was asked makes no sense here (one line)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
 class SourceError(TrackerError):
     """A source could not be checked this time; its snapshots stay untouched."""
 

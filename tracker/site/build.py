@@ -20,7 +20,7 @@ from pathlib import Path
 import filelock
 
 from ..config import Config
-from ..errors import describe_os_error
+from ..errors import Refused, describe_os_error
 from ..store import isoformat, utcnow
 from .data import change_path, collect, source_path
 from .feed import feed
@@ -30,12 +30,8 @@ MARKER = ".tracker-report"  # in every build: says the folder is tracker's to re
 LOCK_TIMEOUT = 60.0
 
 
-class ReportError(Exception):
+class ReportError(Refused):
     """The report cannot be written where it was asked for (one line, for the user)."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)

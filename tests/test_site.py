@@ -177,6 +177,8 @@ def test_report_dir_is_refreshed_by_each_check(story, site):
     alert = json.loads((story.state / "doc" / "versions" / newest / "alert.json").read_text())
     assert alert["report"] == f"https://example.com/terms-report/changes/doc/{newest}.html"
     assert (story.folder / "site" / "changes" / "doc" / f"{newest}.html").is_file()
+    served = feedparser.parse((story.folder / "site" / "feed.xml").read_bytes())
+    assert served.entries[0].link == alert["report"]  # where it is served: absolute links
     site.page("/doc", "gone", status=500)
     assert story.check().code == 3
     page = index.read_text("utf-8")

@@ -50,8 +50,9 @@ def build(config: Config, out: Path) -> Built:
         _must_be_ours(out, builds)
         stage = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.time_ns()}"
         stage.mkdir()
+        served = config.settings.report_url if out == _report_dir(config) else None
         try:
-            built = _write(config, stage)
+            built = _write(config, stage, served)
             _publish(stage, out, builds)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
@@ -74,7 +75,13 @@ def _must_be_ours(out: Path, builds: Path) -> None:
         raise ReportError(f"{out} is a file, not a folder")
 
 
-def _write(config: Config, stage: Path) -> tuple[int, int]:
+def _report_dir(config: Config) -> Path | None:
+    folder = config.settings.report_dir
+    return folder.absolute() if folder is not None else None
+
+
+def _write(config: Config, stage: Path, served: str | None) -> tuple[int, int]:
+    """Every page and feed into ``stage``; feeds link absolutely where the report is served."""
     reports = collect(config)
     generated = isoformat(utcnow())
     (stage / MARKER).write_text(
@@ -85,11 +92,12 @@ def _write(config: Config, stage: Path) -> tuple[int, int]:
     (stage / "index.html").write_text(index_page(reports, generated), "utf-8")
     everything = [c for r in reports for c in r.changes]
     title = "tracker: changes to the agreements tracked"
-    (stage / "feed.xml").write_bytes(feed(title, "all", everything, "", generated))
+    top = f"{served}/" if served else ""
+    (stage / "feed.xml").write_bytes(feed(title, "all", everything, top, generated))
     for r in reports:
         sid = r.source.id
         (stage / source_path(sid)).write_text(source_page(r), "utf-8")
-        own = feed(f"tracker: {r.source.name}", f"source/{sid}", r.changes, "../", generated)
+        own = feed(f"tracker: {r.source.name}", f"source/{sid}", r.changes, top or "../", generated)
         (stage / "sources" / f"{sid}.xml").write_bytes(own)
         if r.changes:
             (stage / "changes" / sid).mkdir(parents=True)

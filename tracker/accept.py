@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from .bookkeeping import Bookkeeping
 from .compare import compared
 from .config import Config, Source
-from .errors import ExtractError, Refused
+from .errors import Refused
 from .fetch import Fetcher, Page
 from .outbox import listeners_for
 from .read import Reading, page_meta
 from .segment import numbered, segment
-from .sources import Context, getter_for
+from .sources import Context, fetch_in_full
 from .sources.browser import Browser
 from .store import SourceStore, State, sha256
 
@@ -71,14 +71,5 @@ def accept(config: Config, source: Source) -> Accepted:
 
 async def _fetch(config: Config, source: Source, state: State) -> tuple[Page, Reading]:
     """The page again, in full (the refused page was read whole), read as a check reads it."""
-    getter = getter_for(source)
     async with Fetcher(config.settings) as fetcher, Browser(config.settings) as browser:
-        ctx = Context(fetcher, browser)
-        page = await getter.fetch(source, state, ctx, None, None)
-        try:
-            return page, getter.read(page, source)
-        except ExtractError as exc:
-            other = await getter.fallback(page, source, ctx, exc)
-            if other is None:
-                raise
-            return other, getter.read(other, source)
+        return await fetch_in_full(source, state, Context(fetcher, browser))

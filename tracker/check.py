@@ -22,19 +22,17 @@ from pathlib import Path
 from .bookkeeping import Bookkeeping
 from .config import Config, Source
 from .errors import (
-    ExtractError,
     SourceError,
     StateError,
     describe_os_error,
 )
 from .events import Listener
-from .fetch import Fetcher, Page
+from .fetch import Fetcher
 from .markdown import from_markdown
 from .outbox import listeners_for
-from .read import Reading
 from .recorder import Recorder
 from .result import Result
-from .sources import Context, getter_for
+from .sources import Context, getter_for, read_page
 from .sources.browser import Browser
 from .store import SourceStore, State, sha256
 
@@ -164,21 +162,10 @@ class _Job:
         # Parse outside the lock: it is the expensive part, and it only reads the page.
         reading = None
         if not same_bytes:
-            page, reading = await self._read(page, ctx, workers)
+            page, reading = await read_page(getter, page, source, ctx, workers.parse)
         return await loop.run_in_executor(
             workers.record, self.recorder.process, page, body_hash, same_bytes, reading
         )
-
-    async def _read(self, page: Page, ctx: Context, workers: Workers) -> tuple[Page, Reading]:
-        """Read the page in the parse thread; with no text in it, the getter's other way, once."""
-        loop, source = asyncio.get_running_loop(), self.source
-        try:
-            return page, await loop.run_in_executor(workers.parse, self.getter.read, page, source)
-        except ExtractError as exc:
-            other = await self.getter.fallback(page, source, ctx, exc)
-            if other is None:
-                raise
-        return other, await loop.run_in_executor(workers.parse, self.getter.read, other, source)
 
     def _unprepared(self, state: State, names: list[str]) -> bool:
         """Whether a baseline must be seeded, or a recorded change's alert may be unqueued."""

@@ -26,9 +26,9 @@ from .recorder import judge, refuse
 from .repository import Version, Versions
 from .result import Result
 from .segment import numbered, segment
-from .sources import Context, getter_for
+from .sources import Context, fetch_in_full, getter_for
 from .sources.browser import Browser
-from .store import SourceStore
+from .store import SourceStore, State
 from .upgrade import changed_settings, describe, reread, rereadable
 
 FIRST_LINES = 8
@@ -63,12 +63,14 @@ async def try_all(config: Config) -> list[Trial]:
 
 async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
     trial = Trial(Result(source, "unchanged"))
+    store = SourceStore(config.settings.state_dir, source.id)
     try:
-        page, reading = await _read(source, config, ctx)
+        state = store.read_state()  # read, never written
+        page, reading = await fetch_in_full(source, state, ctx)
         trial.lines = reading.text.splitlines()[:FIRST_LINES]
         trial.clauses = numbered(segment(reading.text, source.ignore))
         trial.characters = len(reading.text)
-        await asyncio.to_thread(_judge, trial, source, config, page, reading)
+        await asyncio.to_thread(_judge, trial, config, store, state, page, reading)
     except SourceError as exc:
         trial.result = Result(source, "error", error=exc.reason, blocked=exc.blocked)
     except OSError as exc:  # the state folder cannot be read
@@ -76,22 +78,11 @@ async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
     return trial
 
 
-async def _read(source: Source, config: Config, ctx: Context) -> tuple[Page, Reading]:
-    getter = getter_for(source)
-    state = SourceStore(config.settings.state_dir, source.id).read_state()
-    page = await getter.fetch(source, state, ctx, None, None)
-    try:
-        return page, await asyncio.to_thread(getter.read, page, source)
-    except ExtractError as exc:
-        other = await getter.fallback(page, source, ctx, exc)
-        if other is None:
-            raise
-        return other, await asyncio.to_thread(getter.read, other, source)
-
-
-def _judge(trial: Trial, source: Source, config: Config, page: Page, reading: Reading) -> None:
+def _judge(
+    trial: Trial, config: Config, store: SourceStore, state: State, page: Page, reading: Reading
+) -> None:
     """Compare as the record stage would, and say what it would record."""
-    store = SourceStore(config.settings.state_dir, source.id)
+    source = trial.result.source
     latest = Versions(store.dir).newest_readable() if store.dir.is_dir() else None
     result = trial.result
     if latest is None and source.baseline is not None:
@@ -120,7 +111,6 @@ def _judge(trial: Trial, source: Source, config: Config, page: Page, reading: Re
                 "again as an upgrade, without an alert, and compare with it"
             )
             keys = ()
-    state = store.read_state()
     comparison = judge(latest, reading, source, config, state.follows)
     from_baseline = latest.meta.get("origin") == "baseline"
     refuse(comparison, state, page, source, config.settings, from_baseline)

@@ -9,6 +9,14 @@ way (a PDF, say) is a module with a :class:`Getter` subclass decorated with
 from __future__ import annotations
 
 from . import jsonapi, page  # noqa: F401  (registers the kinds)
-from .base import Context, Getter, getter_for, kinds, register
+from .base import Context, Getter, fetch_in_full, getter_for, kinds, read_page, register
 
-__all__ = ["Context", "Getter", "getter_for", "kinds", "register"]
+__all__ = [
+    "Context",
+    "Getter",
+    "fetch_in_full",
+    "getter_for",
+    "kinds",
+    "read_page",
+    "register",
+]

@@ -10,6 +10,8 @@ whatever the kind.
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -68,3 +70,27 @@ def kinds() -> tuple[str, ...]:
 
 def getter_for(source: Source) -> Getter:
     return _REGISTRY[source.kind]
+
+
+async def read_page(
+    getter: Getter, page: Page, source: Source, ctx: Context, executor: Executor | None = None
+) -> tuple[Page, Reading]:
+    """Read ``page`` off the event loop; with no text in it, the getter's other way, once.
+
+    ``executor`` is where reading runs (a check's parse thread); None is the loop's default.
+    """
+    loop = asyncio.get_running_loop()
+    try:
+        return page, await loop.run_in_executor(executor, getter.read, page, source)
+    except ExtractError as exc:
+        other = await getter.fallback(page, source, ctx, exc)
+        if other is None:
+            raise
+    return other, await loop.run_in_executor(executor, getter.read, other, source)
+
+
+async def fetch_in_full(source: Source, state: State, ctx: Context) -> tuple[Page, Reading]:
+    """The page without validators (to read it whole, not to learn it is unchanged), read."""
+    getter = getter_for(source)
+    page = await getter.fetch(source, state, ctx, None, None)
+    return await read_page(getter, page, source, ctx)

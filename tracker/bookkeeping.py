@@ -45,8 +45,12 @@ class Bookkeeping:
         status: str,
         version: str | None = None,
         form_hash: str | None = None,
+        notes: Sequence[str] = (),
     ) -> Result:
-        """Record a successful check: the page's validators now describe the last good text."""
+        """Record a successful check: the page's validators now describe the last good text.
+
+        ``notes`` are what the check found and worked around, for its result.
+        """
         now = isoformat(utcnow())
         if version is not None or form_hash is not None:
             state.form_hash = form_hash  # the comparison form of the latest version, if known
@@ -66,7 +70,8 @@ class Bookkeeping:
         state.follows = prune(state.follows, self.source.id, self.config.watches)
         self._catch_up(state)
         self.store.write_state(state)
-        return Result(self.source, status, version=version, following=self.following(state))
+        following = self.following(state)
+        return Result(self.source, status, version=version, following=following, notes=[*notes])
 
     def following(self, state: State) -> list[Following]:
         return followings(self.source.id, self.config.watches, state.follows)

@@ -22,14 +22,14 @@ from .errors import ExtractError, SourceError
 from .fetch import Fetcher, Page
 from .markdown import from_markdown
 from .read import Reading
-from .recorder import judge, refuse
+from .recorder import changed, judge, refuse
 from .repository import Version, Versions
 from .result import Result
 from .segment import numbered, segment
 from .sources import Context, fetch_in_full, getter_for
 from .sources.browser import Browser
 from .store import SourceStore, State
-from .upgrade import changed_settings, describe, reread, rereadable
+from .upgrade import changed_settings, describe, reread_for, rereadable
 
 FIRST_LINES = 8
 
@@ -97,23 +97,18 @@ def _judge(
     trial.compared_with = trial.compared_with or latest.name
     keys = changed_settings(latest.meta.get("settings"), source)
     if rereadable(keys):
-        try:
-            text = reread(latest, source, getter_for(source)).text
-            latest = Version.holding(latest.name, latest.path, latest.meta, text)
-        except SourceError as exc:
-            result.notes.append(
-                f"settings changed ({describe(keys)}); the stored page of {latest.name} "
-                f"cannot be read with them ({exc.reason})"
-            )
+        again, why = reread_for(latest, source, getter_for(source), keys)
+        if again is None:
+            result.notes.append(str(why))
         else:
+            latest = Version.holding(latest.name, latest.path, latest.meta, again.text)
             result.notes.append(
                 f"settings changed ({describe(keys)}): would record the stored page read "
                 "again as an upgrade, without an alert, and compare with it"
             )
             keys = ()
     comparison = judge(latest, reading, source, config, state.follows)
-    from_baseline = latest.meta.get("origin") == "baseline"
-    refuse(comparison, state, page, source, config.settings, from_baseline)
+    refuse(comparison, state, page, source, config.settings, latest)
     if keys and not comparison.replaced:
         result.notes.append(
             f"settings changed ({describe(keys)}): would record this page as an upgrade, "
@@ -122,11 +117,8 @@ def _judge(
         return
     if comparison.verdict in (Verdict.SAME, Verdict.RELINKED):
         return
-    result.status = "changed"
-    result.changes, result.alerts = list(comparison.changes), list(comparison.alerts)
-    result.large_removal = comparison.large_removal
-    if comparison.replaced and comparison.names:
-        result.replaced = {"old": comparison.names[0], "new": comparison.names[1]}
+    trial.result = changed(source, comparison, None)
+    trial.result.notes = result.notes
 
 
 def _baseline(source: Source) -> Version:

@@ -22,7 +22,14 @@ from .result import Result
 from .site.data import report_link
 from .sources import Getter
 from .store import SourceStore, State, Version
-from .upgrade import changed_settings, describe, record_reread, rereadable, upgrade_meta
+from .upgrade import (
+    changed_settings,
+    describe,
+    record_upgrade,
+    reread_for,
+    rereadable,
+    upgrade_meta,
+)
 from .watch import Follows
 
 
@@ -37,10 +44,6 @@ class Recorder:
         self.store = store
         self.books = books
         self.getter = getter
-
-    def _refuse(self, comparison: Comparison, state: State, page: Page, latest: Version) -> None:
-        baseline = latest.meta.get("origin") == "baseline"
-        refuse(comparison, state, page, self.source, self.config.settings, baseline)
 
     def process(
         self,
@@ -108,54 +111,44 @@ class Recorder:
         keys = changed_settings(latest.meta.get("settings"), source)
         notes: list[str] = []
         if rereadable(keys):
-            try:
-                latest = record_reread(self.store, latest, source, self.getter, keys)
-            except SourceError as exc:  # the stored page cannot serve it: the fetch will
-                notes.append(
-                    f"settings changed ({describe(keys)}); the stored page of {latest.name} "
-                    f"cannot be read with them ({exc.reason})"
-                )
+            again, why = reread_for(latest, source, self.getter, keys)
+            if again is None:  # the stored page cannot serve it: the fetch will
+                notes.append(str(why))
             else:
+                latest = record_upgrade(self.store, latest, source, keys, again)
                 notes.append(_upgraded(keys, latest.name, "the stored page read again"))
                 keys = ()
         comparison = judge(latest, reading, source, self.config, state.follows)
         if keys and not comparison.replaced:  # read another way: this fetch is the upgrade
-            self._refuse(comparison, state, page, latest)
+            refuse(comparison, state, page, source, self.config.settings, latest)
             meta = {**meta, **upgrade_meta(latest, source, keys, "fetch")}
             version = self.store.record(text, meta, reading.packed)
             state.follows = comparison.follows
-            done = self.books.succeeded(
-                state, page, body_hash, "unchanged", version.name, form_hash=comparison.key
+            notes.append(_upgraded(keys, version.name, "this fetch"))
+            return self.books.succeeded(
+                state,
+                page,
+                body_hash,
+                "unchanged",
+                version.name,
+                form_hash=comparison.key,
+                notes=notes,
             )
-            done.notes = [*notes, _upgraded(keys, version.name, "this fetch")]
-            return done
         if comparison.verdict is Verdict.SAME:
-            done = self.books.succeeded(
-                state, page, body_hash, "unchanged", form_hash=comparison.key
+            return self.books.succeeded(
+                state, page, body_hash, "unchanged", form_hash=comparison.key, notes=notes
             )
-            done.notes = notes
-            return done
-        self._refuse(comparison, state, page, latest)
+        refuse(comparison, state, page, source, self.config.settings, latest)
         meta = {**meta, "origin": "fetch", "previous": latest.name}
         name = self.store.next_name()
         state.follows = comparison.follows
         if comparison.verdict is Verdict.RELINKED:  # kept: later links compare with these
             self.store.record(text, {**meta, "relinked": True}, reading.packed, name=name)
             state.version = name
-            done = self.books.succeeded(
-                state, page, body_hash, "unchanged", name, form_hash=comparison.key
+            return self.books.succeeded(
+                state, page, body_hash, "unchanged", name, form_hash=comparison.key, notes=notes
             )
-            done.notes = notes
-            return done
-        result = Result(
-            source,
-            "changed",
-            changes=list(comparison.changes),
-            alerts=list(comparison.alerts),
-            version=name,
-            large_removal=comparison.large_removal,
-            replaced=_named(comparison.names) if comparison.replaced else None,
-        )
+        result = changed(source, comparison, name)
         result.following = self.books.following(state)
         result.notes = [*notes, *self.store.versions.set_aside]
         was = latest.meta.get("charset")
@@ -200,7 +193,7 @@ def refuse(
     page: Page,
     source: Source,
     settings: Settings,
-    since_baseline: bool,
+    latest: Version,
 ) -> None:
     """Raise why the text read is not to be recorded, if it is not (see compare.Verdict).
 
@@ -211,7 +204,8 @@ def refuse(
         raise NotADocumentError(_not_a_document(page, comparison.reason or ""), key=key)
     if comparison.verdict is Verdict.OTHER_DOCUMENT:
         kept, of = comparison.kept
-        since = "the baseline" if since_baseline else "its last version"
+        baseline = latest.meta.get("origin") == "baseline"
+        since = "the baseline" if baseline else "its last version"
         raise NotTheDocumentError(
             f"the page at {page.url} does not look like 《{source.name}》 "
             f"({kept} of {of} clauses in common with {since}); check the source's url",
@@ -227,6 +221,19 @@ def refuse(
                 f"(recorded as a change if it persists: seen {seen} of {needed} times)",
                 key=key,
             )
+
+
+def changed(source: Source, comparison: Comparison, version: str | None) -> Result:
+    """The result a comparison that found changes comes to (``version``: where it is recorded)."""
+    return Result(
+        source,
+        "changed",
+        changes=list(comparison.changes),
+        alerts=list(comparison.alerts),
+        version=version,
+        large_removal=comparison.large_removal,
+        replaced=_named(comparison.names) if comparison.replaced else None,
+    )
 
 
 def _upgraded(keys: tuple[str, ...], name: str, what: str) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Config, Source
-from .errors import ExtractError
+from .errors import ExtractError, SourceError
 from .fetch import Page
 from .model import Origin
 from .read import Reading
@@ -89,11 +89,24 @@ def upgrade_meta(
     }
 
 
-def record_reread(
-    store: SourceStore, latest: Version, source: Source, getter: Getter, keys: Sequence[str]
+def reread_for(
+    latest: Version, source: Source, getter: Getter, keys: Sequence[str]
+) -> tuple[Reading | None, str | None]:
+    """The stored page read with the changed settings, or None and a note saying why not
+    (then the next fetch is the upgrade)."""
+    try:
+        return reread(latest, source, getter), None
+    except SourceError as exc:
+        return None, (
+            f"settings changed ({describe(keys)}); the stored page of {latest.name} "
+            f"cannot be read with them ({exc.reason})"
+        )
+
+
+def record_upgrade(
+    store: SourceStore, latest: Version, source: Source, keys: Sequence[str], reading: Reading
 ) -> Version:
-    """Re-read ``latest``'s page and record it as an upgrade (callers hold the lock)."""
-    reading = reread(latest, source, getter)
+    """Record ``reading``, ``latest``'s page read again, as an upgrade (callers hold the lock)."""
     meta = {key: latest.meta.get(key) for key in _PAGE_FACTS}
     meta |= {
         "charset": reading.codec,
@@ -137,7 +150,7 @@ def reextract(config: Config, source: Source) -> Reextracted:
         reading = reread(latest, source, getter)
         if not keys and reading.text == latest.text:
             return Reextracted(source.id, None, latest.name, keys)
-        version = record_reread(store, latest, source, getter, keys)
+        version = record_upgrade(store, latest, source, keys, reading)
         state = store.read_state()
         state.version, state.form_hash, state.fingerprint = version.name, None, None
         store.write_state(state)

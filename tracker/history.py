@@ -98,13 +98,19 @@ def entries(source_id: str, versions: Versions) -> list[Entry]:
     return [entry(source_id, versions.get(name)) for name in reversed(versions.names())]
 
 
-def last_change(source_id: str, versions: Versions) -> Entry | None:
+def latest_change(versions: Versions) -> Version | None:
     """The newest version that recorded a change, if any."""
     for name in reversed(versions.names()):
         version = versions.get(name)
         if version.alert is not None:
-            return entry(source_id, version)
+            return version
     return None
+
+
+def last_change(source_id: str, versions: Versions) -> Entry | None:
+    """The newest change as a history row, if any."""
+    version = latest_change(versions)
+    return entry(source_id, version) if version is not None else None
 
 
 def compare_versions(

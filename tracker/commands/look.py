@@ -17,7 +17,7 @@ from rich.console import Console
 
 from .. import config
 from ..errors import describe_os_error
-from ..history import Comparison, compare_versions, entries, last_change
+from ..history import Comparison, compare_versions, entries, last_change, latest_change
 from ..history_view import (
     as_result,
     print_comparison,
@@ -153,11 +153,10 @@ def comparison(cfg: config.Config, args: argparse.Namespace) -> tuple[config.Sou
 
 
 def _latest_change(versions: Versions, source: config.Source) -> Version:
-    for name in reversed(versions.names()):
-        version = versions.get(name)
-        if version.alert is not None:
-            return version
-    raise BadInput(f"{source.id}: no change recorded yet (tracker history {source.id})")
+    version = latest_change(versions)
+    if version is None:
+        raise BadInput(f"{source.id}: no change recorded yet (tracker history {source.id})")
+    return version
 
 
 def diff(cfg: config.Config, args: argparse.Namespace) -> int:

@@ -44,16 +44,10 @@ def as_json(results: Sequence[Result], deliveries: Sequence[dict[str, Any]] = ()
 def print_human(results: Sequence[Result], console: Console) -> None:
     width = max((len(r.source.id) for r in results), default=0)
     for r in results:
-        mark, style = _MARKS[r.status]
-        line = Text()
-        line.append(f"{mark} ", style=style)
-        line.append(r.source.id.ljust(width))
-        line.append(f"  {r.elapsed:5.2f}s  ", style="dim")
-        line.append(_summary(r), style=style if r.status != "unchanged" else "")
-        console.print(line, soft_wrap=True)
+        line = _marked(r, width) + Text(f"  {r.elapsed:5.2f}s  ", style="dim")
+        console.print(line + _styled(r, _summary(r)), soft_wrap=True)
     for r in results:
-        for notice in [*map(str, r.following), *r.notes]:
-            console.print(Text(f"! {r.source.id}: {notice}", style="yellow"), soft_wrap=True)
+        _notices(r, [*map(str, r.following), *r.notes], console)
     for r in results:
         if r.changes:
             print_changes(r, console)
@@ -64,15 +58,12 @@ def print_trials(trials: Sequence[Trial], console: Console) -> None:
     width = max((len(t.result.source.id) for t in trials), default=0)
     for t in trials:
         r = t.result
-        mark, style = _MARKS[r.status]
-        line = Text(f"{mark} ", style=style) + Text(r.source.id.ljust(width) + "  ")
-        line.append(_would(r), style=style if r.status != "unchanged" else "")
+        line = _marked(r, width) + Text("  ") + _styled(r, _would(r))
         if t.compared_with and r.status != "error":
             line.append(f" (compared with {t.compared_with})", style="dim")
         console.print(line, soft_wrap=True)
     for t in trials:
-        for note in t.result.notes:
-            console.print(Text(f"! {t.result.source.id}: {note}", style="yellow"), soft_wrap=True)
+        _notices(t.result, t.result.notes, console)
     for t in trials:
         if t.result.status == "error":
             continue
@@ -84,6 +75,21 @@ def print_trials(trials: Sequence[Trial], console: Console) -> None:
         if t.result.changes:
             print_changes(t.result, console)
     console.print(Text("\ndry run: nothing recorded, nothing sent", style="dim"))
+
+
+def _marked(r: Result, width: int) -> Text:
+    """``● source-id``: the status mark, then the id padded to ``width``."""
+    mark, style = _MARKS[r.status]
+    return Text(f"{mark} ", style=style) + Text(r.source.id.ljust(width))
+
+
+def _styled(r: Result, summary: str) -> Text:
+    return Text(summary, style=_MARKS[r.status][1] if r.status != "unchanged" else "")
+
+
+def _notices(r: Result, notices: Sequence[str], console: Console) -> None:
+    for notice in notices:
+        console.print(Text(f"! {r.source.id}: {notice}", style="yellow"), soft_wrap=True)
 
 
 def _would(r: Result) -> str:

@@ -27,12 +27,20 @@ class ConfigError(TrackerError):
         super().__init__(f"{where}: {problem}")
 
 
-class Refused(TrackerError):
-    """A command that did nothing, because what it was asked makes no sense here (one line)."""
+class CommandError(TrackerError):
+    """A command that stopped, with one line saying why; the subclass says whose fault."""
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class Refused(CommandError):
+    """A command that did nothing, because what it was asked makes no sense here."""
+
+
+class Failed(CommandError):
+    """A command that could not do its work (the disk, a lock held by another tracker)."""
 
 
 class SourceError(TrackerError):

@@ -200,9 +200,7 @@ def _json(payload: object) -> None:
 
 
 def report(cfg: config.Config, args: argparse.Namespace) -> int:
-    from filelock import Timeout
-
-    from ..site.build import ReportError, build
+    from ..site.build import ReportError, ReportFailed, build
 
     out = Path(args.out) if args.out else cfg.settings.report_dir
     if out is None:
@@ -211,11 +209,8 @@ def report(cfg: config.Config, args: argparse.Namespace) -> int:
         built = build(cfg, out)
     except ReportError as exc:
         raise BadInput(f"report: {exc.reason}") from None
-    except Timeout:  # an OSError too: first
-        print("tracker: report: another tracker is writing it", file=sys.stderr)
-        return EXIT_FAILED
-    except OSError as exc:
-        print(f"tracker: report: {describe_os_error(exc)}", file=sys.stderr)
+    except ReportFailed as exc:
+        print(f"tracker: report: {exc.reason}", file=sys.stderr)
         return EXIT_FAILED
     pages = f"{built.sources} source{'s' if built.sources != 1 else ''}"
     changes = f"{built.changes} change{'s' if built.changes != 1 else ''}"

@@ -20,7 +20,7 @@ from pathlib import Path
 import filelock
 
 from ..config import Config
-from ..errors import Refused, describe_os_error
+from ..errors import Failed, Refused, describe_os_error
 from ..store import isoformat, utcnow
 from .data import change_path, collect, source_path
 from .feed import feed
@@ -34,6 +34,10 @@ class ReportError(Refused):
     """The report cannot be written where it was asked for (one line, for the user)."""
 
 
+class ReportFailed(Failed):
+    """Writing the report failed (the disk, or another tracker holding it)."""
+
+
 @dataclass(frozen=True)
 class Built:
     path: Path
@@ -42,8 +46,20 @@ class Built:
 
 
 def build(config: Config, out: Path) -> Built:
-    """Write the report of every configured source to ``out``, switching it as a whole."""
+    """Write the report of every configured source to ``out``, switching it as a whole.
+
+    Raises ReportError when ``out`` is not tracker's to write, ReportFailed when writing fails.
+    """
     out = out.absolute()
+    try:
+        return _build(config, out)
+    except filelock.Timeout:  # an OSError too: first
+        raise ReportFailed(f"{out}: another tracker is writing it") from None
+    except OSError as exc:
+        raise ReportFailed(describe_os_error(exc)) from None
+
+
+def _build(config: Config, out: Path) -> Built:
     builds = out.parent / f".{out.name}.builds"
     builds.mkdir(parents=True, exist_ok=True)
     with filelock.FileLock(builds / ".lock", timeout=LOCK_TIMEOUT):
@@ -129,10 +145,6 @@ def refresh(config: Config) -> str | None:
         return None
     try:
         build(config, config.settings.report_dir)
-    except ReportError as exc:
+    except (ReportError, ReportFailed) as exc:
         return f"report: {exc.reason}"
-    except filelock.Timeout:
-        return f"report: {config.settings.report_dir}: another tracker is writing it"
-    except OSError as exc:
-        return f"report: {describe_os_error(exc)}"
     return None

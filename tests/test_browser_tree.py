@@ -9,20 +9,17 @@ disagree: libxml2, for one, moves ROMEO's whole footer into its terms.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
+from tests.chromium import BROWSER_TESTS, CHROMIUM
 from tests.pages import SHARED
 from tracker.extract import extract
 from tracker.segment import plain
 
 playwright = pytest.importorskip("playwright.sync_api")
-BROWSER = next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
-)
-pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium on PATH")
+pytestmark = BROWSER_TESTS
 SNAPSHOTS = SHARED / "corpus" / "ota-snapshots"
 
 _TEXT = """e => {
@@ -41,7 +38,7 @@ _TEXT = """e => {
 def tab() -> Iterator[object]:
     flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=flags)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=flags)
         page = browser.new_page()
         page.route("**/*", lambda route: route.abort())
         yield page
@@ -115,6 +112,7 @@ def _lexbor_text(html: str, selector: str) -> str | None:
 SKIP = {"script", "style", "noscript", "template"}
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not SNAPSHOTS.is_dir(), reason="../shared/corpus is absent")
 @pytest.mark.parametrize(("snapshot", "selector"), _snapshots() if SNAPSHOTS.is_dir() else [])
 def test_real_pages_select_what_chromium_selects(tab, snapshot, selector):

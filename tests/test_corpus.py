@@ -17,7 +17,10 @@ from tests.pages import SHARED, body_html, cloud_page
 from tracker.markdown import from_markdown
 
 OTA = SHARED / "corpus" / "open-terms-archive"
-pytestmark = pytest.mark.skipif(not OTA.is_dir(), reason="../shared/corpus is absent")
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not OTA.is_dir(), reason="../shared/corpus is absent"),
+]
 
 NO_CHANGE = ("Refilter", "Apply technical or declaration upgrade")
 REAL = ("Update", "Record new changes")

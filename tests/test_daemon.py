@@ -18,6 +18,8 @@ from werkzeug import Request, Response
 from tests.conftest import ROOT, doc_source, run_subprocess, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 
+pytestmark = [pytest.mark.daemon, pytest.mark.slow]
+
 TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
 
 

@@ -70,7 +70,7 @@ def test_compressed_pages_read_as_sent(encoding, pack):
     packed = pack(page)
     for k in range(0, len(packed), 1000):
         body.feed(packed[k : k + 1000])
-    assert body.bytes() == page
+    assert body.decoded() == page
 
 
 def test_an_encoding_tracker_did_not_ask_for_is_a_clear_error():

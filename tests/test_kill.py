@@ -20,8 +20,12 @@ import sys
 import time
 from collections import Counter
 
+import pytest
+
 from tests.conftest import ROOT, Sink, doc_source, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
+
+pytestmark = pytest.mark.slow
 
 SOURCES = [f"s{n}" for n in range(4)]
 ROUNDS = 16

@@ -27,6 +27,7 @@ def _late_fee_clause(text: str) -> str:
     return next(line for line in text.splitlines() if line.startswith("**4.4 "))
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not CLOUD_2019.is_file(), reason="../shared/corpus is absent")
 def test_late_fee_clause_split_into_three_is_one_modified_change():
     """《腾讯云服务协议》 2019 → 2019年11月版: 4.4 at 3‰ a day becomes 4.4 + 4.4.1-4.4.3 at 1‰."""
@@ -44,6 +45,7 @@ def test_late_fee_clause_split_into_three_is_one_modified_change():
     ]  # as written
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not CLOUD_2019.is_file(), reason="../shared/corpus is absent")
 def test_sub_clauses_merged_back_are_one_modified_change():
     old = from_markdown(CLOUD_2019.read_text("utf-8"))

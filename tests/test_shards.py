@@ -20,6 +20,8 @@ from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker import config, shards
 from tracker.config import Config
 
+pytestmark = pytest.mark.slow
+
 
 def _load(tmp_path: Path, n: int, **settings: object) -> Config:
     sources = [doc_source(f"http://127.0.0.1:9/{i}", f"s{i}") for i in range(n)]

@@ -21,7 +21,11 @@ from tests.pages import SHARED
 from tracker.normalise import comparable
 
 SNAPSHOTS = SHARED / "corpus" / "ota-snapshots"
-pytestmark = pytest.mark.skipif(not SNAPSHOTS.is_dir(), reason="../shared/corpus is absent")
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.slow,
+    pytest.mark.skipif(not SNAPSHOTS.is_dir(), reason="../shared/corpus is absent"),
+]
 DOCUMENTS = sorted(
     str(p.parent.relative_to(SNAPSHOTS)) for p in SNAPSHOTS.glob("*/*/*/INDEX.txt")
 ) if SNAPSHOTS.is_dir() else []  # fmt: skip

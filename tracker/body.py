@@ -20,7 +20,7 @@ _RAW_DEFLATE = -zlib.MAX_WBITS
 
 
 class CappedBody:
-    """Feed it the raw chunks of a response; ``bytes()`` is the decoded body."""
+    """Feed it the raw chunks of a response; ``decoded()`` is the decoded body."""
 
     def __init__(self, content_encoding: str | None, cap: int) -> None:
         codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
@@ -51,7 +51,7 @@ class CappedBody:
             self._keep(out)
             data = self._z.unconsumed_tail
 
-    def bytes(self) -> bytes:
+    def decoded(self) -> bytes:
         if self.coding is not None:
             self._keep(self._z.flush(self.cap - self.held + 1))
         return b"".join(self._parts)

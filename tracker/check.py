@@ -28,13 +28,14 @@ from .errors import (
 )
 from .events import Listener
 from .fetch import Fetcher
+from .files import sha256
 from .markdown import from_markdown
 from .outbox import listeners_for
 from .recorder import Recorder
 from .result import Result
 from .sources import Context, getter_for, read_page
 from .sources.browser import Browser
-from .store import SourceStore, State, sha256
+from .store import SourceStore, State
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +104,12 @@ async def check_source(
     except SourceError as exc:
         result = await asyncio.to_thread(job.books.failed_unlocked, exc)
     except OSError as exc:  # its folder: read-only, a file in its place, disk full, …
-        err = StateError(f"state folder: {describe_os_error(exc)}")
-        result = await asyncio.to_thread(job.books.failed_unlocked, err)
+        unusable = StateError(f"state folder: {describe_os_error(exc)}")
+        result = await asyncio.to_thread(job.books.failed_unlocked, unusable)
     except Exception as exc:  # a bug must cost one source, not the whole run
         log.exception("internal error while checking %s", source.id)
-        err = SourceError(f"internal error: {type(exc).__name__}: {exc}")
-        result = await asyncio.to_thread(job.books.failed_unlocked, err)
+        bug = SourceError(f"internal error: {type(exc).__name__}: {exc}")
+        result = await asyncio.to_thread(job.books.failed_unlocked, bug)
     result.elapsed = time.monotonic() - started
     return result
 

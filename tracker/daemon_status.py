@@ -67,4 +67,4 @@ def read_status(state_dir: Path) -> dict[str, Any] | None:
         os.kill(int(status["pid"]), 0)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return status
+    return status if isinstance(status, dict) else None

@@ -145,7 +145,7 @@ class Fetcher:
         body = CappedBody(resp.headers.get("content-encoding"), cap)
         async for chunk in resp.aiter_raw():
             body.feed(chunk)
-        return body.bytes()
+        return body.decoded()
 
 
 def _status_error(resp: httpx.Response) -> HTTPError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from .config import Source, Watch
 from .diff import Change, diff
@@ -78,7 +79,7 @@ def entry(source_id: str, version: Version) -> Entry:
     src = alert.get("source") or {}
     changes = src.get("changes") or []
     watches = tuple(dict.fromkeys(w for c in changes for w in c.get("watches", [])))
-    upgrade = meta.get("upgrade") if isinstance(meta.get("upgrade"), dict) else {}
+    upgrade: dict[str, Any] = meta["upgrade"] if isinstance(meta.get("upgrade"), dict) else {}
     return Entry(
         source=source_id,
         version=version.name,

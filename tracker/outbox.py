@@ -347,7 +347,7 @@ def _describe(exc: Exception) -> str:
 def _load(path: Path) -> dict[str, Any] | None:
     """A queued entry or an alert, or None if it cannot be read or is not one."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data: Any = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     ok = (
@@ -364,7 +364,8 @@ def _load(path: Path) -> dict[str, Any] | None:
     for state in data.get("deliveries", {}).values():
         state.setdefault("attempts", 0)
         state.setdefault("error", None)
-    return data
+    entry: dict[str, Any] = data
+    return entry
 
 
 def _load_record(path: Path) -> dict[str, Any] | None:

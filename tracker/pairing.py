@@ -130,7 +130,7 @@ def _units(
     i: int, j: int, olds: dict[int, tuple[int, ...]], news: dict[int, tuple[int, ...]]
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """The matches to weigh for ``i`` and ``j``: each alone, or one with its descendants."""
-    units = [((i,), (j,))]
+    units: list[tuple[tuple[int, ...], tuple[int, ...]]] = [((i,), (j,))]
     if len(news[j]) > 1:
         units.append(((i,), news[j]))  # split into sub-clauses
     if len(olds[i]) > 1:

@@ -75,7 +75,7 @@ def retargeted(old: Iterable[Reference], new: Iterable[Reference]) -> tuple[Reta
     after: dict[str, list[Reference]] = {}
     for ref in new:
         after.setdefault(ref.key, []).append(ref)
-    out = []
+    out: list[Retarget] = []
     for key, olds in before.items():
         news = after.get(key)
         if not news:

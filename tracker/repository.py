@@ -45,9 +45,10 @@ class Version:
     def alert(self) -> dict[str, Any] | None:
         """The message recorded with this version, if it was a change."""
         try:
-            return json.loads((self.path / "alert.json").read_text("utf-8"))
+            data = json.loads((self.path / "alert.json").read_text("utf-8"))
         except FileNotFoundError:
             return None
+        return data if isinstance(data, dict) else None
 
     @property
     def raw(self) -> bytes | None:

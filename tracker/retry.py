@@ -36,21 +36,19 @@ class RetryPolicy:
 
     def delay(self, attempt: int, exc: BaseException | None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1 for the first)."""
-        delay = min(_CAP, self.backoff * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+        delay = min(_CAP, self.backoff * 2.0 ** (attempt - 1)) * random.uniform(0.5, 1.0)
         after = getattr(exc, "retry_after", None)
-        return max(delay, after) if after is not None else delay
+        return max(delay, float(after)) if after is not None else delay
 
     async def run(self, fn: Callable[[], Awaitable[T]]) -> T:
         """``await fn()``, retried as the policy says; the last error is raised as it was."""
-        return await tenacity.AsyncRetrying(**self._arguments())(fn)
-
-    def _arguments(self) -> dict[str, object]:
-        return {
-            "stop": tenacity.stop_after_attempt(self.retries + 1),
-            "wait": self._wait,
-            "retry": tenacity.retry_if_exception(self.worth_retrying),
-            "reraise": True,  # the caller sees the last error itself, typed as it was
-        }
+        retrying = tenacity.AsyncRetrying(
+            stop=tenacity.stop_after_attempt(self.retries + 1),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception(self.worth_retrying),
+            reraise=True,  # the caller sees the last error itself, typed as it was
+        )
+        return await retrying(fn)
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

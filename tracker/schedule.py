@@ -115,7 +115,7 @@ class Schedule:
                 if scheduled and same:
                     continue
                 trigger: BaseTrigger = CronTrigger.from_crontab(source.cron, timezone=UTC)
-                trigger.jitter = int(jitter_for(interval)) or None  # type: ignore[attr-defined]
+                trigger.jitter = int(jitter_for(interval)) or None
             else:
                 last = None if first_run else self.last_checked.get(source.id)
                 decided = plan(

@@ -62,14 +62,13 @@ def split(config: Config, shards: int) -> list[Config]:
     s = config.settings
     parts = []
     for k in range(shards):
-        limits = {
-            "per_host": _share(s.per_host, shards, k),
-            "concurrency": _share(s.concurrency, shards, k),
-            "processes": 1,
-        }
-        parts.append(
-            replace(config, settings=replace(s, **limits), sources=config.sources[k::shards])
+        limits = replace(
+            s,
+            per_host=_share(s.per_host, shards, k),
+            concurrency=_share(s.concurrency, shards, k),
+            processes=1,
         )
+        parts.append(replace(config, settings=limits, sources=config.sources[k::shards]))
     return parts
 
 

@@ -80,7 +80,7 @@ class State:
     def from_json(cls, data: dict[str, Any]) -> State:
         """The state as saved; a value of the wrong type (a hand edit) is its default."""
         defaults = cls()
-        known = {}
+        known: dict[str, Any] = {}
         for key, value in data.items():
             if key not in cls.__dataclass_fields__:
                 continue

@@ -48,11 +48,11 @@ def read_source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
         raise ConfigError(r.name, f"{where}.id", f"{sid!r} is reserved for tracker's own folder")
     where = f"source.{sid}"
     r.keys(t, where, keys(Source))
-    url = t.get("url")
+    url: object = t.get("url")
     if not isinstance(url, str) or not url.strip():
         raise ConfigError(r.name, f"{where}.url", "missing")
-    if problem := url_problem(url.strip()):
-        raise ConfigError(r.name, f"{where}.url", f"{url!r} {problem}")
+    if wrong := url_problem(url.strip()):
+        raise ConfigError(r.name, f"{where}.url", f"{url!r} {wrong}")
     selectors = r.strings(t, where, "selector", ["body"], one_allowed=True)
     remove = r.strings(t, where, "remove", [])
     for key, values in (("selector", selectors), ("remove", remove)):
@@ -64,15 +64,15 @@ def read_source(r: Reader, t: dict[str, Any], index: int, base: Path) -> Source:
                     r.name, f"{where}.{key}", f"invalid CSS selector {sel!r}: {exc}"
                 ) from None
             if m := _USER_ACTION.search(sel):
-                problem = f"{sel!r}: {m.group(0)} matches what a user does, never a fetched page"
-                raise ConfigError(r.name, f"{where}.{key}", problem)
+                never = f"{sel!r}: {m.group(0)} matches what a user does, never a fetched page"
+                raise ConfigError(r.name, f"{where}.{key}", never)
     ignore = []
     for pattern in r.strings(t, where, "ignore", []):
         try:
             ignore.append(re.compile(pattern))
         except re.error as exc:
-            problem = f"invalid regex {pattern!r}: {exc}"
-            raise ConfigError(r.name, f"{where}.ignore", problem) from None
+            invalid = f"invalid regex {pattern!r}: {exc}"
+            raise ConfigError(r.name, f"{where}.ignore", invalid) from None
     baseline = None
     if "baseline" in t:
         baseline = base / r.string(t, where, "baseline", "")

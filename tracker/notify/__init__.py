@@ -9,7 +9,7 @@ from the environment (``*_env`` keys) or the file, are held in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -137,7 +137,7 @@ def http_url(ctx: ParseContext, table: Mapping[str, Any], where: str, key: str) 
 
 
 def parse_channels(
-    tables: list[Mapping[str, Any]], file: str, environ: Mapping[str, str]
+    tables: Sequence[Mapping[str, Any]], file: str, environ: Mapping[str, str]
 ) -> tuple[Channel, ...]:
     # Importing the channel modules registers them.
     from . import email, slack, webhook  # noqa: F401

@@ -17,7 +17,8 @@ CONTEXT = 60  # characters kept on each side of a change inside a long clause
 
 
 def source(message: Mapping[str, Any]) -> Mapping[str, Any]:
-    return message["source"]
+    src: Mapping[str, Any] = message["source"]
+    return src
 
 
 def top_change(message: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -26,7 +27,8 @@ def top_change(message: Mapping[str, Any]) -> Mapping[str, Any] | None:
     if not changes:
         return None
     worst = highest([c["severity"] for c in changes])
-    return next(c for c in changes if c["severity"] == worst)
+    top: Mapping[str, Any] = next(c for c in changes if c["severity"] == worst)
+    return top
 
 
 def title(message: Mapping[str, Any]) -> str:

@@ -43,7 +43,8 @@ def feed(
         content = ET.SubElement(item, "content", type="html")
         content.text = _content(c)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return written + b"\n"
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:

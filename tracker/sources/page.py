@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..config import Source
     from ..fetch import Page
     from ..store import State
+    from .browser import Browser
 
 
 def renders(source: Source, state: State) -> bool:
@@ -66,7 +67,7 @@ class PageGetter(Getter):
         return await ctx.browser.render(source, after_static=error.reason)
 
 
-def _browser(ctx: Context, source: Source):  # type: ignore[no-untyped-def]
+def _browser(ctx: Context, source: Source) -> Browser:
     if ctx.browser is None or not ctx.browser.available():
         raise ExtractError(f"{source.url} needs a browser to render it; {how_to_get_a_browser()}")
     return ctx.browser

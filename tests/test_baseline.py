@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import ROOT, doc_source, versions, write_config
 from tests.pages import AGREEMENT, AGREEMENT_MD, SHARED, change_clause, cloud_page
 from tracker.markdown import from_markdown
-from tracker.store import SourceStore, sha256
+from tracker.stamps import sha256
+from tracker.store import SourceStore
 
 SHIPPED = ROOT / "tracker" / "data" / "meeting-api-agreement.md"
 

@@ -19,12 +19,12 @@ from .compare import compared
 from .config import Config, Source
 from .errors import Refused
 from .fetch import Fetcher, Page
-from .files import sha256
 from .outbox import listeners_for
 from .read import Reading, page_meta
 from .segment import numbered, segment
 from .sources import Context, fetch_in_full
 from .sources.browser import Browser
+from .stamps import sha256
 from .store import SourceStore, State
 
 

@@ -17,7 +17,8 @@ from .errors import LockTimeout, RefusedError, SourceError
 from .events import Listener, message
 from .fetch import Page
 from .result import Result
-from .store import SourceStore, State, isoformat, utcnow
+from .stamps import isoformat, utcnow
+from .store import SourceStore, State
 from .watch import Following, followings, prune
 
 

@@ -28,13 +28,13 @@ from .errors import (
 )
 from .events import Listener
 from .fetch import Fetcher
-from .files import sha256
 from .markdown import from_markdown
 from .outbox import listeners_for
 from .recorder import Recorder
 from .result import Result
 from .sources import Context, getter_for, read_page
 from .sources.browser import Browser
+from .stamps import sha256
 from .store import SourceStore, State
 
 log = logging.getLogger(__name__)

@@ -21,11 +21,11 @@ from enum import Enum
 
 from .config import Watch
 from .diff import Change, diff_clauses
-from .files import sha256
 from .identity import identify, not_a_document, overlap, same_document
 from .normalise import comparable_pairs
 from .references import references, signature
 from .segment import segment
+from .stamps import sha256
 from .truncation import shrink
 from .watch import Alert, Follows, assess, follow
 

@@ -42,7 +42,7 @@ from .schedule import Schedule
 from .site.refresh import Refresher
 from .sources import Context
 from .sources.browser import Browser
-from .store import isoformat, utcnow
+from .stamps import isoformat, utcnow
 
 log = logging.getLogger("tracker.daemon")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import atomic_write
-from .store import isoformat, utcnow
+from .stamps import isoformat, utcnow
 
 STATUS_FILE = "daemon.json"
 STATUS_EVERY = 3.0  # seconds between two writes of the status file, at least

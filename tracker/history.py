@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from .config import Source, Watch
 from .diff import Change, diff
 from .repository import Version, Versions
+from .stamps import recorded_at
 from .watch import Alert, assess
 
 _FLAGS = ("large_removal", "replaced", "relinked")
@@ -61,16 +61,6 @@ class Comparison:
     changes: list[Change]
     alerts: list[Alert]
     notes: list[str] = field(default_factory=list)
-
-
-def recorded_at(name: str) -> str:
-    """A version's time, from its name (``0002_20261201T213235Z``)."""
-    stamp = name.split("_", 1)[1]
-    return (
-        datetime.strptime(stamp, "%Y%m%dT%H%M%SZ")
-        .replace(tzinfo=UTC)
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
 
 
 def entry(source_id: str, version: Version) -> Entry:

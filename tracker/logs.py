@@ -16,6 +16,8 @@ import traceback
 from datetime import UTC, datetime
 from typing import Any
 
+from .stamps import isoformat
+
 
 def to_stderr(level: int) -> None:
     """Log at ``level`` to stderr, one line per record.
@@ -73,7 +75,7 @@ class JsonLines(logging.Formatter):
     """One JSON object per record, whatever the record: a traceback is a field, not lines."""
 
     def format(self, record: logging.LogRecord) -> str:
-        when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = isoformat(datetime.fromtimestamp(record.created, UTC))
         fields = getattr(record, "fields", None)
         if fields is not None:
             data: dict[str, Any] = {"time": when, "event": record.getMessage(), **fields}

@@ -43,7 +43,7 @@ from .layout import deliveries_path, version_names
 from .notify import Channel, DeliveryError
 from .notify.courier import Courier
 from .retry import RetryPolicy
-from .store import isoformat, utcnow
+from .stamps import isoformat, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from .config import Source
 from .decode import decode
 from .extract import extract_page
 from .fetch import Page
-from .store import isoformat, pack, utcnow
+from .stamps import isoformat, utcnow
+from .store import pack
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .files import sha256
 from .layout import version_names
+from .stamps import sha256
 
 
 @dataclass(frozen=True)

@@ -34,21 +34,14 @@ from typing import Any
 import filelock
 
 from .errors import LockTimeout
-from .files import TMP_PREFIX, atomic_write, dumps, fsync_dir, sha256, write
+from .files import TMP_PREFIX, atomic_write, dumps, fsync_dir, write
 from .repository import Version, Versions
+from .stamps import isoformat, name_stamp, sha256, utcnow
 
 
 def pack(raw: bytes) -> bytes:
     """A raw page as :meth:`SourceStore.record` keeps it (``page.html.gz``)."""
     return gzip.compress(raw, compresslevel=1, mtime=0)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def isoformat(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -185,7 +178,7 @@ class SourceStore:
         """The name the next recorded version will have."""
         names = self.versions.names()
         seq = int(names[-1].split("_", 1)[0]) + 1 if names else 1
-        return f"{seq:04d}_{(when or utcnow()).strftime('%Y%m%dT%H%M%SZ')}"
+        return f"{seq:04d}_{name_stamp(when or utcnow())}"
 
     def record(
         self,

@@ -27,6 +27,7 @@ from ..history_view import (
 )
 from ..repository import Version, Versions
 from ..segment import segment
+from ..stamps import isoformat
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
@@ -121,7 +122,7 @@ def _since(value: str | None) -> str | None:
         raise BadInput(f"--since: {value!r} is not a date (YYYY-MM-DD, or an ISO time)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return isoformat(moment.astimezone(UTC))
 
 
 def comparison(cfg: config.Config, args: argparse.Namespace) -> tuple[config.Source, Comparison]:

@@ -21,7 +21,7 @@ import filelock
 
 from ..config import Config
 from ..errors import Failed, Refused, describe_os_error
-from ..store import isoformat, utcnow
+from ..stamps import isoformat, utcnow
 from .data import change_path, collect, source_path
 from .feed import feed
 from .pages import change_page, index_page, source_page

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tracker.diff import diff  # noqa: E402
-from tracker.markdown import from_markdown  # noqa: E402
-from tracker.normalise import comparable  # noqa: E402
+from tracker.text.markdown import from_markdown  # noqa: E402
+from tracker.text.normalise import comparable  # noqa: E402
 
 
 def _renumber(line: str, offset: int) -> str:

@@ -19,7 +19,7 @@ agreement pages of 20-60 KB, and the real snapshots under
 ``../shared/corpus/ota-snapshots`` when present), and their texts are compared
 with Chromium's (when a browser is given) or with lexbor's.  Timing is parse +
 select + text, the median of --repeat passes, per page and per 40 KB; the last
-line times tracker's whole extraction (``tracker.extract.extract``).
+line times tracker's whole extraction (``tracker.text.extract.extract``).
 It prints tables; it is not a test.
 """
 
@@ -279,7 +279,7 @@ def main() -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
 
     from tracker.errors import SourceError
-    from tracker.extract import extract
+    from tracker.text.extract import extract
 
     def whole(html: str, selector: str) -> str | None:
         try:
@@ -292,7 +292,7 @@ def main() -> None:
         if pages:
             median, per40 = time_one(whole, pages, args.repeat)
             print(
-                f"tracker.extract (lexbor + the dialect renderer), {label}: "
+                f"tracker.text.extract (lexbor + the dialect renderer), {label}: "
                 f"{median * 1000:.2f} ms median per page, {per40 * 1000:.2f} ms per 40 KB"
             )
 

@@ -11,7 +11,7 @@ import html
 import re
 from pathlib import Path
 
-from tracker.markdown import from_markdown
+from tracker.text.markdown import from_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENT_MD = (ROOT / "tracker" / "data" / "meeting-api-agreement.md").read_text("utf-8")

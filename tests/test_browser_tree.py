@@ -15,8 +15,8 @@ import pytest
 
 from tests.chromium import BROWSER_TESTS, CHROMIUM
 from tests.pages import SHARED
-from tracker.extract import extract
 from tracker.segment import plain
+from tracker.text.extract import extract
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = BROWSER_TESTS

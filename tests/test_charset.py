@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import doc_source, versions, write_config
 from tests.pages import AGREEMENT, cloud_page
-from tracker.decode import decode, sniff
+from tracker.text.decode import decode, sniff
 
 
 @pytest.mark.parametrize(

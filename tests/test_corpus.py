@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import doc_source, write_config
 from tests.pages import SHARED, body_html, cloud_page
-from tracker.markdown import from_markdown
+from tracker.text.markdown import from_markdown
 
 OTA = SHARED / "corpus" / "open-terms-archive"
 pytestmark = [
@@ -107,6 +107,6 @@ def test_history_replay(site, tmp_path, tracker, document):
 
 def test_refilter_that_drops_a_capture_artefact_equals_the_original():
     history = {commit: text for commit, _, text in _history("WeChat/Terms_of_Service")}
-    from tracker.normalise import comparable
+    from tracker.text.normalise import comparable
 
     assert comparable(history["1ed5c41f4"]) == comparable(history["c5c78e626"])

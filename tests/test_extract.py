@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tracker.errors import BlockedError, ExtractError
-from tracker.extract import extract
-from tracker.markdown import from_markdown
+from tracker.text.extract import extract
+from tracker.text.markdown import from_markdown
 
 BASE = "https://cloud.tencent.com/document/product/301/1967"
 

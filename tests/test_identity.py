@@ -13,8 +13,8 @@ import pytest
 from tests.conftest import ROOT, Sink, doc_source, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker.identity import identify, not_a_document, overlap, same_document
-from tracker.normalise import comparable
 from tracker.segment import segment
+from tracker.text.normalise import comparable
 
 BASELINE = ROOT / "tracker" / "data" / "meeting-api-agreement.md"
 SID = "meeting-api-agreement"

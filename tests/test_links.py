@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.links import cloudflare_email, cloudflare_href, document, names_a_document
+from tracker.text.links import cloudflare_email, cloudflare_href, document, names_a_document
 
 SAME_DOCUMENT = [
     ("scheme", "http://a.cn/terms", "https://a.cn/terms"),

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from tracker.normalise import comparable, fold, ignored
+from tracker.text.normalise import comparable, fold, ignored
 
 SAME = [
     ("nbsp", "提前10个\u00a0自然日", "提前10个自然日"),

@@ -7,7 +7,7 @@ import pytest
 from tests.pages import SHARED
 from tracker.diff import diff
 from tracker.facts import Fact
-from tracker.markdown import from_markdown
+from tracker.text.markdown import from_markdown
 
 CLOUD_2019 = (
     SHARED / "corpus" / "tencent-cloud-intl-2019"

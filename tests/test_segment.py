@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.pages import AGREEMENT, SHARED
-from tracker.markdown import from_markdown
 from tracker.segment import cn_number, segment
+from tracker.text.markdown import from_markdown
 
 CASES = [
     ("preamble", "欢迎使用。\n请阅读。\n1.1 第一条", [None, None, "1.1"]),

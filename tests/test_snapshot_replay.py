@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import versions, write_config
 from tests.pages import SHARED
-from tracker.normalise import comparable
+from tracker.text.normalise import comparable
 
 SNAPSHOTS = SHARED / "corpus" / "ota-snapshots"
 pytestmark = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.normalise import comparable
+from tracker.text.normalise import comparable
 from tracker.truncation import shrink
 
 

@@ -28,7 +28,6 @@ from .errors import (
 )
 from .events import Listener
 from .fetch import Fetcher
-from .markdown import from_markdown
 from .outbox import listeners_for
 from .recorder import Recorder
 from .result import Result
@@ -36,6 +35,7 @@ from .sources import Context, getter_for, read_page
 from .sources.browser import Browser
 from .stamps import sha256
 from .store import SourceStore, State
+from .text.markdown import from_markdown
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from enum import Enum
 from .config import Watch
 from .diff import Change, diff_clauses
 from .identity import identify, not_a_document, overlap, same_document
-from .normalise import comparable_pairs
 from .references import references, signature
 from .segment import segment
 from .stamps import sha256
+from .text.normalise import comparable_pairs
 from .truncation import shrink
 from .watch import Alert, Follows, assess, follow
 

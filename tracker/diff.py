@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from diff_match_patch import diff_match_patch
 
 from .align import Pair, changed_pairs
-from .dialect import LINK
 from .facts import Fact, fact_changes, facts
-from .normalise import comparable
 from .references import Retarget
 from .segment import Clause, plain, segment
+from .text.dialect import LINK
+from .text.normalise import comparable
 
 _OPS = {-1: "delete", 0: "equal", 1: "insert"}
 _INVISIBLE = re.compile(r"[\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]")

@@ -20,7 +20,6 @@ from .compare import Verdict, soft_404
 from .config import Config, Source
 from .errors import ExtractError, SourceError
 from .fetch import Fetcher, Page
-from .markdown import from_markdown
 from .read import Reading
 from .recorder import changed, judge, refuse
 from .repository import Version, Versions
@@ -29,6 +28,7 @@ from .segment import numbered, segment
 from .sources import Context, fetch_in_full, getter_for
 from .sources.browser import Browser
 from .store import SourceStore, State
+from .text.markdown import from_markdown
 from .upgrade import changed_settings, describe, reread_for, rereadable
 
 FIRST_LINES = 8

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .facts import Kind, facts, kind
-from .normalise import normalise_line
 from .segment import Clause, plain
+from .text.normalise import normalise_line
 
 _SAME_CLAUSE = 0.5  # token similarity at which two clauses are one, reworded
 _SAME_DOCUMENT = 0.3  # share of the old clauses kept, at which a text is the same document

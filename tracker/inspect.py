@@ -16,12 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .config import Settings
-from .decode import decode
 from .errors import SourceError
-from .extract import extract_page
 from .fetch import Fetcher
-from .normalise import comparable
 from .sources.browser import Browser
+from .text.decode import decode
+from .text.extract import extract_page
+from .text.normalise import comparable
 
 CANDIDATES = (
     "#docArticleContent",

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Source
-from .decode import decode
-from .extract import extract_page
 from .fetch import Page
 from .stamps import isoformat, utcnow
 from .store import pack
+from .text.decode import decode
+from .text.extract import extract_page
 
 
 @dataclass(frozen=True)

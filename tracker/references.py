@@ -1,12 +1,12 @@
 """References: links that name another document, and which of them now point elsewhere.
 
-The comparison form ignores link targets (:mod:`tracker.normalise`).  The one
+The comparison form ignores link targets (:mod:`tracker.text.normalise`).  The one
 kind of target a reader is bound by is a reference, a link whose words name
 another document: when the developer agreement's 《腾讯云服务协议》 link leads to
 a different page, the agreement now incorporates a different text.  A
 reference is matched with its counterpart by its words; it has been
 *retargeted* when the same words now lead to a different document (see
-:func:`tracker.links.document`).  A link merely added around, or removed from,
+:func:`tracker.text.links.document`).  A link merely added around, or removed from,
 words that did not change retargets nothing.
 """
 
@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .dialect import LINK
-from .links import document, names_a_document
-from .normalise import normalise_line
+from .text.dialect import LINK
+from .text.links import document, names_a_document
+from .text.normalise import normalise_line
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..errors import ConfigError
-from ..extract import InvalidSelector, check_selector
 from ..layout import RESERVED
+from ..text.extract import InvalidSelector, check_selector
 from .schema import Source, keys
 from .values import Reader
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..decode import decode
 from ..errors import ExtractError
-from ..extract import extract_page
-from ..markdown import from_markdown
 from ..read import Reading
 from ..store import pack
+from ..text.decode import decode
+from ..text.extract import extract_page
+from ..text.markdown import from_markdown
 from .base import Context, Getter, register
 
 if TYPE_CHECKING:

@@ -1,8 +1,8 @@
-"""Markdown files into the stored dialect (see :mod:`tracker.dialect`).
+"""Markdown files into the stored dialect (see :mod:`tracker.text.dialect`).
 
 Baselines are Markdown written by hand, and version histories such as Open
 Terms Archive's are Markdown written by an HTML converter.  Both must compare
-equal to what :func:`tracker.extract.extract` makes of the same page, so this
+equal to what :func:`tracker.text.extract.extract` makes of the same page, so this
 reader follows the page's structure rather than the file's spelling:
 
 * emphasis may span the lines of one paragraph and ends at a blank line;

@@ -1,4 +1,4 @@
-"""An HTML element's text as lines of the stored dialect (see :mod:`tracker.dialect`).
+"""An HTML element's text as lines of the stored dialect (see :mod:`tracker.text.dialect`).
 
 The tree is the one a browser builds: lexbor (through selectolax) is an HTML5
 parser, so misnested or unclosed markup nests as it does in Chromium, and a

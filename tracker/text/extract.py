@@ -1,7 +1,7 @@
 """HTML to agreement text: a pure function of the page and the source's selectors.
 
 The text is a small Markdown dialect, one block per line (see
-:mod:`tracker.dialect`; :mod:`tracker.html_text` writes it).  Emphasis is kept
+:mod:`tracker.text.dialect`; :mod:`tracker.text.html_text` writes it).  Emphasis is kept
 because Chinese agreements mark their limitation and exemption clauses in bold
 or underline; link targets are kept as extracted, and the comparison decides
 which of them matter.  Everything outside the selected element (navigation,
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from .errors import BlockedError, ExtractError
+from ..errors import BlockedError, ExtractError
 from .html_text import render
 
 # Phrases of anti-bot and verification pages.  Only looked for when the page holds

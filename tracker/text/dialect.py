@@ -1,8 +1,8 @@
 """The text dialect tracker stores: a small Markdown, one block per line.
 
 ``## heading``, ``- item``, ``**bold**``, ``<u>underline</u>``, ``*italic*`` and
-``[text](absolute-url)``.  Both readers (:mod:`tracker.extract` for HTML and
-:mod:`tracker.markdown` for Markdown files) describe a line as styled runs and
+``[text](absolute-url)``.  Both readers (:mod:`tracker.text.extract` for HTML and
+:mod:`tracker.text.markdown` for Markdown files) describe a line as styled runs and
 leave the writing to :func:`render_runs`, so the same content always comes out
 the same way, whichever form it arrived in.
 """

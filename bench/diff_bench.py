@@ -3,7 +3,7 @@
     python bench/diff_bench.py [--size 100] [--repeat 20]
 
 Builds a Chinese agreement of about --size KB from the developer agreement
-(its chapters repeated under new numbers), then times `tracker.diff.diff`
+(its chapters repeated under new numbers), then times `tracker.compare.changes.diff`
 between it and three kinds of next version.  Goal: well under 100 ms each.
 Not a test: it prints a table.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.diff import diff  # noqa: E402
+from tracker.compare.changes import diff  # noqa: E402
 from tracker.text.markdown import from_markdown  # noqa: E402
 from tracker.text.normalise import comparable  # noqa: E402
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.chromium import BROWSER_TESTS, CHROMIUM
 from tests.pages import SHARED
-from tracker.segment import plain
+from tracker.compare.segment import plain
 from tracker.text.extract import extract
 
 playwright = pytest.importorskip("playwright.sync_api")

@@ -8,10 +8,10 @@ import pytest
 
 from tests.pages import AGREEMENT, renumber_from
 from tracker import config
-from tracker.diff import diff, inline_diff
-from tracker.facts import Fact, fact_changes
-from tracker.segment import segment
-from tracker.watch import assess
+from tracker.compare.changes import diff, inline_diff
+from tracker.compare.facts import Fact, fact_changes
+from tracker.compare.segment import segment
+from tracker.compare.severity import assess
 
 DEFAULT = config.load(cwd=Path("/nonexistent"))
 

@@ -12,8 +12,8 @@ import pytest
 
 from tests.conftest import ROOT, Sink, doc_source, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
-from tracker.identity import identify, not_a_document, overlap, same_document
-from tracker.segment import segment
+from tracker.compare.identity import identify, not_a_document, overlap, same_document
+from tracker.compare.segment import segment
 from tracker.text.normalise import comparable
 
 BASELINE = ROOT / "tracker" / "data" / "meeting-api-agreement.md"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.diff import diff
+from tracker.compare.changes import diff
 from tracker.events import message
 from tracker.notify import email, slack, text
 

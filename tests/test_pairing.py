@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import SHARED
-from tracker.diff import diff
-from tracker.facts import Fact
+from tracker.compare.changes import diff
+from tracker.compare.facts import Fact
 from tracker.text.markdown import from_markdown
 
 CLOUD_2019 = (

@@ -8,10 +8,10 @@ from rich.console import Console
 
 from tests.pages import AGREEMENT
 from tracker import config
-from tracker.diff import diff, inline_diff
+from tracker.compare.changes import diff, inline_diff
+from tracker.compare.severity import assess
 from tracker.report import inline, print_human
 from tracker.result import Result
-from tracker.watch import assess
 
 
 def _render(result: Result, terminal: bool) -> str:

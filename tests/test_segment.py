@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.pages import AGREEMENT, SHARED
-from tracker.segment import cn_number, segment
+from tracker.compare.segment import cn_number, segment
 from tracker.text.markdown import from_markdown
 
 CASES = [

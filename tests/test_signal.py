@@ -16,8 +16,8 @@ import pytest
 from tests.conftest import doc_source, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page, renumber_from
 from tracker import config
-from tracker.diff import diff
-from tracker.watch import assess
+from tracker.compare.changes import diff
+from tracker.compare.severity import assess
 
 DEFAULT = config.load(cwd=Path("/nonexistent"))
 SID = "meeting-api-agreement"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tracker.compare.truncation import shrink
 from tracker.text.normalise import comparable
-from tracker.truncation import shrink
 
 
 def paragraphs(numbers, word: str = "内容") -> str:

@@ -15,13 +15,13 @@ import asyncio
 from dataclasses import dataclass
 
 from .bookkeeping import Bookkeeping
-from .compare import compared
+from .compare.segment import numbered, segment
+from .compare.verdict import compared
 from .config import Config, Source
 from .errors import Refused
 from .fetch import Fetcher, Page
 from .outbox import listeners_for
 from .read import Reading, page_meta
-from .segment import numbered, segment
 from .sources import Context, fetch_in_full
 from .sources.browser import Browser
 from .stamps import sha256

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .compare.severity import Following, followings, prune
 from .config import Config, Source
 from .errors import LockTimeout, RefusedError, SourceError
 from .events import Listener, message
@@ -19,7 +20,6 @@ from .fetch import Page
 from .result import Result
 from .stamps import isoformat, utcnow
 from .store import SourceStore, State
-from .watch import Following, followings, prune
 
 
 class Bookkeeping:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compare import Verdict, soft_404
+from .compare.segment import numbered, segment
+from .compare.verdict import Verdict, soft_404
 from .config import Config, Source
 from .errors import ExtractError, SourceError
 from .fetch import Fetcher, Page
@@ -24,7 +25,6 @@ from .read import Reading
 from .recorder import changed, judge, refuse
 from .repository import Version, Versions
 from .result import Result
-from .segment import numbered, segment
 from .sources import Context, fetch_in_full, getter_for
 from .sources.browser import Browser
 from .store import SourceStore, State

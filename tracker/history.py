@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .compare.changes import Change, diff
+from .compare.severity import Alert, assess
 from .config import Source, Watch
-from .diff import Change, diff
 from .repository import Version, Versions
 from .stamps import recorded_at
-from .watch import Alert, assess
 
 _FLAGS = ("large_removal", "replaced", "relinked")
 

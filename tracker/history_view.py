@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
+from .compare.segment import Clause, numbered, plain
 from .config import Source
 from .history import Comparison, Entry
 from .report import print_changes
 from .result import Result
-from .segment import Clause, numbered, plain
 
 _ORIGIN_STYLE = {"baseline": "cyan", "upgrade": "magenta", "accepted": "yellow"}
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "red bold"}

@@ -1,5 +1,5 @@
 """The record stage of a check: under the source's lock, compare the text read with the
-latest version, and record what the comparison says (see :mod:`tracker.compare`).
+latest version, and record what the comparison says (see :mod:`tracker.compare.verdict`).
 
 It runs in the record thread.  A refused text (no document, another document,
 a capture cut short) raises its typed error, which the bookkeeping counts;
@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from .bookkeeping import Bookkeeping
-from .compare import Comparison, Verdict, compare, compared, soft_404
+from .compare.severity import Follows
+from .compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from .config import Config, Settings, Source
 from .errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
 from .events import message
@@ -31,7 +32,6 @@ from .upgrade import (
     rereadable,
     upgrade_meta,
 )
-from .watch import Follows
 
 
 class Recorder:

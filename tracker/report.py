@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from .diff import Change, Span, diff
+from .compare.changes import Change, Span, diff
 from .events import message
 from .inspect import Inspection
 from .notify.text import following_lines, heading_parts, reference_lines

@@ -16,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .. import config
+from ..compare.segment import segment
 from ..errors import describe_os_error
 from ..history import Comparison, compare_versions, entries, last_change, latest_change
 from ..history_view import (
@@ -26,7 +27,6 @@ from ..history_view import (
     print_outline,
 )
 from ..repository import Version, Versions
-from ..segment import segment
 from ..stamps import isoformat
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .. import config, shards
+from ..compare.severity import followings
 from ..errors import ConfigError, describe_os_error
 from ..notify import Channel, DeliveryError
 from ..notify.courier import Courier
@@ -27,7 +28,6 @@ from ..report import (
 )
 from ..site.build import refresh
 from ..store import SourceStore
-from ..watch import followings
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, exit_status
 
 

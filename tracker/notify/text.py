@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..compare.severity import Following, highest
 from ..model import rank
-from ..watch import Following, highest
 
 CONTEXT = 60  # characters kept on each side of a change inside a long clause
 

@@ -11,7 +11,7 @@ Link targets go too, and with them the link itself: a reader sees a link's
 words, not where it points, and sites rewrite targets (obfuscated e-mail
 addresses, tracking parameters, a link added around unchanged words) on every
 load.  The targets that do matter, those of references to other documents,
-are compared on their own (:mod:`tracker.references`).
+are compared on their own (:mod:`tracker.compare.references`).
 """
 
 from __future__ import annotations

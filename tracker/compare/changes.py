@@ -1,7 +1,7 @@
 """What changed between two versions of an agreement, clause by clause.
 
-Clauses (see :mod:`tracker.segment`) are aligned by content as well as by
-number (:mod:`tracker.align`); each changed pair becomes one :class:`Change`.
+Clauses (see :mod:`tracker.compare.segment`) are aligned by content as well as by
+number (:mod:`tracker.compare.align`); each changed pair becomes one :class:`Change`.
 Within a modified clause a character diff (diff-match-patch with semantic
 cleanup, which suits Chinese) says exactly which characters changed.
 """
@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from diff_match_patch import diff_match_patch
 
+from ..text.dialect import LINK
+from ..text.normalise import comparable
 from .align import Pair, changed_pairs
 from .facts import Fact, fact_changes, facts
 from .references import Retarget
 from .segment import Clause, plain, segment
-from .text.dialect import LINK
-from .text.normalise import comparable
 
 _OPS = {-1: "delete", 0: "equal", 1: "insert"}
 _INVISIBLE = re.compile(r"[\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]")

@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..text.dialect import LINK
+from ..text.normalise import ignored, line_forms, normalise_line
 from .references import Reference, references
-from .text.dialect import LINK
-from .text.normalise import ignored, line_forms, normalise_line
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}  # fmt: skip

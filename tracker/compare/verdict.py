@@ -19,15 +19,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .config import Watch
-from .diff import Change, diff_clauses
+from ..config import Watch
+from ..stamps import sha256
+from ..text.normalise import comparable_pairs
+from .changes import Change, diff_clauses
 from .identity import identify, not_a_document, overlap, same_document
 from .references import references, signature
 from .segment import segment
-from .stamps import sha256
-from .text.normalise import comparable_pairs
+from .severity import Alert, Follows, assess, follow
 from .truncation import shrink
-from .watch import Alert, Follows, assess, follow
 
 
 class Verdict(Enum):
@@ -44,7 +44,7 @@ class Compared:
     """What a comparison reads of a text: its comparison form and the documents it references."""
 
     form: str
-    references: str  # :func:`tracker.references.signature` of the text's references
+    references: str  # :func:`tracker.compare.references.signature` of the text's references
 
     @property
     def key(self) -> str:

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .text.dialect import LINK
-from .text.links import document, names_a_document
-from .text.normalise import normalise_line
+from ..text.dialect import LINK
+from ..text.links import document, names_a_document
+from ..text.normalise import normalise_line
 
 
 @dataclass(frozen=True)

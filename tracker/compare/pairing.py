@@ -1,7 +1,7 @@
 """Pairing the clauses left between anchors, so that a rewritten clause is one change.
 
 Inside a gap (the clauses between two stretches that kept their words, see
-:mod:`tracker.align`) an old clause and a new clause are the same clause when
+:mod:`tracker.compare.align`) an old clause and a new clause are the same clause when
 
 * their words overlap substantially (character bigrams, which suit Chinese as
   well as English), or

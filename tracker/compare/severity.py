@@ -20,9 +20,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .config import Watch
-from .diff import Change
-from .model import rank
+from ..config import Watch
+from ..model import rank
+from .changes import Change
 
 # watch name -> {clause as configured: the clause it is now, "" once removed}
 Follows = Mapping[str, Mapping[str, str]]

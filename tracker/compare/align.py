@@ -3,7 +3,7 @@
 First every clause whose number and words are unchanged is matched, in
 order; then, between those anchors, clauses whose words are unchanged,
 whatever their number (so a renumbered clause is ``moved``, never removed plus
-added); then the clauses left in each gap are paired (:mod:`tracker.pairing`:
+added); then the clauses left in each gap are paired (:mod:`tracker.compare.pairing`:
 by similarity, or by holding the same place, a clause split into sub-clauses
 as a whole).  Finally a clause's descendants are folded into it when they were
 added, removed or renumbered with it, so a chapter added as a whole is one

@@ -27,9 +27,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..text.normalise import normalise_line
 from .facts import Kind, facts, kind
 from .segment import Clause, plain
-from .text.normalise import normalise_line
 
 _SAME_CLAUSE = 0.5  # token similarity at which two clauses are one, reworded
 _SAME_DOCUMENT = 0.3  # share of the old clauses kept, at which a text is the same document

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import ROOT, doc_source, versions, write_config
 from tests.pages import AGREEMENT, AGREEMENT_MD, SHARED, change_clause, cloud_page
 from tracker.stamps import sha256
-from tracker.store import SourceStore
+from tracker.store.source import SourceStore
 from tracker.text.markdown import from_markdown
 
 SHIPPED = ROOT / "tracker" / "data" / "meeting-api-agreement.md"

@@ -16,8 +16,9 @@ import pytest
 
 from tests.conftest import doc_source, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
-from tracker import cli, store
-from tracker.store import SourceStore
+from tracker import cli
+from tracker.store import source as store
+from tracker.store.source import SourceStore
 
 NEW = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
 

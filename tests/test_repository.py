@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tracker.store import SourceStore
+from tracker.store.source import SourceStore
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from .read import Reading, page_meta
 from .sources import Context, fetch_in_full
 from .sources.browser import Browser
 from .stamps import sha256
-from .store import SourceStore, State
+from .store.source import SourceStore, State
 
 
 class NotAccepted(Refused):

@@ -19,7 +19,7 @@ from .events import Listener, message
 from .fetch import Page
 from .result import Result
 from .stamps import isoformat, utcnow
-from .store import SourceStore, State
+from .store.source import SourceStore, State
 
 
 class Bookkeeping:

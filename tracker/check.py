@@ -34,7 +34,7 @@ from .result import Result
 from .sources import Context, getter_for, read_page
 from .sources.browser import Browser
 from .stamps import sha256
-from .store import SourceStore, State
+from .store.source import SourceStore, State
 from .text.markdown import from_markdown
 
 log = logging.getLogger(__name__)

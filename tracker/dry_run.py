@@ -23,11 +23,11 @@ from .errors import ExtractError, SourceError
 from .fetch import Fetcher, Page
 from .read import Reading
 from .recorder import changed, judge, refuse
-from .repository import Version, Versions
 from .result import Result
 from .sources import Context, fetch_in_full, getter_for
 from .sources.browser import Browser
-from .store import SourceStore, State
+from .store.source import SourceStore, State
+from .store.versions import Version, Versions
 from .text.markdown import from_markdown
 from .upgrade import changed_settings, describe, reread_for, rereadable
 

@@ -1,6 +1,6 @@
 """A source's history as rows, and any two of its versions compared.
 
-Read through the repository (:mod:`tracker.repository`): every recorded
+Read through the repository (:mod:`tracker.store.versions`): every recorded
 version with its origin (``baseline``, ``fetch``, ``upgrade``, ``accepted``),
 its flags, and what its alert said.  Comparing two versions is the same
 clause diff a check makes, so ``tracker diff`` prints what ``tracker check``
@@ -16,8 +16,8 @@ from typing import Any
 from .compare.changes import Change, diff
 from .compare.severity import Alert, assess
 from .config import Source, Watch
-from .repository import Version, Versions
 from .stamps import recorded_at
+from .store.versions import Version, Versions
 
 _FLAGS = ("large_removal", "replaced", "relinked")
 

@@ -38,12 +38,12 @@ from typing import Any
 import filelock
 
 from .config import Config, Settings
-from .files import atomic_write
-from .layout import deliveries_path, version_names
 from .notify import Channel, DeliveryError
 from .notify.courier import Courier
 from .retry import RetryPolicy
 from .stamps import isoformat, utcnow
+from .store.files import atomic_write
+from .store.layout import deliveries_path, version_names
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Any
 from .config import Source
 from .fetch import Page
 from .stamps import isoformat, utcnow
-from .store import pack
+from .store.source import pack
 from .text.decode import decode
 from .text.extract import extract_page
 

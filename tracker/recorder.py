@@ -19,11 +19,11 @@ from .errors import NotADocumentError, NotTheDocumentError, SourceError, Truncat
 from .events import message
 from .fetch import Page
 from .read import Reading, page_meta
-from .repository import Version
 from .result import Result
 from .site.data import report_link
 from .sources import Getter
-from .store import SourceStore, State
+from .store.source import SourceStore, State
+from .store.versions import Version
 from .upgrade import (
     changed_settings,
     describe,

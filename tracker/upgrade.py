@@ -28,9 +28,9 @@ from .errors import ExtractError, SourceError
 from .fetch import Page
 from .model import Origin
 from .read import Reading
-from .repository import Version
 from .sources import Getter, getter_for
-from .store import SourceStore
+from .store.source import SourceStore
+from .store.versions import Version
 
 # What the stored raw page can be read again with.
 REREADABLE = frozenset({"selector", "remove", "field", "format"})

@@ -26,8 +26,8 @@ from ..history_view import (
     print_last_changes,
     print_outline,
 )
-from ..repository import Version, Versions
 from ..stamps import isoformat
+from ..store.versions import Version, Versions
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 

@@ -27,7 +27,7 @@ from ..report import (
     sample_message,
 )
 from ..site.build import refresh
-from ..store import SourceStore
+from ..store.source import SourceStore
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, exit_status
 
 

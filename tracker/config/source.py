@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..errors import ConfigError
-from ..layout import RESERVED
+from ..store.layout import RESERVED
 from ..text.extract import InvalidSelector, check_selector
 from .schema import Source, keys
 from .values import Reader

@@ -13,8 +13,8 @@ from typing import Any
 from ..config import Config, Settings, Source
 from ..history import Entry, entry
 from ..notify.text import title
-from ..repository import Versions
-from ..store import SourceStore, State
+from ..store.source import SourceStore, State
+from ..store.versions import Versions
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..config import Source
     from ..fetch import Fetcher, Page
     from ..read import Reading
-    from ..store import State
+    from ..store.source import State
     from .browser import Browser
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractError
 from ..read import Reading
-from ..store import pack
+from ..store.source import pack
 from ..text.decode import decode
 from ..text.extract import extract_page
 from ..text.markdown import from_markdown
@@ -24,7 +24,7 @@ from .base import Context, Getter, register
 if TYPE_CHECKING:
     from ..config import Source
     from ..fetch import Page
-    from ..store import State
+    from ..store.source import State
 
 ACCEPT = "application/json, text/plain;q=0.5, */*;q=0.1"
 

@@ -21,7 +21,7 @@ from .browser import how_to_get_a_browser
 if TYPE_CHECKING:
     from ..config import Source
     from ..fetch import Page
-    from ..store import State
+    from ..store.source import State
     from .browser import Browser
 
 

@@ -4,7 +4,7 @@ The one interface history is read through: the versions of a source (names
 only, oldest first), a version by name, by an unambiguous prefix of its name,
 or as ``latest`` / ``previous``, the version before a given one, and the
 newest version whose text can be read (damaged ones set aside, never
-deleted).  Recording is :class:`tracker.store.SourceStore`'s job.
+deleted).  Recording is :class:`tracker.store.source.SourceStore`'s job.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..stamps import sha256
 from .layout import version_names
-from .stamps import sha256
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,10 @@ from typing import Any
 
 import filelock
 
-from .errors import LockTimeout
+from ..errors import LockTimeout
+from ..stamps import isoformat, name_stamp, sha256, utcnow
 from .files import TMP_PREFIX, atomic_write, dumps, fsync_dir, write
-from .repository import Version, Versions
-from .stamps import isoformat, name_stamp, sha256, utcnow
+from .versions import Version, Versions
 
 
 def pack(raw: bytes) -> bytes:

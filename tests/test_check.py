@@ -469,8 +469,8 @@ def test_json_changes_carry_clause_path_spans_facts_and_alerts(site, tmp_path, t
 
 def test_the_pipeline_tells_its_listeners_and_knows_nothing_of_channels(site, tmp_path):
     """Any listener hears a change and a failing source; no channel needs to be configured."""
-    from tracker.fetch import Fetcher
     from tracker.sources import Context
+    from tracker.sources.http import Fetcher
 
     heard: list[dict] = []
 

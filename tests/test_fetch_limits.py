@@ -14,8 +14,8 @@ from werkzeug import Response
 
 from tests.conftest import doc_source, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
-from tracker.body import CappedBody
 from tracker.errors import FetchError, TooLargeError
+from tracker.sources.body import CappedBody
 
 
 def test_a_server_that_trickles_is_cut_off_by_the_whole_request_timeout(site, tmp_path, tracker):

@@ -19,11 +19,11 @@ from .compare.segment import numbered, segment
 from .compare.verdict import compared
 from .config import Config, Source
 from .errors import Refused
-from .fetch import Fetcher, Page
 from .outbox import listeners_for
-from .read import Reading, page_meta
 from .sources import Context, fetch_in_full
 from .sources.browser import Browser
+from .sources.http import Fetcher, Page
+from .sources.read import Reading, page_meta
 from .stamps import sha256
 from .store.source import SourceStore, State
 

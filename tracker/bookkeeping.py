@@ -16,8 +16,8 @@ from .compare.severity import Following, followings, prune
 from .config import Config, Source
 from .errors import LockTimeout, RefusedError, SourceError
 from .events import Listener, message
-from .fetch import Page
 from .result import Result
+from .sources.http import Page
 from .stamps import isoformat, utcnow
 from .store.source import SourceStore, State
 

@@ -27,12 +27,12 @@ from .errors import (
     describe_os_error,
 )
 from .events import Listener
-from .fetch import Fetcher
 from .outbox import listeners_for
 from .recorder import Recorder
 from .result import Result
 from .sources import Context, getter_for, read_page
 from .sources.browser import Browser
+from .sources.http import Fetcher
 from .stamps import sha256
 from .store.source import SourceStore, State
 from .text.markdown import from_markdown

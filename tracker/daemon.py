@@ -35,13 +35,13 @@ from .check import check_source
 from .config import Config, Source
 from .daemon_status import StatusFile
 from .errors import ConfigError, describe_os_error
-from .fetch import Fetcher
 from .outbox import Delivery, Outbox
 from .result import Result
 from .schedule import Schedule
 from .site.refresh import Refresher
 from .sources import Context
 from .sources.browser import Browser
+from .sources.http import Fetcher
 from .stamps import isoformat, utcnow
 
 log = logging.getLogger("tracker.daemon")

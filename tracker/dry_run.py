@@ -20,12 +20,12 @@ from .compare.segment import numbered, segment
 from .compare.verdict import Verdict, soft_404
 from .config import Config, Source
 from .errors import ExtractError, SourceError
-from .fetch import Fetcher, Page
-from .read import Reading
 from .recorder import changed, judge, refuse
 from .result import Result
 from .sources import Context, fetch_in_full, getter_for
 from .sources.browser import Browser
+from .sources.http import Fetcher, Page
+from .sources.read import Reading
 from .store.source import SourceStore, State
 from .store.versions import Version, Versions
 from .text.markdown import from_markdown

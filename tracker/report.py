@@ -19,10 +19,10 @@ from rich.text import Text
 
 from .compare.changes import Change, Span, diff
 from .events import message
-from .inspect import Inspection
 from .notify.text import following_lines, heading_parts, reference_lines
 from .outbox import Delivery
 from .result import Result
+from .sources.probe import Inspection
 
 if TYPE_CHECKING:
     from .dry_run import Trial

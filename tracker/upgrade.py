@@ -25,10 +25,10 @@ from typing import Any
 
 from .config import Config, Source
 from .errors import ExtractError, SourceError
-from .fetch import Page
 from .model import Origin
-from .read import Reading
 from .sources import Getter, getter_for
+from .sources.http import Page
+from .sources.read import Reading
 from .store.source import SourceStore
 from .store.versions import Version
 

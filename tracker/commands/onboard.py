@@ -18,7 +18,7 @@ from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 def inspect(cfg: config.Config, url: str) -> int:
     if problem := config.url_problem(url):
         raise ConfigError("command line", "URL", f"{url!r} {problem}")
-    from ..inspect import inspect
+    from ..sources.probe import inspect
 
     try:
         found = asyncio.run(inspect(url, cfg.settings))

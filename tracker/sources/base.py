@@ -19,10 +19,10 @@ from ..errors import ExtractError
 
 if TYPE_CHECKING:
     from ..config import Source
-    from ..fetch import Fetcher, Page
-    from ..read import Reading
     from ..store.source import State
     from .browser import Browser
+    from .http import Fetcher, Page
+    from .read import Reading
 
 
 @dataclass(frozen=True)

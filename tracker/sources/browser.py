@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractError, HTTPError, RenderError
-from ..fetch import Page
+from .http import Page
 
 if TYPE_CHECKING:
     from ..config import Settings, Source

@@ -14,17 +14,17 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractError
-from ..read import Reading
 from ..store.source import pack
 from ..text.decode import decode
 from ..text.extract import extract_page
 from ..text.markdown import from_markdown
 from .base import Context, Getter, register
+from .read import Reading
 
 if TYPE_CHECKING:
     from ..config import Source
-    from ..fetch import Page
     from ..store.source import State
+    from .http import Page
 
 ACCEPT = "application/json, text/plain;q=0.5, */*;q=0.1"
 

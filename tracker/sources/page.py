@@ -14,15 +14,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import ExtractError
-from ..read import Reading, read_html
 from .base import Context, Getter, register
 from .browser import how_to_get_a_browser
+from .read import Reading, read_html
 
 if TYPE_CHECKING:
     from ..config import Source
-    from ..fetch import Page
     from ..store.source import State
     from .browser import Browser
+    from .http import Page
 
 
 def renders(source: Source, state: State) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 
-from .errors import FetchError, TooLargeError
+from ..errors import FetchError, TooLargeError
 
 ACCEPT_ENCODING = "gzip, deflate"
 _GZIP = 16 + zlib.MAX_WBITS

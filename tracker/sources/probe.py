@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import Settings
-from .errors import SourceError
-from .fetch import Fetcher
-from .sources.browser import Browser
-from .text.decode import decode
-from .text.extract import extract_page
-from .text.normalise import comparable
+from ..config import Settings
+from ..errors import SourceError
+from ..text.decode import decode
+from ..text.extract import extract_page
+from ..text.normalise import comparable
+from .browser import Browser
+from .http import Fetcher
 
 CANDIDATES = (
     "#docArticleContent",

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .config import Source
-from .fetch import Page
-from .stamps import isoformat, utcnow
-from .store.source import pack
-from .text.decode import decode
-from .text.extract import extract_page
+from ..config import Source
+from ..stamps import isoformat, utcnow
+from ..store.source import pack
+from ..text.decode import decode
+from ..text.extract import extract_page
+from .http import Page
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ limit and a per-host limit.  Transient failures (connect errors, timeouts,
 backoff that honours ``Retry-After``); everything else fails at once with a
 typed error.  ``timeout`` bounds a whole attempt (connecting, headers and
 body), so a server that trickles bytes cannot hold a run.  Bodies are
-decoded under a size cap (:mod:`tracker.body`), and conditional GET turns an
+decoded under a size cap (:mod:`tracker.sources.body`), and conditional GET turns an
 unchanged page into a 304 that costs almost nothing.
 """
 
@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..config import Settings
+from ..errors import BlockedError, FetchError, HTTPError, TooLargeError
+from ..retry import RetryPolicy, retry_after
 from .body import ACCEPT_ENCODING, CappedBody
-from .config import Settings
-from .errors import BlockedError, FetchError, HTTPError, TooLargeError
-from .retry import RetryPolicy, retry_after
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -63,7 +63,7 @@ class Fetcher:
                 "User-Agent": s.user_agent,
                 "Accept": ACCEPT,
                 "Accept-Language": s.accept_language,
-                "Accept-Encoding": ACCEPT_ENCODING,  # what tracker.body decodes under the cap
+                "Accept-Encoding": ACCEPT_ENCODING,  # what body.py decodes under the cap
             },
             timeout=httpx.Timeout(s.timeout),
             follow_redirects=True,

@@ -21,8 +21,9 @@ from tests.pages import (
     redesigned_page,
     verification_page,
 )
-from tracker import check, config
-from tracker.result import Result
+from tracker import config
+from tracker.pipeline import check
+from tracker.pipeline.result import Result
 from tracker.sources.page import PageGetter
 
 

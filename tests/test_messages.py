@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tracker.compare.changes import diff
-from tracker.events import message
 from tracker.notify import email, slack, text
+from tracker.pipeline.events import message
 
 
 def _message(changes, name="腾讯会议 API 开发者协议"):

@@ -10,8 +10,8 @@ from tests.pages import AGREEMENT
 from tracker import config
 from tracker.compare.changes import diff, inline_diff
 from tracker.compare.severity import assess
+from tracker.pipeline.result import Result
 from tracker.report import inline, print_human
-from tracker.result import Result
 
 
 def _render(result: Result, terminal: bool) -> str:

@@ -31,12 +31,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from . import config as configuration
 from . import logs
-from .check import check_source
 from .config import Config, Source
 from .daemon_status import StatusFile
 from .errors import ConfigError, describe_os_error
 from .outbox import Delivery, Outbox
-from .result import Result
+from .pipeline.check import check_source
+from .pipeline.result import Result
 from .schedule import Schedule
 from .site.refresh import Refresher
 from .sources import Context

@@ -10,8 +10,8 @@ from rich.text import Text
 from .compare.segment import Clause, numbered, plain
 from .config import Source
 from .history import Comparison, Entry
+from .pipeline.result import Result
 from .report import print_changes
-from .result import Result
 
 _ORIGIN_STYLE = {"baseline": "cyan", "upgrade": "magenta", "accepted": "yellow"}
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "red bold"}

@@ -18,14 +18,14 @@ from rich.console import Console
 from rich.text import Text
 
 from .compare.changes import Change, Span, diff
-from .events import message
 from .notify.text import following_lines, heading_parts, reference_lines
 from .outbox import Delivery
-from .result import Result
+from .pipeline.events import message
+from .pipeline.result import Result
 from .sources.probe import Inspection
 
 if TYPE_CHECKING:
-    from .dry_run import Trial
+    from .pipeline.dry_run import Trial
 
 _MARKS = {
     "unchanged": ("✓", "green"),

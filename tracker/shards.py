@@ -27,9 +27,9 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from . import logs
-from .check import check_all
 from .config import Config
-from .result import Result
+from .pipeline.check import check_all
+from .pipeline.result import Result
 
 log = logging.getLogger(__name__)
 

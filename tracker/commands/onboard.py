@@ -9,8 +9,8 @@ import sys
 from rich.console import Console
 
 from .. import config
-from ..accept import NotAccepted, accept
 from ..errors import ConfigError, SourceError
+from ..pipeline.accept import NotAccepted, accept
 from ..report import print_inspection
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -49,7 +49,7 @@ def accept_page(cfg: config.Config, sid: str) -> int:
 
 
 def reextract(cfg: config.Config, sid: str | None) -> int:
-    from ..upgrade import reextract
+    from ..pipeline.upgrade import reextract
 
     if sid is not None and sid not in {s.id for s in cfg.sources}:
         raise ConfigError(cfg.path, "source", f"no source with id {sid!r}")

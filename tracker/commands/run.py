@@ -40,7 +40,7 @@ def check(cfg: config.Config, args: argparse.Namespace) -> int:
                 raise ConfigError(cfg.path, "source", f"no source with id {sid!r} (from --source)")
         cfg = replace(cfg, sources=tuple(s for s in cfg.sources if s.id in args.source))
     if args.dry_run:
-        from ..dry_run import try_all
+        from ..pipeline.dry_run import try_all
 
         trials = asyncio.run(try_all(cfg))
         if args.json:

@@ -81,7 +81,7 @@ class Source:
         """How the text is got and read, as each version records it (``settings`` in meta).
 
         A version read with other settings is compared only after an ``upgrade``
-        (see :mod:`tracker.upgrade`): a new selector is not a new agreement.
+        (see :mod:`tracker.pipeline.upgrade`): a new selector is not a new agreement.
         ``ignore`` is not among them: it applies when texts are compared.
         """
         return {

@@ -19,23 +19,19 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import Config, Source
+from ..errors import SourceError, StateError, describe_os_error
+from ..outbox import listeners_for
+from ..sources import Context, getter_for, read_page
+from ..sources.browser import Browser
+from ..sources.http import Fetcher
+from ..stamps import sha256
+from ..store.source import SourceStore, State
+from ..text.markdown import from_markdown
 from .bookkeeping import Bookkeeping
-from .config import Config, Source
-from .errors import (
-    SourceError,
-    StateError,
-    describe_os_error,
-)
 from .events import Listener
-from .outbox import listeners_for
-from .recorder import Recorder
+from .record import Recorder
 from .result import Result
-from .sources import Context, getter_for, read_page
-from .sources.browser import Browser
-from .sources.http import Fetcher
-from .stamps import sha256
-from .store.source import SourceStore, State
-from .text.markdown import from_markdown
 
 log = logging.getLogger(__name__)
 

@@ -16,19 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compare.segment import numbered, segment
-from .compare.verdict import Verdict, soft_404
-from .config import Config, Source
-from .errors import ExtractError, SourceError
-from .recorder import changed, judge, refuse
+from ..compare.segment import numbered, segment
+from ..compare.verdict import Verdict, soft_404
+from ..config import Config, Source
+from ..errors import ExtractError, SourceError
+from ..sources import Context, fetch_in_full, getter_for
+from ..sources.browser import Browser
+from ..sources.http import Fetcher, Page
+from ..sources.read import Reading
+from ..store.source import SourceStore, State
+from ..store.versions import Version, Versions
+from ..text.markdown import from_markdown
+from .record import changed, judge, refuse
 from .result import Result
-from .sources import Context, fetch_in_full, getter_for
-from .sources.browser import Browser
-from .sources.http import Fetcher, Page
-from .sources.read import Reading
-from .store.source import SourceStore, State
-from .store.versions import Version, Versions
-from .text.markdown import from_markdown
 from .upgrade import changed_settings, describe, reread_for, rereadable
 
 FIRST_LINES = 8

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..compare.severity import Follows
+from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
+from ..config import Config, Settings, Source
+from ..errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
+from ..site.data import report_link
+from ..sources import Getter
+from ..sources.http import Page
+from ..sources.read import Reading, page_meta
+from ..store.source import SourceStore, State
+from ..store.versions import Version
 from .bookkeeping import Bookkeeping
-from .compare.severity import Follows
-from .compare.verdict import Comparison, Verdict, compare, compared, soft_404
-from .config import Config, Settings, Source
-from .errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
 from .events import message
 from .result import Result
-from .site.data import report_link
-from .sources import Getter
-from .sources.http import Page
-from .sources.read import Reading, page_meta
-from .store.source import SourceStore, State
-from .store.versions import Version
 from .upgrade import (
     changed_settings,
     describe,

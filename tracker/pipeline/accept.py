@@ -14,18 +14,18 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from ..compare.segment import numbered, segment
+from ..compare.verdict import compared
+from ..config import Config, Source
+from ..errors import Refused
+from ..outbox import listeners_for
+from ..sources import Context, fetch_in_full
+from ..sources.browser import Browser
+from ..sources.http import Fetcher, Page
+from ..sources.read import Reading, page_meta
+from ..stamps import sha256
+from ..store.source import SourceStore, State
 from .bookkeeping import Bookkeeping
-from .compare.segment import numbered, segment
-from .compare.verdict import compared
-from .config import Config, Source
-from .errors import Refused
-from .outbox import listeners_for
-from .sources import Context, fetch_in_full
-from .sources.browser import Browser
-from .sources.http import Fetcher, Page
-from .sources.read import Reading, page_meta
-from .stamps import sha256
-from .store.source import SourceStore, State
 
 
 class NotAccepted(Refused):

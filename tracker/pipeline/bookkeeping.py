@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .compare.severity import Following, followings, prune
-from .config import Config, Source
-from .errors import LockTimeout, RefusedError, SourceError
+from ..compare.severity import Following, followings, prune
+from ..config import Config, Source
+from ..errors import LockTimeout, RefusedError, SourceError
+from ..sources.http import Page
+from ..stamps import isoformat, utcnow
+from ..store.source import SourceStore, State
 from .events import Listener, message
 from .result import Result
-from .sources.http import Page
-from .stamps import isoformat, utcnow
-from .store.source import SourceStore, State
 
 
 class Bookkeeping:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from .stamps import isoformat, utcnow
+from ..stamps import isoformat, utcnow
 
 
 class Listener(Protocol):

@@ -23,14 +23,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .config import Config, Source
-from .errors import ExtractError, SourceError
-from .model import Origin
-from .sources import Getter, getter_for
-from .sources.http import Page
-from .sources.read import Reading
-from .store.source import SourceStore
-from .store.versions import Version
+from ..config import Config, Source
+from ..errors import ExtractError, SourceError
+from ..model import Origin
+from ..sources import Getter, getter_for
+from ..sources.http import Page
+from ..sources.read import Reading
+from ..store.source import SourceStore
+from ..store.versions import Version
 
 # What the stored raw page can be read again with.
 REREADABLE = frozenset({"selector", "remove", "field", "format"})

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compare.changes import Change
-from .compare.severity import Alert, Following, highest
-from .config import Source
+from ..compare.changes import Change
+from ..compare.severity import Alert, Following, highest
+from ..config import Source
 
 
 @dataclass

@@ -12,7 +12,8 @@ import pytest
 from tests import mail
 from tests.conftest import Sink, doc_source, free_port, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
-from tracker import cli, outbox
+from tracker import cli
+from tracker.notify import outbox
 
 TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
 SLACK_TOKEN = "T000/B000/XXXXsecretXXXX"

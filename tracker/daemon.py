@@ -34,7 +34,7 @@ from . import logs
 from .config import Config, Source
 from .daemon_status import StatusFile
 from .errors import ConfigError, describe_os_error
-from .outbox import Delivery, Outbox
+from .notify.outbox import Delivery, Outbox
 from .pipeline.check import check_source
 from .pipeline.result import Result
 from .schedule import Schedule

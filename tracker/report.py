@@ -18,8 +18,8 @@ from rich.console import Console
 from rich.text import Text
 
 from .compare.changes import Change, Span, diff
+from .notify.outbox import Delivery
 from .notify.text import following_lines, heading_parts, reference_lines
-from .outbox import Delivery
 from .pipeline.events import message
 from .pipeline.result import Result
 from .sources.probe import Inspection

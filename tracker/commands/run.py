@@ -16,7 +16,7 @@ from ..compare.severity import followings
 from ..errors import ConfigError, describe_os_error
 from ..notify import Channel, DeliveryError
 from ..notify.courier import Courier
-from ..outbox import Delivery, Outbox
+from ..notify.outbox import Delivery, Outbox
 from ..report import (
     as_json,
     print_deliveries,

@@ -18,7 +18,7 @@ from ..compare.segment import numbered, segment
 from ..compare.verdict import compared
 from ..config import Config, Source
 from ..errors import Refused
-from ..outbox import listeners_for
+from ..notify.outbox import listeners_for
 from ..sources import Context, fetch_in_full
 from ..sources.browser import Browser
 from ..sources.http import Fetcher, Page

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..config import Config, Source
 from ..errors import SourceError, StateError, describe_os_error
-from ..outbox import listeners_for
+from ..notify.outbox import listeners_for
 from ..sources import Context, getter_for, read_page
 from ..sources.browser import Browser
 from ..sources.http import Fetcher

@@ -37,13 +37,13 @@ from typing import Any
 
 import filelock
 
-from .config import Config, Settings
-from .notify import Channel, DeliveryError
-from .notify.courier import Courier
-from .retry import RetryPolicy
-from .stamps import isoformat, utcnow
-from .store.files import atomic_write
-from .store.layout import deliveries_path, version_names
+from ..config import Config, Settings
+from ..retry import RetryPolicy
+from ..stamps import isoformat, utcnow
+from ..store.files import atomic_write
+from ..store.layout import deliveries_path, version_names
+from . import Channel, DeliveryError
+from .courier import Courier
 
 log = logging.getLogger(__name__)
 

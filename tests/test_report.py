@@ -11,7 +11,7 @@ from tracker import config
 from tracker.compare.changes import diff, inline_diff
 from tracker.compare.severity import assess
 from tracker.pipeline.result import Result
-from tracker.report import inline, print_human
+from tracker.report.console import inline, print_human
 
 
 def _render(result: Result, terminal: bool) -> str:

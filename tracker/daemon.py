@@ -37,8 +37,8 @@ from .errors import ConfigError, describe_os_error
 from .notify.outbox import Delivery, Outbox
 from .pipeline.check import check_source
 from .pipeline.result import Result
+from .report.site.refresh import Refresher
 from .schedule import Schedule
-from .site.refresh import Refresher
 from .sources import Context
 from .sources.browser import Browser
 from .sources.http import Fetcher

@@ -18,8 +18,8 @@ from rich.console import Console
 from .. import config
 from ..compare.segment import segment
 from ..errors import describe_os_error
-from ..history import Comparison, compare_versions, entries, last_change, latest_change
-from ..history_view import (
+from ..report.history import Comparison, compare_versions, entries, last_change, latest_change
+from ..report.history_view import (
     as_result,
     print_comparison,
     print_history,
@@ -163,7 +163,7 @@ def _latest_change(versions: Versions, source: config.Source) -> Version:
 def diff(cfg: config.Config, args: argparse.Namespace) -> int:
     source, found = comparison(cfg, args)
     if args.html:
-        from ..site.pages import redline_page  # the report's change page, standalone
+        from ..report.site.pages import redline_page  # the report's change page, standalone
 
         try:
             Path(args.html).write_text(redline_page(source, found), "utf-8")
@@ -201,7 +201,7 @@ def _json(payload: object) -> None:
 
 
 def report(cfg: config.Config, args: argparse.Namespace) -> int:
-    from ..site.build import ReportError, ReportFailed, build
+    from ..report.site.build import ReportError, ReportFailed, build
 
     out = Path(args.out) if args.out else cfg.settings.report_dir
     if out is None:

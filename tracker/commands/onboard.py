@@ -11,7 +11,7 @@ from rich.console import Console
 from .. import config
 from ..errors import ConfigError, SourceError
 from ..pipeline.accept import NotAccepted, accept
-from ..report import print_inspection
+from ..report.console import print_inspection
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 

@@ -17,7 +17,7 @@ from ..errors import ConfigError, describe_os_error
 from ..notify import Channel, DeliveryError
 from ..notify.courier import Courier
 from ..notify.outbox import Delivery, Outbox
-from ..report import (
+from ..report.console import (
     as_json,
     print_deliveries,
     print_human,
@@ -26,7 +26,7 @@ from ..report import (
     print_trials,
     sample_message,
 )
-from ..site.build import refresh
+from ..report.site.build import refresh
 from ..store.source import SourceStore
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, exit_status
 

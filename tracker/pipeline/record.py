@@ -15,7 +15,7 @@ from ..compare.severity import Follows
 from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from ..config import Config, Settings, Source
 from ..errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
-from ..site.data import report_link
+from ..report.site.data import report_link
 from ..sources import Getter
 from ..sources.http import Page
 from ..sources.read import Reading, page_meta

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from .compare.changes import Change, Span, diff
-from .notify.outbox import Delivery
-from .notify.text import following_lines, heading_parts, reference_lines
-from .pipeline.events import message
-from .pipeline.result import Result
-from .sources.probe import Inspection
+from ..compare.changes import Change, Span, diff
+from ..notify.outbox import Delivery
+from ..notify.text import following_lines, heading_parts, reference_lines
+from ..pipeline.events import message
+from ..pipeline.result import Result
+from ..sources.probe import Inspection
 
 if TYPE_CHECKING:
-    from .pipeline.dry_run import Trial
+    from ..pipeline.dry_run import Trial
 
 _MARKS = {
     "unchanged": ("✓", "green"),

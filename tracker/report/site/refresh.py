@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from ..config import Config
+from ...config import Config
 from .build import refresh
 
 EVERY = 5.0  # seconds between two builds, at least

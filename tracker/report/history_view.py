@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from .compare.segment import Clause, numbered, plain
-from .config import Source
+from ..compare.segment import Clause, numbered, plain
+from ..config import Source
+from ..pipeline.result import Result
+from .console import print_changes
 from .history import Comparison, Entry
-from .pipeline.result import Result
-from .report import print_changes
 
 _ORIGIN_STYLE = {"baseline": "cyan", "upgrade": "magenta", "accepted": "yellow"}
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "red bold"}

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import Config, Settings, Source
+from ...config import Config, Settings, Source
+from ...notify.text import title
+from ...store.source import SourceStore, State
+from ...store.versions import Versions
 from ..history import Entry, entry
-from ..notify.text import title
-from ..store.source import SourceStore, State
-from ..store.versions import Versions
 
 
 @dataclass(frozen=True)

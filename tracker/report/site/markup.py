@@ -14,7 +14,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..notify.text import aspect_note, facts_line, heading_parts
+from ...notify.text import aspect_note, facts_line, heading_parts
 
 STYLE = """
 :root { color-scheme: light dark; --del: #ffd7d5; --ins: #ccf2d1; --dim: #667; --line: #ccd; }

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compare.changes import Change, diff
-from .compare.severity import Alert, assess
-from .config import Source, Watch
-from .stamps import recorded_at
-from .store.versions import Version, Versions
+from ..compare.changes import Change, diff
+from ..compare.severity import Alert, assess
+from ..config import Source, Watch
+from ..stamps import recorded_at
+from ..store.versions import Version, Versions
 
 _FLAGS = ("large_removal", "replaced", "relinked")
 

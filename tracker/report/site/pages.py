@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..config import Source
+from ...config import Source
 from ..history import Comparison, Entry
 from .data import ChangeRecord, SourceReport, change_path, source_path
 from .markup import alerts_list, badge, change_block, esc, notes_list, page

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import filelock
 
-from ..config import Config
-from ..errors import Failed, Refused, describe_os_error
-from ..stamps import isoformat, utcnow
+from ...config import Config
+from ...errors import Failed, Refused, describe_os_error
+from ...stamps import isoformat, utcnow
 from .data import change_path, collect, source_path
 from .feed import feed
 from .pages import change_page, index_page, source_page

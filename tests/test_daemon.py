@@ -239,7 +239,7 @@ def test_log_format_json(site, tmp_path, daemon):
 
 def test_a_reload_closes_the_old_client_once_no_check_uses_it(site, tmp_path):
     from tracker import config
-    from tracker.daemon import Daemon
+    from tracker.run.daemon import Daemon
 
     cfg = config.load(_config(tmp_path, site, None))
 
@@ -347,7 +347,7 @@ def test_json_logs_are_json_on_every_line_tracebacks_and_warnings_included(tmp_p
         "import logging, warnings\n"
         "from tracker import logs\n"
         "logs.for_daemon('json', False)\n"
-        "log = logging.getLogger('tracker.daemon')\n"
+        "log = logging.getLogger('tracker.run.daemon')\n"
         "logs.event(log, logging.INFO, 'check', source='doc', status='unchanged')\n"
         "try:\n    1 / 0\nexcept ZeroDivisionError:\n    log.exception('internal error')\n"
         "warnings.warn('a library says something', UserWarning)\n"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from tracker.schedule import NominalInterval, first_run, plan
+from tracker.run.schedule import NominalInterval, first_run, plan
 
 START = datetime(2026, 12, 1, tzinfo=UTC)
 

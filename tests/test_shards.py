@@ -17,8 +17,9 @@ from werkzeug import Request, Response
 
 from tests.conftest import ROOT, Sink, doc_source, run_subprocess, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
-from tracker import config, shards
+from tracker import config
 from tracker.config import Config
+from tracker.run import processes
 
 pytestmark = pytest.mark.slow
 
@@ -43,13 +44,13 @@ def _load(tmp_path: Path, n: int, **settings: object) -> Config:
     ],
 )
 def test_processes_for(tmp_path, monkeypatch, n, settings, cores, expected):
-    monkeypatch.setattr(shards, "_cores", lambda: cores)
-    assert shards.processes_for(_load(tmp_path, n, **settings)) == expected
+    monkeypatch.setattr(processes, "_cores", lambda: cores)
+    assert processes.processes_for(_load(tmp_path, n, **settings)) == expected
 
 
 def test_split_deals_sources_round_robin_and_shares_the_limits(tmp_path):
     cfg = _load(tmp_path, 7, per_host=5, concurrency=16, processes=3)
-    parts = shards.split(cfg, 3)
+    parts = processes.split(cfg, 3)
     assert [[s.id for s in p.sources] for p in parts] == [
         ["s0", "s3", "s6"],
         ["s1", "s4"],
@@ -119,14 +120,14 @@ def test_a_shard_whose_process_dies_is_an_error_for_its_sources_only(site, tmp_p
     sources = [doc_source(site.url("/a"), "a"), doc_source(site.url("/b"), "b")]
     cfg = config.load(write_config(tmp_path, sources, {"processes": 2}))
 
-    results = asyncio.run(shards.check(cfg))
+    results = asyncio.run(processes.check(cfg))
     assert [(r.source.id, r.status) for r in results] == [("a", "baseline"), ("b", "error")]
     assert results[1].error == "internal error: worker process exited with status -9"
     assert results[1].source is cfg.sources[1]
     assert versions(tmp_path / "snapshots", "b") == []
 
     site.page("/b", cloud_page())
-    again = asyncio.run(shards.check(cfg))
+    again = asyncio.run(processes.check(cfg))
     assert [(r.source.id, r.status) for r in again] == [("a", "unchanged"), ("b", "baseline")]
 
 
@@ -200,7 +201,7 @@ def test_when_no_process_can_be_started_one_process_checks_everything(
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", no_more_processes)
-    results = asyncio.run(shards.check(cfg))
+    results = asyncio.run(processes.check(cfg))
     assert [(r.source.id, r.status) for r in results] == [("a", "baseline"), ("b", "baseline")]
     assert "could not start a worker process ([Errno 11] Resource temporarily unavailable)" in (
         caplog.text

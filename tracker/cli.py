@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "inspect":
             return onboard.inspect(cfg, args.url)
         if args.command == "daemon":
-            from .daemon import Daemon  # APScheduler only when needed
+            from .run.daemon import Daemon  # APScheduler only when needed
 
             logs.for_daemon(args.log_format, args.verbose)
             path = config.resolve(args.config)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from rich.console import Console
 from rich.text import Text
 
-from .. import config, shards
+from .. import config
 from ..compare.severity import followings
 from ..errors import ConfigError, describe_os_error
 from ..notify import Channel, DeliveryError
@@ -27,6 +27,7 @@ from ..report.console import (
     sample_message,
 )
 from ..report.site.build import refresh
+from ..run import processes
 from ..store.source import SourceStore
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, exit_status
 
@@ -49,7 +50,7 @@ def check(cfg: config.Config, args: argparse.Namespace) -> int:
         else:
             print_trials(trials, Console(highlight=False))
         return exit_status([t.result for t in trials])
-    results = asyncio.run(shards.check(cfg))
+    results = asyncio.run(processes.check(cfg))
     deliveries, pending = deliver(cfg)
     if problem := refresh(everything):  # after the changes and failures: the status is current
         print(f"tracker: {problem}", file=sys.stderr)
@@ -105,7 +106,7 @@ def outbox(cfg: config.Config, args: argparse.Namespace) -> int:
 
 
 def status(cfg: config.Config, args: argparse.Namespace) -> int:
-    from ..daemon_status import read_status
+    from ..run.status_file import read_status
 
     daemon = read_status(cfg.settings.state_dir)
     pending: dict[str, int] = {}

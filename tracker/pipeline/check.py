@@ -1,7 +1,7 @@
 """One pass over the sources: fetch → extract → compare → record.
 
 Both drivers (``tracker check`` and the daemon) call :func:`check_source`;
-``shards.py`` spreads a large ``tracker check`` over processes.
+``run.processes`` spreads a large ``tracker check`` over processes.
 A source that cannot be checked yields an ``error`` result and leaves its
 versions untouched; the next good fetch is compared with the last good
 version.  Results come back in configuration order, whatever order the

@@ -20,7 +20,7 @@ from .build import refresh
 
 EVERY = 5.0  # seconds between two builds, at least
 
-log = logging.getLogger("tracker.daemon")
+log = logging.getLogger("tracker.run.daemon")
 
 
 class Refresher:

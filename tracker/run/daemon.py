@@ -1,7 +1,7 @@
 """``tracker daemon``: the same per-source check as ``tracker check``, on a schedule.
 
 APScheduler (3.x, asyncio) fires each source on its ``interval`` or ``cron``
-with random jitter around the nominal times (:mod:`tracker.schedule`); first
+with random jitter around the nominal times (:mod:`tracker.run.schedule`); first
 runs are spread out over the first interval; a source never overlaps itself
 (``max_instances=1``) and runs missed during a sleep or pause are coalesced
 into one.  The outbox is its own job, run on its schedule and right after
@@ -29,22 +29,22 @@ from typing import Any
 import filelock
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from . import config as configuration
-from . import logs
-from .config import Config, Source
-from .daemon_status import StatusFile
-from .errors import ConfigError, describe_os_error
-from .notify.outbox import Delivery, Outbox
-from .pipeline.check import check_source
-from .pipeline.result import Result
-from .report.site.refresh import Refresher
+from .. import config as configuration
+from .. import logs
+from ..config import Config, Source
+from ..errors import ConfigError, describe_os_error
+from ..notify.outbox import Delivery, Outbox
+from ..pipeline.check import check_source
+from ..pipeline.result import Result
+from ..report.site.refresh import Refresher
+from ..sources import Context
+from ..sources.browser import Browser
+from ..sources.http import Fetcher
+from ..stamps import isoformat, utcnow
 from .schedule import Schedule
-from .sources import Context
-from .sources.browser import Browser
-from .sources.http import Fetcher
-from .stamps import isoformat, utcnow
+from .status_file import StatusFile
 
-log = logging.getLogger("tracker.daemon")
+log = logging.getLogger("tracker.run.daemon")
 
 
 class Daemon:

@@ -27,7 +27,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from .config import Config
+from ..config import Config
 
 MAX_JITTER = 300.0  # seconds; jitter is a tenth of the interval, at most this
 MAX_SPREAD = 600.0  # first runs are spread over the first interval, at most this

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .stamps import isoformat, utcnow
-from .store.files import atomic_write
+from ..stamps import isoformat, utcnow
+from ..store.files import atomic_write
 
 STATUS_FILE = "daemon.json"
 STATUS_EVERY = 3.0  # seconds between two writes of the status file, at least

@@ -26,10 +26,10 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
-from . import logs
-from .config import Config
-from .pipeline.check import check_all
-from .pipeline.result import Result
+from .. import logs
+from ..config import Config
+from ..pipeline.check import check_all
+from ..pipeline.result import Result
 
 log = logging.getLogger(__name__)
 

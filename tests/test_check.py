@@ -21,7 +21,7 @@ from tests.pages import (
     redesigned_page,
     verification_page,
 )
-from tracker import config
+from tracker.cli import load_config
 from tracker.pipeline import check
 from tracker.pipeline.result import Result
 from tracker.sources.page import PageGetter
@@ -323,10 +323,10 @@ def test_pages_are_not_fetched_faster_than_they_are_parsed(site, tmp_path, monke
     for sid in ids:
         site.page(f"/{sid}", cloud_page())
     sources = [doc_source(site.url(f"/{sid}"), sid) for sid in ids]
-    cfg = config.load(write_config(tmp_path, sources, {"concurrency": 1}))
+    cfg = load_config(write_config(tmp_path, sources, {"concurrency": 1}))
     stalled, real_read = threading.Event(), PageGetter.read
     monkeypatch.setattr(PageGetter, "read", lambda *a: stalled.wait(10) and real_read(*a))
-    run = threading.Thread(target=lambda: results.extend(asyncio.run(check.check_all(cfg))))
+    run = threading.Thread(target=lambda: results.extend(asyncio.run(check.check_all(cfg, []))))
     results: list[Result] = []
     run.start()
     try:
@@ -480,7 +480,7 @@ def test_the_pipeline_tells_its_listeners_and_knows_nothing_of_channels(site, tm
             heard.append(message)
 
     site.page("/doc", cloud_page())
-    cfg = config.load(
+    cfg = load_config(
         write_config(tmp_path, [doc_source(site.url("/doc"))], {"failure_alert_after": 1})
     )
     [source] = cfg.sources

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import ROOT, run_subprocess
 from tracker import config
+from tracker.cli import load_config
 from tracker.config import parse_duration
 
 GOOD_SOURCE = '[[source]]\nid = "doc"\nurl = "https://example.com/terms"\n'
@@ -172,18 +173,18 @@ def test_paths_are_relative_to_the_config_file(tmp_path):
     path.write_text(
         "[tracker]\nstate_dir = 'state'\n" + GOOD_SOURCE + "baseline = 'signed.md'\n", "utf-8"
     )
-    cfg = config.load(path)
+    cfg = load_config(path)
     assert cfg.settings.state_dir == tmp_path / "conf" / "state"
     assert cfg.sources[0].baseline == tmp_path / "conf" / "signed.md"
 
 
 def test_local_tracker_toml_is_preferred_to_the_builtin_default(tmp_path):
     (tmp_path / "tracker.toml").write_text(GOOD_SOURCE, "utf-8")
-    assert [s.id for s in config.load(cwd=tmp_path).sources] == ["doc"]
+    assert [s.id for s in load_config(cwd=tmp_path).sources] == ["doc"]
 
 
 def test_builtin_default_watches_the_three_tencent_agreements(tmp_path):
-    cfg = config.load(cwd=tmp_path)
+    cfg = load_config(cwd=tmp_path)
     assert cfg.path == config.BUILTIN
     assert cfg.settings.state_dir == tmp_path / "snapshots"
     by_id = {s.id: s for s in cfg.sources}
@@ -201,8 +202,8 @@ def test_builtin_default_watches_the_three_tencent_agreements(tmp_path):
 
 
 def test_example_config_documents_the_builtin_default():
-    example = config.load(ROOT / "config.example.toml")
-    default = config.load(cwd=Path("/nonexistent"))
+    example = load_config(ROOT / "config.example.toml")
+    default = load_config(cwd=Path("/nonexistent"))
     strip = lambda s: (s.id, s.name, s.url, s.selectors, s.remove, [p.pattern for p in s.ignore])  # noqa: E731
     assert [strip(s) for s in example.sources] == [strip(s) for s in default.sources]
     assert example.watches == default.watches

@@ -17,6 +17,7 @@ from werkzeug import Request, Response
 
 from tests.conftest import ROOT, doc_source, run_subprocess, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
+from tracker.cli import load_config
 
 pytestmark = [pytest.mark.daemon, pytest.mark.slow]
 
@@ -238,13 +239,12 @@ def test_log_format_json(site, tmp_path, daemon):
 
 
 def test_a_reload_closes_the_old_client_once_no_check_uses_it(site, tmp_path):
-    from tracker import config
     from tracker.run.daemon import Daemon
 
-    cfg = config.load(_config(tmp_path, site, None))
+    cfg = load_config(_config(tmp_path, site, None))
 
     async def scenario() -> None:
-        d = Daemon(cfg, None)
+        d = Daemon(cfg, None, lambda: cfg, lambda _: [])
         await d._open_fetcher()
         first = d.fetcher
         d.fetchers[first] += 1  # a check is using it

@@ -84,15 +84,11 @@ def test_drop_gives_up_on_one_message(site, tmp_path, tracker, hook):
 
 
 @notify.register
-@dataclass(frozen=True)
-class _Unbuildable(notify.Channel):
+@dataclass(frozen=True, kw_only=True)
+class Unbuildable(notify.Channel):
     """A channel whose messages cannot be built: what a bug or a hostile value would do."""
 
     kind: ClassVar[str] = "test-unbuildable"
-
-    @classmethod
-    def from_table(cls, table: Mapping[str, Any], where: str, ctx: notify.ParseContext):
-        return cls(name=table.get("name") or "unbuildable")
 
     async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
         if message["source"]["id"] == "a":
@@ -102,7 +98,7 @@ class _Unbuildable(notify.Channel):
 def test_a_message_that_cannot_be_built_is_that_deliverys_failure_not_the_runs(
     site, tmp_path, tracker, hook
 ):
-    tables = '[[notify]]\nkind = "test-unbuildable"\n' + webhook(hook.url)
+    tables = '[[notify]]\nkind = "test-unbuildable"\nname = "unbuildable"\n' + webhook(hook.url)
     cfg = two_sources(site, tmp_path, tables)
     tracker("check", "--config", cfg)
     change_both(site)

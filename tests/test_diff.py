@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.pages import AGREEMENT, renumber_from
-from tracker import config
+from tracker.cli import load_config
 from tracker.compare.changes import diff, inline_diff
 from tracker.compare.facts import Fact, fact_changes
 from tracker.compare.segment import segment
 from tracker.compare.severity import assess
 
-DEFAULT = config.load(cwd=Path("/nonexistent"))
+DEFAULT = load_config(cwd=Path("/nonexistent"))
 
 
 def assessed(old: str, new: str, source: str = "meeting-api-agreement"):

@@ -103,7 +103,7 @@ def test_a_json_source_that_cannot_be_read_is_an_error(site, tmp_path, tracker, 
     [
         ({"field": None}, "field", "missing"),
         ({"format": "pdf"}, "format", "'pdf' is not one of html, markdown, text"),
-        ({"render": "always"}, "render", "applies to page sources"),
+        ({"render": "always"}, "render", 'applies to kind = "page" sources, not json'),
         ({"field": "data..x"}, "field", "'data..x' is not a dotted path"),
     ],
 )

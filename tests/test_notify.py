@@ -13,6 +13,7 @@ from tests import mail
 from tests.conftest import Sink, doc_source, free_port, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker import cli
+from tracker.cli import load_config
 from tracker.notify import outbox
 
 TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
@@ -333,8 +334,7 @@ def test_bad_notify_config(tmp_path, tracker, table, key, problem):
 
 
 def test_two_channels_of_a_kind_get_distinct_names(tmp_path):
-    from tracker import config
 
     extra = '[[notify]]\nkind = "webhook"\nurl = "https://a/"\n[[notify]]\nkind = "webhook"\nurl = "https://b/"\n'
-    cfg = config.load(write_config(tmp_path, [doc_source("https://example.com/")], extra=extra))
+    cfg = load_config(write_config(tmp_path, [doc_source("https://example.com/")], extra=extra))
     assert [c.name for c in cfg.channels] == ["webhook-1", "webhook-2"]

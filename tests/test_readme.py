@@ -15,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from tests.conftest import ROOT, doc_source, write_config
 from tests.pages import cloud_page
+from tracker.cli import load_config
 
 README = (ROOT / "README.md").read_text("utf-8")
 
@@ -104,9 +105,7 @@ def test_systemd_unit_commands_run_as_written(site, tmp_path):
 def test_readme_and_example_say_which_default_urls_are_known_and_which_is_a_guess():
     from pathlib import Path
 
-    from tracker import config
-
-    urls = {s.id: s.url for s in config.load(cwd=Path("/nonexistent")).sources}
+    urls = {s.id: s.url for s in load_config(cwd=Path("/nonexistent")).sources}
     guess = urls.pop("meeting-api-agreement")
     known = list(urls.values())
     baseline = (ROOT / "tracker" / "data" / "meeting-api-agreement.md").read_text("utf-8")

@@ -21,6 +21,7 @@ from werkzeug import Request, Response
 from tests.chromium import CHROMIUM, needs_chromium
 from tests.conftest import doc_source, versions, write_config
 from tests.pages import AGREEMENT, body_html, change_clause, cloud_page
+from tracker.cli import load_config
 
 SHELL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>腾讯会议软件许可及服务协议</title>
 <style>@font-face {{ font-family: x; src: url(/font.woff2); }} body {{ font-family: x; }}</style>
@@ -269,12 +270,11 @@ def test_the_browser_closes_when_idle_and_starts_again_when_needed(
 ):
     import asyncio
 
-    from tracker import config
     from tracker.sources import browser as browser_module
 
     monkeypatch.setattr(browser_module, "IDLE", 0.3)
     app = App(site)
-    cfg = config.load(configure(tmp_path, launches, [rule_source(app.url, render="always")]))
+    cfg = load_config(configure(tmp_path, launches, [rule_source(app.url, render="always")]))
     [source] = cfg.sources
 
     async def twice() -> tuple[bool, bool]:

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from tests.pages import AGREEMENT
-from tracker import config
+from tracker.cli import load_config
 from tracker.compare.changes import diff, inline_diff
 from tracker.compare.severity import assess
 from tracker.pipeline.result import Result
@@ -27,7 +27,7 @@ def _render(result: Result, terminal: bool) -> str:
 
 
 def _result(new: str) -> Result:
-    cfg = config.load(cwd=__import__("pathlib").Path("/nonexistent"))
+    cfg = load_config(cwd=__import__("pathlib").Path("/nonexistent"))
     changes, alerts = assess(diff(AGREEMENT, new), cfg.sources[0].id, cfg.watches)
     return Result(cfg.sources[0], "changed", changes=changes, alerts=alerts, version="0002_x")
 

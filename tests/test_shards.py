@@ -17,8 +17,9 @@ from werkzeug import Request, Response
 
 from tests.conftest import ROOT, Sink, doc_source, run_subprocess, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
-from tracker import config
+from tracker.cli import load_config
 from tracker.config import Config
+from tracker.notify.outbox import listeners_for
 from tracker.run import processes
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 def _load(tmp_path: Path, n: int, **settings: object) -> Config:
     sources = [doc_source(f"http://127.0.0.1:9/{i}", f"s{i}") for i in range(n)]
-    return config.load(write_config(tmp_path, sources, settings))
+    return load_config(write_config(tmp_path, sources, settings))
 
 
 @pytest.mark.parametrize(
@@ -118,16 +119,16 @@ def test_a_shard_whose_process_dies_is_an_error_for_its_sources_only(site, tmp_p
 
     site.page("/b", handler=kill_the_shard)
     sources = [doc_source(site.url("/a"), "a"), doc_source(site.url("/b"), "b")]
-    cfg = config.load(write_config(tmp_path, sources, {"processes": 2}))
+    cfg = load_config(write_config(tmp_path, sources, {"processes": 2}))
 
-    results = asyncio.run(processes.check(cfg))
+    results = asyncio.run(processes.check(cfg, listeners_for(cfg)))
     assert [(r.source.id, r.status) for r in results] == [("a", "baseline"), ("b", "error")]
     assert results[1].error == "internal error: worker process exited with status -9"
     assert results[1].source is cfg.sources[1]
     assert versions(tmp_path / "snapshots", "b") == []
 
     site.page("/b", cloud_page())
-    again = asyncio.run(processes.check(cfg))
+    again = asyncio.run(processes.check(cfg, listeners_for(cfg)))
     assert [(r.source.id, r.status) for r in again] == [("a", "unchanged"), ("b", "baseline")]
 
 
@@ -195,13 +196,13 @@ def test_when_no_process_can_be_started_one_process_checks_everything(
     site.page("/a", cloud_page())
     site.page("/b", cloud_page())
     sources = [doc_source(site.url("/a"), "a"), doc_source(site.url("/b"), "b")]
-    cfg = config.load(write_config(tmp_path, sources, {"processes": 2}))
+    cfg = load_config(write_config(tmp_path, sources, {"processes": 2}))
 
     def no_more_processes(self):
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", no_more_processes)
-    results = asyncio.run(processes.check(cfg))
+    results = asyncio.run(processes.check(cfg, listeners_for(cfg)))
     assert [(r.source.id, r.status) for r in results] == [("a", "baseline"), ("b", "baseline")]
     assert "could not start a worker process ([Errno 11] Resource temporarily unavailable)" in (
         caplog.text

@@ -15,11 +15,11 @@ import pytest
 
 from tests.conftest import doc_source, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page, renumber_from
-from tracker import config
+from tracker.cli import load_config
 from tracker.compare.changes import diff
 from tracker.compare.severity import assess
 
-DEFAULT = config.load(cwd=Path("/nonexistent"))
+DEFAULT = load_config(cwd=Path("/nonexistent"))
 SID = "meeting-api-agreement"
 WATCHES = """
 [[watch]]

@@ -8,7 +8,6 @@ changed clause shows its old and new text, and hostile page text stays text.
 
 from __future__ import annotations
 
-import json
 import mimetypes
 from pathlib import Path
 
@@ -16,6 +15,8 @@ import feedparser
 import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug import Response
+
+from tracker.cli import load_config
 
 from .chromium import CHROMIUM, needs_chromium
 from .conftest import Site, versions
@@ -172,13 +173,13 @@ def test_report_dir_is_refreshed_by_each_check(story, site):
     assert story.check().code == 1
     page = index.read_text("utf-8")
     assert "9.6 modified" in page.split("Recent changes")[1].split("</li>")[0]
-    # The alert points at its page, where a message cut short can send the reader.
+    # Messages point at the change's page, where a message cut short can send the reader.
     newest = versions(story.state, "doc")[-1]
-    alert = json.loads((story.state / "doc" / "versions" / newest / "alert.json").read_text())
-    assert alert["report"] == f"https://example.com/terms-report/changes/doc/{newest}.html"
+    link = load_config(story.config).settings.report_link("doc", newest)
+    assert link == f"https://example.com/terms-report/changes/doc/{newest}.html"
     assert (story.folder / "site" / "changes" / "doc" / f"{newest}.html").is_file()
     served = feedparser.parse((story.folder / "site" / "feed.xml").read_bytes())
-    assert served.entries[0].link == alert["report"]  # where it is served: absolute links
+    assert served.entries[0].link == link  # where it is served: absolute links
     site.page("/doc", "gone", status=500)
     assert story.check().code == 3
     page = index.read_text("utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Sequence
 
 
 class TrackerError(Exception):
@@ -41,6 +42,15 @@ class Refused(CommandError):
 
 class Failed(CommandError):
     """A command that could not do its work (the disk, a lock held by another tracker)."""
+
+
+class UnknownSource(Refused):
+    """A command named a source the configuration does not have: the same line everywhere."""
+
+    def __init__(self, source_id: str, file: str, known: Sequence[str]) -> None:
+        self.source_id = source_id
+        listed = ", ".join(known) or "none"
+        super().__init__(f"no source with id {source_id!r} in {file} (sources: {listed})")
 
 
 class SourceError(TrackerError):

@@ -8,8 +8,10 @@ wrong order, a source with nothing recorded) is one line on stderr and exit 2.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from rich.console import Console
 
 from .. import config
 from ..compare.segment import segment
-from ..errors import describe_os_error
+from ..errors import Failed, Refused, describe_os_error
 from ..report.history import Comparison, compare_versions, entries, last_change, latest_change
 from ..report.history_view import (
     as_result,
@@ -28,36 +30,24 @@ from ..report.history_view import (
 )
 from ..stamps import isoformat
 from ..store.versions import Version, Versions
-from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from . import EXIT_OK, Wiring
 
 
-class BadInput(Exception):
+class BadInput(Refused):
     """What the user asked for does not exist, or makes no sense: one line, exit 2."""
 
 
-def run(command: str, cfg: config.Config, args: argparse.Namespace) -> int:
-    try:
-        if command == "history":
-            return history(cfg, args)
-        if command == "diff":
-            return diff(cfg, args)
-        if command == "report":
-            return report(cfg, args)
-        return show(cfg, args)
-    except BadInput as exc:
-        print(f"tracker: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except (OSError, ValueError) as exc:  # a version folder that cannot be read
-        print(f"tracker: a recorded version cannot be read: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+def reading(command: Callable[[Wiring], int]) -> Callable[[Wiring], int]:
+    """A command that reads recorded versions: one that cannot be read is one line, exit 3."""
 
+    @functools.wraps(command)
+    def run(w: Wiring) -> int:
+        try:
+            return command(w)
+        except (OSError, ValueError) as exc:
+            raise Failed(f"a recorded version cannot be read: {exc}") from None
 
-def source_named(cfg: config.Config, sid: str) -> config.Source:
-    for source in cfg.sources:
-        if source.id == sid:
-            return source
-    known = ", ".join(s.id for s in cfg.sources) or "none"
-    raise BadInput(f"no source with id {sid!r} in {cfg.path} (sources: {known})")
+    return run
 
 
 def versions_of(cfg: config.Config, source: config.Source) -> Versions:
@@ -74,13 +64,15 @@ def find(versions: Versions, source: config.Source, ref: str) -> Version:
         raise BadInput(f"{source.id}: {exc}") from None
 
 
-def history(cfg: config.Config, args: argparse.Namespace) -> int:
+@reading
+def history(w: Wiring) -> int:
+    cfg, args = w.config, w.args
     since = _since(args.since)
     if args.limit is not None and args.limit < 1:
         raise BadInput(f"--limit: {args.limit} is not a number of versions (1 or more)")
     if args.source is None:
         return _last_changes(cfg, args, since)
-    source = source_named(cfg, args.source)
+    source = cfg.source(args.source)
     versions = versions_of(cfg, source)
     rows = [e for e in entries(source.id, versions) if since is None or e.time >= since]
     total = len(rows)
@@ -127,7 +119,7 @@ def _since(value: str | None) -> str | None:
 
 def comparison(cfg: config.Config, args: argparse.Namespace) -> tuple[config.Source, Comparison]:
     """The two versions ``tracker diff`` names, compared."""
-    source = source_named(cfg, args.source)
+    source = cfg.source(args.source)
     versions = versions_of(cfg, source)
     refs = args.versions
     if len(refs) > 2:
@@ -160,7 +152,9 @@ def _latest_change(versions: Versions, source: config.Source) -> Version:
     return version
 
 
-def diff(cfg: config.Config, args: argparse.Namespace) -> int:
+@reading
+def diff(w: Wiring) -> int:
+    cfg, args = w.config, w.args
     source, found = comparison(cfg, args)
     if args.html:
         from ..report.site.pages import redline_page  # the report's change page, standalone
@@ -186,8 +180,10 @@ def diff(cfg: config.Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def show(cfg: config.Config, args: argparse.Namespace) -> int:
-    source = source_named(cfg, args.source)
+@reading
+def show(w: Wiring) -> int:
+    cfg, args = w.config, w.args
+    source = cfg.source(args.source)
     version = find(versions_of(cfg, source), source, args.version or "latest")
     if args.clauses:
         print_outline(segment(version.text, source.ignore), Console(highlight=False))
@@ -200,9 +196,10 @@ def _json(payload: object) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
-def report(cfg: config.Config, args: argparse.Namespace) -> int:
-    from ..report.site.build import ReportError, ReportFailed, build
+def report(w: Wiring) -> int:
+    from ..report.site.build import ReportError, ReportFailed, build  # only when asked
 
+    cfg, args = w.config, w.args
     out = Path(args.out) if args.out else cfg.settings.report_dir
     if out is None:
         raise BadInput(f"report: give --out DIR, or set report_dir in [tracker] of {cfg.path}")
@@ -211,8 +208,7 @@ def report(cfg: config.Config, args: argparse.Namespace) -> int:
     except ReportError as exc:
         raise BadInput(f"report: {exc.reason}") from None
     except ReportFailed as exc:
-        print(f"tracker: report: {exc.reason}", file=sys.stderr)
-        return EXIT_FAILED
+        raise Failed(f"report: {exc.reason}") from None
     pages = f"{built.sources} source{'s' if built.sources != 1 else ''}"
     changes = f"{built.changes} change{'s' if built.changes != 1 else ''}"
     print(f"report: {pages}, {changes}; open {built.path / 'index.html'}")

@@ -10,12 +10,14 @@ from rich.console import Console
 
 from .. import config
 from ..errors import ConfigError, SourceError
+from ..pipeline import upgrade
 from ..pipeline.accept import NotAccepted, accept
 from ..report.console import print_inspection
-from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Wiring
 
 
-def inspect(cfg: config.Config, url: str) -> int:
+def inspect(w: Wiring) -> int:
+    cfg, url = w.config, w.args.url
     if problem := config.url_problem(url):
         raise ConfigError("command line", "URL", f"{url!r} {problem}")
     from ..sources.probe import inspect
@@ -29,12 +31,11 @@ def inspect(cfg: config.Config, url: str) -> int:
     return EXIT_OK
 
 
-def accept_page(cfg: config.Config, sid: str) -> int:
-    source = next((s for s in cfg.sources if s.id == sid), None)
-    if source is None:
-        raise ConfigError(cfg.path, "source", f"no source with id {sid!r}")
+def accept_page(w: Wiring) -> int:
+    cfg, sid = w.config, w.args.source
+    source = cfg.source(sid)
     try:
-        done = accept(cfg, source)
+        done = accept(cfg, source, w.listeners(cfg))
     except NotAccepted as exc:
         print(f"tracker: {exc.reason}", file=sys.stderr)
         return EXIT_USAGE
@@ -48,17 +49,12 @@ def accept_page(cfg: config.Config, sid: str) -> int:
     return EXIT_OK
 
 
-def reextract(cfg: config.Config, sid: str | None) -> int:
-    from ..pipeline.upgrade import reextract
-
-    if sid is not None and sid not in {s.id for s in cfg.sources}:
-        raise ConfigError(cfg.path, "source", f"no source with id {sid!r}")
+def reextract(w: Wiring) -> int:
+    cfg, sid = w.config, w.args.source
     status = EXIT_OK
-    for source in cfg.sources:
-        if sid is not None and source.id != sid:
-            continue
+    for source in cfg.only([sid] if sid else None).sources:
         try:
-            done = reextract(cfg, source)
+            done = upgrade.reextract(cfg, source)
         except SourceError as exc:
             print(f"tracker: {source.id}: {exc.reason}; nothing recorded", file=sys.stderr)
             status = EXIT_FAILED

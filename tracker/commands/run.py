@@ -1,19 +1,17 @@
-"""Running: ``check``, ``outbox``, ``status`` and ``notify --test``."""
+"""Running: ``check``, ``daemon``, ``outbox``, ``status`` and ``notify --test``."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
-from dataclasses import replace
 
 from rich.console import Console
 from rich.text import Text
 
-from .. import config
+from .. import config, logs
 from ..compare.severity import followings
-from ..errors import ConfigError, describe_os_error
+from ..errors import describe_os_error
 from ..notify import Channel, DeliveryError
 from ..notify.courier import Courier
 from ..notify.outbox import Delivery, Outbox
@@ -29,17 +27,12 @@ from ..report.console import (
 from ..report.site.build import refresh
 from ..run import processes
 from ..store.source import SourceStore
-from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, exit_status
+from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, Wiring, exit_status
 
 
-def check(cfg: config.Config, args: argparse.Namespace) -> int:
-    everything = cfg  # the report shows every source, whichever were checked
-    if args.source:
-        known = {s.id for s in cfg.sources}
-        for sid in args.source:
-            if sid not in known:
-                raise ConfigError(cfg.path, "source", f"no source with id {sid!r} (from --source)")
-        cfg = replace(cfg, sources=tuple(s for s in cfg.sources if s.id in args.source))
+def check(w: Wiring) -> int:
+    args, everything = w.args, w.config  # the report shows every source, whichever were checked
+    cfg = everything.only(args.source)
     if args.dry_run:
         from ..pipeline.dry_run import try_all
 
@@ -50,7 +43,7 @@ def check(cfg: config.Config, args: argparse.Namespace) -> int:
         else:
             print_trials(trials, Console(highlight=False))
         return exit_status([t.result for t in trials])
-    results = asyncio.run(processes.check(cfg))
+    results = asyncio.run(processes.check(cfg, w.listeners(cfg)))
     deliveries, pending = deliver(cfg)
     if problem := refresh(everything):  # after the changes and failures: the status is current
         print(f"tracker: {problem}", file=sys.stderr)
@@ -77,7 +70,15 @@ def deliver(cfg: config.Config) -> tuple[list[Delivery], int]:
     return deliveries, waiting
 
 
-def outbox(cfg: config.Config, args: argparse.Namespace) -> int:
+def daemon(w: Wiring) -> int:
+    from ..run.daemon import Daemon  # APScheduler only when needed
+
+    logs.for_daemon(w.args.log_format, w.args.verbose)
+    return asyncio.run(Daemon(w.config, w.path, w.reload, w.listeners).run())
+
+
+def outbox(w: Wiring) -> int:
+    cfg, args = w.config, w.args
     outbox = Outbox(cfg.settings.state_dir, cfg.settings)
     deliveries: list[Delivery] = []
     if args.deliver:
@@ -105,7 +106,8 @@ def outbox(cfg: config.Config, args: argparse.Namespace) -> int:
     return EXIT_UNDELIVERED if entries else EXIT_OK
 
 
-def status(cfg: config.Config, args: argparse.Namespace) -> int:
+def status(w: Wiring) -> int:
+    cfg, args = w.config, w.args
     from ..run.status_file import read_status
 
     daemon = read_status(cfg.settings.state_dir)
@@ -139,7 +141,8 @@ def status(cfg: config.Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def notify_test(cfg: config.Config) -> int:
+def notify_test(w: Wiring) -> int:
+    cfg = w.config
     if not cfg.channels:
         print(
             "tracker: no [[notify]] channels configured; alerts go to the console", file=sys.stderr

@@ -1,25 +1,39 @@
 """Loading a configuration: the file (or the built-in default) into a :class:`Config`.
 
-Every problem becomes one :class:`ConfigError` naming the file, the key and
-what is wrong, so the command line can print a single line and exit 2.
+The loader knows no source kind and no channel: the composition root
+(:mod:`tracker.cli`) hands it the registries, each kind's settings as a
+dataclass.  Every problem becomes one :class:`ConfigError` naming the file,
+the key and what is wrong, so the command line can print a single line and exit 2.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from ..model import SEVERITIES
-from .schema import Config, Settings, Watch, keys
-from .source import read_source, url_problem
-from .values import Reader
+from .checks import source_id
+from .schema import Config, Options, Settings, Source, Watch
+from .values import Context, Invalid, keys, read
+
+if TYPE_CHECKING:
+    from ..notify.channel import Channel
 
 BUILTIN = "<built-in default>"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The kinds a configuration may name: each source kind's and channel's settings class."""
+
+    kinds: Mapping[str, type[Options]]
+    channels: Mapping[str, type[Channel]]
 
 
 def resolve(path: str | Path | None, cwd: Path | None = None) -> Path | None:
@@ -31,6 +45,7 @@ def resolve(path: str | Path | None, cwd: Path | None = None) -> Path | None:
 
 
 def load(
+    registry: Registry,
     path: str | Path | None = None,
     cwd: Path | None = None,
     environ: Mapping[str, str] | None = None,
@@ -46,8 +61,7 @@ def load(
         text = resources.files("tracker").joinpath("data/default.toml").read_text("utf-8")
         data_dir = Path(str(resources.files("tracker").joinpath("data")))
         # The default keeps its state beside the user, and its baseline in the package.
-        return parse(text, BUILTIN, state_base=cwd, file_base=data_dir, environ=env)
-    path = Path(path)
+        return parse(registry, text, Context(BUILTIN, cwd, data_dir, env))
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
@@ -57,122 +71,127 @@ def load(
     except OSError as exc:
         raise ConfigError(str(path), None, exc.strerror or str(exc)) from None
     base = path.resolve().parent
-    return parse(text, str(path), state_base=base, file_base=base, environ=env)
+    return parse(registry, text, Context(str(path), base, base, env))
 
 
-def parse(
-    text: str,
-    name: str,
-    state_base: Path,
-    file_base: Path,
-    environ: Mapping[str, str] | None = None,
-) -> Config:
+def parse(registry: Registry, text: str, ctx: Context) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(name, None, f"invalid TOML: {exc}") from None
-    r = Reader(name)
-    r.keys(data, "", {"tracker", "source", "watch", "notify"})
-    settings = _settings(r, r.table(data, "tracker"), state_base)
-    raw_sources = r.array_of_tables(data, "source")
+        raise ConfigError(ctx.file, None, f"invalid TOML: {exc}") from None
+    for key in data:
+        if key not in ("tracker", "source", "watch", "notify"):
+            raise ConfigError(ctx.file, key, "unknown key")
+    table = data.get("tracker", {})
+    if not isinstance(table, dict):
+        raise ConfigError(ctx.file, "tracker", "must be a table, [tracker]")
+    # The default state folder, like any given, is beside the configuration file.
+    beside = {} if "state_dir" in table else {"state_dir": ctx.state_base / "snapshots"}
+    settings = read(Settings, table, "tracker", ctx, given=beside)
+    raw_sources = _tables(data, "source", ctx)
     if not raw_sources:
-        raise ConfigError(name, "source", "no [[source]] configured")
-    sources = tuple(read_source(r, raw, i, file_base) for i, raw in enumerate(raw_sources, 1))
+        raise ConfigError(ctx.file, "source", "no [[source]] configured")
+    sources = tuple(_source(registry, t, i, ctx) for i, t in enumerate(raw_sources, 1))
     seen: set[str] = set()
     for src in sources:
         if src.id in seen:
-            raise ConfigError(name, f"source.{src.id}.id", f"duplicate id {src.id!r}")
+            raise ConfigError(ctx.file, f"source.{src.id}.id", f"duplicate id {src.id!r}")
         seen.add(src.id)
-    watches = tuple(
-        _watch(r, raw, i, seen) for i, raw in enumerate(r.array_of_tables(data, "watch"), 1)
-    )
+    watches = tuple(_watch(t, i, seen, ctx) for i, t in enumerate(_tables(data, "watch", ctx), 1))
     named: set[str] = set()
     for i, watch in enumerate(watches, 1):
         if watch.name in named:
-            raise ConfigError(name, f"watch[{i}].name", f"duplicate watch name {watch.name!r}")
+            raise ConfigError(ctx.file, f"watch[{i}].name", f"duplicate watch name {watch.name!r}")
         named.add(watch.name)
-    from ..notify import parse_channels  # the channels register themselves on import
-
-    tables = r.array_of_tables(data, "notify")
-    channels = parse_channels(tables, name, os.environ if environ is None else environ)
-    return Config(name, settings, sources, watches, channels)
+    channels = _channels(registry, _tables(data, "notify", ctx), ctx)
+    return Config(ctx.file, settings, sources, watches, channels)
 
 
-def _settings(r: Reader, t: dict[str, Any], base: Path) -> Settings:
-    r.keys(t, "tracker", keys(Settings))
-    d = Settings(state_dir=base / "snapshots")
-    return Settings(
-        state_dir=base / r.line(t, "tracker", "state_dir", "snapshots"),
-        timeout=r.duration(t, "tracker", "timeout", d.timeout),
-        retries=r.integer(t, "tracker", "retries", d.retries, minimum=0),
-        backoff=r.duration(t, "tracker", "backoff", d.backoff, zero=True),
-        max_retry_after=r.duration(t, "tracker", "max_retry_after", d.max_retry_after, zero=True),
-        max_bytes=r.size(t, "tracker", "max_bytes", d.max_bytes),
-        max_redirects=r.integer(t, "tracker", "max_redirects", d.max_redirects, minimum=0),
-        concurrency=r.integer(t, "tracker", "concurrency", d.concurrency, minimum=1),
-        per_host=r.integer(t, "tracker", "per_host", d.per_host, minimum=1),
-        processes=_processes(r, t),
-        user_agent=r.string(t, "tracker", "user_agent", d.user_agent),
-        accept_language=r.string(t, "tracker", "accept_language", d.accept_language),
-        lock_timeout=r.duration(t, "tracker", "lock_timeout", d.lock_timeout),
-        truncation_ratio=r.ratio(t, "tracker", "truncation_ratio", d.truncation_ratio),
-        truncation_confirmations=r.integer(
-            t, "tracker", "truncation_confirmations", d.truncation_confirmations, minimum=1
-        ),
-        failure_alert_after=r.integer(
-            t, "tracker", "failure_alert_after", d.failure_alert_after, minimum=1
-        ),
-        interval=r.duration(t, "tracker", "interval", d.interval),
-        outbox_interval=r.duration(t, "tracker", "outbox_interval", d.outbox_interval),
-        browser=base / r.line(t, "tracker", "browser", "") if "browser" in t else None,
-        render_concurrency=r.integer(
-            t, "tracker", "render_concurrency", d.render_concurrency, minimum=1
-        ),
-        render_restart_after=r.integer(
-            t, "tracker", "render_restart_after", d.render_restart_after, minimum=1
-        ),
-        report_dir=base / r.line(t, "tracker", "report_dir", "") if "report_dir" in t else None,
-        report_url=_report_url(r, t),
-    )
-
-
-def _report_url(r: Reader, t: dict[str, Any]) -> str | None:
-    if "report_url" not in t:
-        return None
-    url = r.line(t, "tracker", "report_url", "").strip()
-    if problem := url_problem(url):
-        raise ConfigError(r.name, "tracker.report_url", f"{url!r} {problem}")
-    if "report_dir" not in t:
-        raise ConfigError(r.name, "tracker.report_url", "needs report_dir: the folder it serves")
-    return url.rstrip("/")
-
-
-def _processes(r: Reader, t: dict[str, Any]) -> int | None:
-    value = t.get("processes", "auto")
-    if value == "auto":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise r.fail("tracker", "processes", 'must be "auto" or a whole number >= 1')
+def _tables(data: Mapping[str, Any], key: str, ctx: Context) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(ctx.file, key, f"must be an array of tables, [[{key}]]")
     return value
 
 
-def _watch(r: Reader, t: dict[str, Any], index: int, source_ids: set[str]) -> Watch:
+def _source(registry: Registry, t: Mapping[str, Any], index: int, ctx: Context) -> Source:
+    """One ``[[source]]``: its common keys, then its kind's own keys."""
+    ident = _ident(t, f"source[{index}]", ctx)
+    where = f"source.{ident}"
+    kind = t.get("kind", "page")
+    if kind not in registry.kinds:
+        known = ", ".join(sorted(registry.kinds))
+        raise ConfigError(ctx.file, f"{where}.kind", f"{kind!r} is not one of {known}")
+    options_class = registry.kinds[kind]
+    own = {k: v for k, v in t.items() if k in keys(options_class)}
+    common = {k: v for k, v in t.items() if k not in own and k != "kind"}
+    for key in common:
+        if key not in keys(Source):
+            raise ConfigError(ctx.file, f"{where}.{key}", _unknown_source_key(registry, key, kind))
+    options = read(options_class, own, where, ctx)
+    given = {"id": ident, "kind": kind, "options": options}
+    return read(Source, common, where, ctx, given=given)
+
+
+def _ident(t: Mapping[str, Any], where: str, ctx: Context) -> str:
+    """The source's id, read first: the other keys are named after it."""
+    if "id" not in t:
+        raise ConfigError(ctx.file, f"{where}.id", "missing")
+    try:
+        return source_id(t["id"], ctx)
+    except Invalid as exc:
+        raise ConfigError(ctx.file, f"{where}.id", exc.problem) from None
+
+
+def _unknown_source_key(registry: Registry, key: str, kind: str) -> str:
+    owners = sorted(k for k, cls in registry.kinds.items() if key in keys(cls))
+    if owners:
+        return f'applies to kind = "{owners[0]}" sources, not {kind}'
+    return "unknown key"
+
+
+def _watch(t: Mapping[str, Any], index: int, source_ids: set[str], ctx: Context) -> Watch:
     where = f"watch[{index}]"
-    r.keys(t, where, keys(Watch))
     if "name" not in t:
-        raise ConfigError(r.name, f"{where}.name", "missing")
-    name = r.line(t, where, "name", "")
-    where = f"watch.{name}"
-    sources = r.strings(t, where, "sources", [])
-    for sid in sources:
+        raise ConfigError(ctx.file, f"{where}.name", "missing")
+    if isinstance(t["name"], str) and t["name"].strip():
+        where = f"watch.{t['name']}"
+    watch = read(Watch, t, where, ctx)
+    for sid in watch.sources:
         if sid not in source_ids:
-            raise ConfigError(r.name, f"{where}.sources", f"no source with id {sid!r}")
-    severity = r.string(t, where, "severity", "warning")
-    if severity not in SEVERITIES:
-        raise ConfigError(r.name, f"{where}.severity", f"{severity!r} is not one of {SEVERITIES}")
-    clauses = r.strings(t, where, "clauses", [])
-    keywords = r.strings(t, where, "keywords", [])
-    amounts = r.boolean(t, where, "amounts", False)
-    if not clauses and not keywords and not amounts:
-        raise ConfigError(r.name, where, "needs clauses, keywords or amounts = true")
-    return Watch(name, tuple(sources), tuple(clauses), tuple(keywords), amounts, severity)
+            raise ConfigError(ctx.file, f"{where}.sources", f"no source with id {sid!r}")
+    return watch
+
+
+def _channels(
+    registry: Registry, tables: Sequence[Mapping[str, Any]], ctx: Context
+) -> tuple[Channel, ...]:
+    channels: list[Channel] = []
+    for index, t in enumerate(tables, 1):
+        where = f"notify[{index}]"
+        kind = t.get("kind")
+        if not isinstance(kind, str) or kind not in registry.channels:
+            known = ", ".join(sorted(registry.channels))
+            raise ConfigError(ctx.file, f"{where}.kind", f"{kind!r} is not one of: {known}")
+        cls = registry.channels[kind]
+        table = {k: v for k, v in t.items() if k != "kind"}
+        for key in table:
+            if key not in keys(cls):
+                problem = f"unknown key: not a key of {kind} channels"
+                raise ConfigError(ctx.file, f"{where}.{key}", problem)
+        channels.append(read(cls, table, where, ctx))
+    # An unnamed channel is called by its kind; unnamed ones sharing a name, by their position.
+    named = [c.name or c.kind for c in channels]
+    seen: dict[str, int] = {}
+    for i, channel in enumerate(channels):
+        if not channel.name:
+            name = named[i]
+            if named.count(name) > 1:
+                seen[name] = seen.get(name, 0) + 1
+                name = f"{name}-{seen[name]}"
+            channels[i] = dataclasses.replace(channel, name=name)
+    names = [c.name for c in channels]
+    for i, name in enumerate(names):
+        if names.count(name) > 1:
+            raise ConfigError(ctx.file, f"notify[{i + 1}].name", f"duplicate channel name {name!r}")
+    return tuple(channels)

@@ -1,18 +1,40 @@
 """The configuration's shape: settings, sources, watches, as frozen dataclasses.
 
-The dataclasses are the schema: the keys a ``[[source]]`` or ``[[watch]]`` table
-may hold are their fields (``config.source``, ``config.load`` read them from here).
+The dataclasses are the schema: each field read from the file declares its key,
+its reader and its default (:func:`~tracker.config.values.setting`), and the
+loader reads them from here.  A source kind adds its own keys as an
+:class:`Options` subclass, declared beside its getter; a channel kind declares
+its own the same way.  Checks across keys are in ``__post_init__``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..errors import UnknownSource
+from ..model import SEVERITIES
+from . import checks
+from .values import (
+    Invalid,
+    boolean,
+    choice,
+    duration,
+    file_path,
+    integer,
+    line,
+    ratio,
+    setting,
+    size,
+    state_path,
+    strings,
+)
 
 if TYPE_CHECKING:
-    from ..notify import Channel
+    from ..notify.channel import Channel
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -21,59 +43,113 @@ DEFAULT_USER_AGENT = (
 DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9"
 
 
+def _processes(value: Any, ctx: Any) -> int | None:
+    if value == "auto":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid('must be "auto" or a whole number >= 1')
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """The ``[tracker]`` table: run-wide settings."""
 
-    state_dir: Path
-    timeout: float = 20.0
-    retries: int = 2
-    backoff: float = 1.0
-    max_retry_after: float = 60.0
-    max_bytes: int = 5 * 1024 * 1024
-    max_redirects: int = 10
-    concurrency: int = 16
-    per_host: int = 4
-    processes: int | None = None  # None: "auto", one per core for large runs
-    user_agent: str = DEFAULT_USER_AGENT
-    accept_language: str = DEFAULT_ACCEPT_LANGUAGE
-    lock_timeout: float = 30.0
-    truncation_ratio: float = 0.5
-    truncation_confirmations: int = 3
-    failure_alert_after: int = 3
-    interval: float = 6 * 3600.0
-    outbox_interval: float = 60.0
-    browser: Path | None = None  # a Chromium to render with; None: found on PATH
-    render_concurrency: int = 2  # pages rendered at once, at most
-    render_restart_after: int = 100  # pages, before the browser is restarted (memory)
-    report_dir: Path | None = None  # a static report refreshed after every run
-    report_url: str | None = None  # where report_dir is served, for links in messages
+    state_dir: Path = setting(Path("snapshots"), read=state_path)  # beside the configuration
+    timeout: float = setting(20.0, read=duration())
+    retries: int = setting(2, read=integer(0))
+    backoff: float = setting(1.0, read=duration(zero=True))
+    max_retry_after: float = setting(60.0, read=duration(zero=True))
+    max_bytes: int = setting(5 * 1024 * 1024, read=size)
+    max_redirects: int = setting(10, read=integer(0))
+    concurrency: int = setting(16, read=integer(1))
+    per_host: int = setting(4, read=integer(1))
+    processes: int | None = setting(None, read=_processes)  # None: "auto", one per core
+    user_agent: str = setting(DEFAULT_USER_AGENT, read=line)
+    accept_language: str = setting(DEFAULT_ACCEPT_LANGUAGE, read=line)
+    lock_timeout: float = setting(30.0, read=duration())
+    truncation_ratio: float = setting(0.5, read=ratio)
+    truncation_confirmations: int = setting(3, read=integer(1))
+    failure_alert_after: int = setting(3, read=integer(1))
+    interval: float = setting(6 * 3600.0, read=duration())
+    outbox_interval: float = setting(60.0, read=duration())
+    browser: Path | None = setting(None, read=state_path)  # a Chromium; None: found on PATH
+    render_concurrency: int = setting(2, read=integer(1))  # pages rendered at once, at most
+    render_restart_after: int = setting(100, read=integer(1))  # pages, then a new browser
+    report_dir: Path | None = setting(None, read=state_path)  # refreshed after every run
+    report_url: str | None = setting(None, read=checks.page_url)  # where report_dir is served
+
+    def __post_init__(self) -> None:
+        if self.report_url is not None:
+            if self.report_dir is None:
+                raise Invalid("needs report_dir: the folder it serves", "report_url")
+            object.__setattr__(self, "report_url", self.report_url.rstrip("/"))
+
+    def report_link(self, source_id: str, version: str) -> str | None:
+        """Where a change's report page is, for messages: under ``report_url``, else on disk."""
+        if self.report_dir is None:
+            return None
+        path = change_path(source_id, version)
+        if self.report_url:
+            return f"{self.report_url}/{path}"
+        return str(self.report_dir.absolute() / path)
+
+
+def change_path(source_id: str, version: str) -> str:
+    """Where the report keeps a change's page, from its top."""
+    return f"changes/{source_id}/{version}.html"
+
+
+@dataclass(frozen=True)
+class Options:
+    """A source kind's own keys (a ``[[source]]``'s beyond the common ones); none here.
+
+    Each kind subclasses it beside its getter.  ``rereadable`` names the keys
+    whose change the stored page can serve by being read again (see
+    :mod:`tracker.pipeline.upgrade`).
+    """
+
+    rereadable: ClassVar[frozenset[str]] = frozenset()
+
+    def recorded(self) -> dict[str, object]:
+        """These settings as each version records them."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 @dataclass(frozen=True)
 class Source:
     """One watched agreement page."""
 
-    id: str
-    name: str
-    url: str
-    selectors: tuple[str, ...] = field(default=("body",), metadata={"key": "selector"})
-    remove: tuple[str, ...] = ()
-    ignore: tuple[re.Pattern[str], ...] = ()
-    min_length: int = 100
-    interval: float | None = None
-    cron: str | None = None
-    baseline: Path | None = None
-    kind: str = "page"  # how the page is got: a name in tracker.sources' registry
-    render: str = "auto"  # page sources: auto | never | always (in a browser)
-    field: str | None = None  # json sources: the dotted path to the agreement
-    format: str = "html"  # json sources: what the field holds: html | markdown | text
+    id: str = setting(read=checks.source_id)
+    url: str = setting(read=checks.page_url)
+    name: str = setting("", read=line)  # "": the id
+    selectors: tuple[str, ...] = setting(("body",), read=checks.selectors, key="selector")
+    remove: tuple[str, ...] = setting((), read=checks.removed)
+    ignore: tuple[re.Pattern[str], ...] = setting((), read=checks.patterns)
+    min_length: int = setting(100, read=integer(0))
+    interval: float | None = setting(None, read=duration())
+    cron: str | None = setting(None, read=checks.cron)
+    baseline: Path | None = setting(None, read=file_path)
+    kind: str = "page"  # a name in tracker.sources' registry (read by the loader)
+    options: Options = field(default_factory=Options)  # the kind's own keys
+
+    rereadable: ClassVar[frozenset[str]] = frozenset({"selector", "remove"})
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        if self.cron is not None and self.interval is not None:
+            raise Invalid("give interval or cron, not both", "cron")
 
     @property
     def fingerprint(self) -> str:
         """What, besides the page bytes, decides the extracted text (or where it comes from)."""
         parts = [*self.selectors, "|", *self.remove, "|", *(p.pattern for p in self.ignore)]
-        parts += ["|", self.kind, self.render, self.field or "", self.format, self.url]
+        parts += ["|", self.kind, *map(str, self.options.recorded().values()), self.url]
         return "\x1f".join(parts)
 
     @property
@@ -87,24 +163,30 @@ class Source:
         return {
             "url": self.url,
             "kind": self.kind,
-            "render": self.render,
             "selector": list(self.selectors),
             "remove": list(self.remove),
-            "field": self.field,
-            "format": self.format,
+            **self.options.recorded(),
         }
+
+    def rereadable_keys(self) -> frozenset[str]:
+        """Settings the stored page can be read again with."""
+        return self.rereadable | self.options.rereadable
 
 
 @dataclass(frozen=True)
 class Watch:
     """A named set of clauses or keywords whose changes deserve attention."""
 
-    name: str
-    sources: tuple[str, ...] = ()  # empty: every source
-    clauses: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    amounts: bool = False  # fire on any change to a sum of money (5000 元, USD 10)
-    severity: str = "warning"
+    name: str = setting(read=line)
+    sources: tuple[str, ...] = setting((), read=strings)  # empty: every source
+    clauses: tuple[str, ...] = setting((), read=strings)
+    keywords: tuple[str, ...] = setting((), read=strings)
+    amounts: bool = setting(False, read=boolean)  # any change to a sum of money (5000 元)
+    severity: str = setting("warning", read=choice(*SEVERITIES))
+
+    def __post_init__(self) -> None:
+        if not self.clauses and not self.keywords and not self.amounts:
+            raise Invalid("needs clauses, keywords or amounts = true")
 
 
 @dataclass(frozen=True)
@@ -112,10 +194,19 @@ class Config:
     path: str  # shown in messages; "<built-in default>" when no file was given
     settings: Settings
     sources: tuple[Source, ...]
-    watches: tuple[Watch, ...] = field(default=())
-    channels: tuple[Channel, ...] = field(default=())
+    watches: tuple[Watch, ...] = ()
+    channels: tuple[Channel, ...] = ()
 
+    def source(self, source_id: str) -> Source:
+        """The source with this id; :class:`~tracker.errors.UnknownSource` if there is none."""
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise UnknownSource(source_id, self.path, [s.id for s in self.sources])
 
-def keys(schema: type) -> set[str]:
-    """The keys a table of ``schema`` may hold: its fields, as the file spells them."""
-    return {f.metadata.get("key", f.name) for f in fields(schema)}
+    def only(self, source_ids: list[str] | None) -> Config:
+        """This configuration with only the named sources (every one when None)."""
+        if not source_ids:
+            return self
+        wanted = {self.source(sid).id for sid in source_ids}
+        return dataclasses.replace(self, sources=tuple(s for s in self.sources if s.id in wanted))

@@ -1,18 +1,233 @@
-"""Typed access to TOML values: each problem is one ConfigError naming the file and key."""
+"""The one typed reader of configuration tables: every key's name, type and default come
+from a dataclass field.
+
+A field read from the file says how in its metadata (:func:`setting`): the key
+as the file spells it, and a *reader*, a function from the TOML value to the
+typed one that raises :class:`Invalid` with what is wrong.  Checks that span
+several keys live in the dataclass's ``__post_init__``, raising :class:`Invalid`
+with the key to blame.  :func:`read` turns either into one
+:class:`~tracker.errors.ConfigError` naming the file, the key and the problem.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, Field, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import ConfigError
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}
 MAX_DURATION = 366 * 86400.0  # a year: longer is a typo, and overflows the scheduler
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Invalid(Exception):
+    """A value (or, with ``key``, a combination of values) the configuration cannot take."""
+
+    def __init__(self, problem: str, key: str | None = None) -> None:
+        self.problem = problem
+        self.key = key
+        super().__init__(problem)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that must never be shown: its repr and str name only where it came from."""
+
+    value: str = field(repr=False)
+    origin: str = "the configuration file"
+
+    def __str__(self) -> str:
+        return f"<secret from {self.origin}>"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What readers may need besides the value: where relative paths start, the environment."""
+
+    file: str
+    state_base: Path  # [tracker] paths (state_dir, report_dir, browser)
+    file_base: Path  # a source's files (baseline)
+    environ: Mapping[str, str]
+
+
+Reader = Callable[[Any, Context], Any]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one field is read: its key in the file, its reader, and whether it is a secret."""
+
+    read: Reader
+    key: str | None = None
+    secret: bool = False  # also read from ``<key>_env``, the name of an environment variable
+
+
+def setting(default: Any = MISSING, *, read: Reader, key: str | None = None) -> Any:
+    """A field read from the file by ``read``; without a default, the key must be given."""
+    meta = {"config": Spec(read, key)}
+    if default is MISSING:
+        return field(metadata=meta)
+    if isinstance(default, list | dict | set):
+        raise TypeError("use a tuple or a frozen default")
+    return field(default=default, metadata=meta)
+
+
+def secret_setting(
+    *, key: str | None = None, required: bool = True, check: Reader | None = None
+) -> Any:
+    """A secret: ``key`` in the file, or ``key_env`` naming an environment variable."""
+    spec = Spec(check or (lambda value, ctx: value), key, secret=True)
+    meta = {"config": spec}
+    return field(metadata=meta) if required else field(default=None, metadata=meta)
+
+
+def spec_of(f: Field[Any]) -> Spec | None:
+    spec = f.metadata.get("config")
+    return spec if isinstance(spec, Spec) else None
+
+
+def keys(schema: type) -> set[str]:
+    """The keys a table of ``schema`` may hold, as the file spells them."""
+    out = set()
+    for f in dataclasses.fields(schema):
+        spec = spec_of(f)
+        if spec is None:
+            continue
+        key = spec.key or f.name
+        out.add(key)
+        if spec.secret:
+            out.add(f"{key}_env")
+    return out
+
+
+def read(
+    schema: type[T],
+    table: Mapping[str, Any],
+    where: str,
+    ctx: Context,
+    given: Mapping[str, Any] | None = None,
+    allowed: set[str] | None = None,
+) -> T:
+    """An instance of ``schema`` from ``table``: every key checked, every problem one line.
+
+    ``given`` are fields set by the caller, not read from the table; ``allowed``
+    are keys the caller reads itself (they are not unknown).
+    """
+    known = keys(schema) | (allowed or set())
+    for key in table:
+        if key not in known:
+            raise ConfigError(ctx.file, f"{where}.{key}", "unknown key")
+    values: dict[str, Any] = dict(given or {})
+    for f in dataclasses.fields(schema):
+        spec = spec_of(f)
+        if spec is None or f.name in values:
+            continue
+        key = spec.key or f.name
+        try:
+            if spec.secret:
+                value = _secret(table, key, ctx)
+                if value is not None:
+                    values[f.name] = spec.read(value, ctx)
+                elif f.default is MISSING:
+                    raise Invalid(f"missing (or set {key}_env)")
+            elif key in table:
+                values[f.name] = spec.read(table[key], ctx)
+            elif f.default is MISSING and f.default_factory is MISSING:
+                raise Invalid("missing")
+        except Invalid as exc:
+            raise ConfigError(ctx.file, f"{where}.{exc.key or key}", exc.problem) from None
+    try:
+        return schema(**values)
+    except Invalid as exc:
+        blame = f"{where}.{exc.key}" if exc.key else where
+        raise ConfigError(ctx.file, blame, exc.problem) from None
+
+
+def _secret(table: Mapping[str, Any], key: str, ctx: Context) -> Secret | None:
+    env_key = f"{key}_env"
+    if key in table and env_key in table:
+        raise Invalid(f"give {key} or {env_key}, not both")
+    if env_key in table:
+        var = table[env_key]
+        if not isinstance(var, str) or not var:
+            raise Invalid("must be a string", env_key)
+        value = ctx.environ.get(var)
+        if not value:
+            raise Invalid(f"environment variable {var} is not set", env_key)
+        return Secret(value, f"${var}")
+    if key in table:
+        return Secret(string(table[key], ctx))
+    return None
+
+
+# -- readers: a TOML value in, a typed value out, or Invalid -----------------------------
+
+
+def string(value: Any, ctx: Context) -> str:
+    if not isinstance(value, str) or not value:
+        raise Invalid("must be a string")
+    return value
+
+
+def line(value: Any, ctx: Context) -> str:
+    """A non-empty string of one line: names go into headers and log lines."""
+    if not isinstance(value, str):
+        raise Invalid("must be a string")
+    if not value.strip():
+        raise Invalid("must not be empty")
+    if _CONTROL.search(value):
+        raise Invalid("must be one line, without control characters")
+    return value
+
+
+def strings(value: Any, ctx: Context) -> tuple[str, ...]:
+    """A list of non-empty strings (possibly empty)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise Invalid("must be a list of non-empty strings")
+    return tuple(value)
+
+
+def one_or_more(value: Any, ctx: Context) -> tuple[str, ...]:
+    """A string, or a non-empty list of them."""
+    found = strings([value] if isinstance(value, str) else value, ctx)
+    if not found:
+        raise Invalid("must not be empty")
+    return found
+
+
+def boolean(value: Any, ctx: Context) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("must be true or false")
+    return value
+
+
+def integer(minimum: int, maximum: int | None = None) -> Reader:
+    def whole(value: Any, ctx: Context) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise Invalid(f"must be a whole number >= {minimum}")
+        if maximum is not None and value > maximum:
+            raise Invalid(f"must be a whole number from {minimum} to {maximum}")
+        return value
+
+    return whole
+
+
+def ratio(value: Any, ctx: Context) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise Invalid("must be a number from 0 to below 1")
+    return float(value)
 
 
 def parse_duration(value: object) -> float | None:
@@ -26,105 +241,49 @@ def parse_duration(value: object) -> float | None:
     return None
 
 
-class Reader:
-    """Typed access to TOML values that fails with a ConfigError naming the key."""
+def duration(zero: bool = False) -> Reader:
+    """A duration in seconds, above zero (or zero, if ``zero``) and at most a year."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def seconds(value: Any, ctx: Context) -> float:
+        found = parse_duration(value)
+        if found is None:
+            raise Invalid(f"{value!r} is not a duration like '30s', '30m' or '6h'")
+        if found == 0 and not zero:
+            raise Invalid("must be more than zero")
+        if found > MAX_DURATION:
+            raise Invalid(f"{value!r} is longer than a year")
+        return found
 
-    def fail(self, where: str, key: str, problem: str) -> ConfigError:
-        return ConfigError(self.name, f"{where}.{key}" if where else key, problem)
+    return seconds
 
-    def keys(self, t: dict[str, Any], where: str, allowed: set[str]) -> None:
-        for key in t:
-            if key not in allowed:
-                raise self.fail(where, key, "unknown key")
 
-    def table(self, t: dict[str, Any], key: str) -> dict[str, Any]:
-        value = t.get(key, {})
-        if not isinstance(value, dict):
-            raise self.fail("", key, "must be a table, [" + key + "]")
+def size(value: Any, ctx: Context) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
+    if isinstance(value, str) and (m := _SIZE_RE.match(value)):
+        return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()]
+    raise Invalid(f'{value!r} is not a size like 5000000 or "5MB"')
 
-    def array_of_tables(self, t: dict[str, Any], key: str) -> list[dict[str, Any]]:
-        value = t.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail("", key, f"must be an array of tables, [[{key}]]")
-        return value
 
-    def string(self, t: dict[str, Any], where: str, key: str, default: str) -> str:
-        value = t.get(key, default)
+def choice(*allowed: str) -> Reader:
+    def one_of(value: Any, ctx: Context) -> str:
         if not isinstance(value, str):
-            raise self.fail(where, key, "must be a string")
-        return value
-
-    def strings(
-        self, t: dict[str, Any], where: str, key: str, default: list[str], one_allowed: bool = False
-    ) -> list[str]:
-        value = t.get(key, default)
-        if one_allowed and isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.fail(where, key, "must be a list of non-empty strings")
-        if one_allowed and not value:
-            raise self.fail(where, key, "must not be empty")
-        return value
-
-    def boolean(self, t: dict[str, Any], where: str, key: str, default: bool) -> bool:
-        value = t.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(where, key, "must be true or false")
-        return value
-
-    def integer(self, t: dict[str, Any], where: str, key: str, default: int, minimum: int) -> int:
-        value = t.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(where, key, f"must be a whole number >= {minimum}")
-        return value
-
-    def ratio(self, t: dict[str, Any], where: str, key: str, default: float) -> float:
-        value = t.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
-            raise self.fail(where, key, "must be a number from 0 to below 1")
-        return float(value)
-
-    def duration(
-        self, t: dict[str, Any], where: str, key: str, default: Any, zero: bool = False
-    ) -> Any:
-        """A duration in seconds, above zero (or zero, if ``zero``) and at most a year."""
-        if key not in t:
-            return default
-        seconds = parse_duration(t[key])
-        if seconds is None:
-            problem = f"{t[key]!r} is not a duration like '30s', '30m' or '6h'"
-            raise self.fail(where, key, problem)
-        if seconds == 0 and not zero:
-            raise self.fail(where, key, "must be more than zero")
-        if seconds > MAX_DURATION:
-            raise self.fail(where, key, f"{t[key]!r} is longer than a year")
-        return seconds
-
-    def choice(
-        self, t: dict[str, Any], where: str, key: str, default: str, allowed: tuple[str, ...]
-    ) -> str:
-        value = self.string(t, where, key, default)
+            raise Invalid("must be a string")
         if value not in allowed:
-            raise self.fail(where, key, f"{value!r} is not one of {', '.join(allowed)}")
+            raise Invalid(f"{value!r} is not one of {', '.join(allowed)}")
         return value
 
-    def line(self, t: dict[str, Any], where: str, key: str, default: str) -> str:
-        """A non-empty string of one line: names go into headers and log lines."""
-        value = self.string(t, where, key, default)
-        if not value.strip():
-            raise self.fail(where, key, "must not be empty")
-        if _CONTROL.search(value):
-            raise self.fail(where, key, "must be one line, without control characters")
-        return value
+    return one_of
 
-    def size(self, t: dict[str, Any], where: str, key: str, default: int) -> int:
-        value = t.get(key, default)
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
-        if isinstance(value, str) and (m := _SIZE_RE.match(value)):
-            return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()]
-        raise self.fail(where, key, f'{value!r} is not a size like 5000000 or "5MB"')
+
+def state_path(value: Any, ctx: Context) -> Path:
+    """A path in ``[tracker]``, relative to the configuration file's folder."""
+    return ctx.state_base / line(value, ctx)
+
+
+def file_path(value: Any, ctx: Context) -> Path:
+    """A file a source names (a baseline), relative to the configuration file's folder."""
+    path = ctx.file_base / string(value, ctx)
+    if not path.is_file():
+        raise Invalid(f"no such file: {path}")
+    return path

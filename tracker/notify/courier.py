@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 import httpx
 
 from .. import __version__
+from ..config import Secret
 from ..retry import retry_after
-from . import DeliveryError, Secret
+from .channel import DeliveryError
 
 T = TypeVar("T")
 

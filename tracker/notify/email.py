@@ -12,12 +12,14 @@ import html
 import smtplib
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, ClassVar
 
-from . import SECRET, Channel, DeliveryError, ParseContext, Secret, register
+from ..config import Context, Invalid, Secret, secret_setting, setting
+from ..config.values import boolean, integer, string
+from .channel import Channel, DeliveryError, register
 from .courier import Courier
 from .text import (
     change_heading,
@@ -92,75 +94,60 @@ def build(message: Mapping[str, Any], sender: str, to: tuple[str, ...]) -> Email
     return msg
 
 
+def _addresses(value: Any, ctx: Context) -> tuple[str, ...]:
+    found = [value] if isinstance(value, str) else value
+    if (
+        not found
+        or not isinstance(found, list)
+        or not all(isinstance(a, str) and "@" in a for a in found)
+    ):
+        raise Invalid("must be a list of email addresses")
+    return tuple(found)
+
+
+def _ascii_password(value: Secret, ctx: Context) -> Secret:
+    if not value.value.isascii():
+        raise Invalid("holds non-ASCII characters, which SMTP cannot send")
+    return value
+
+
 @register
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EmailChannel(Channel):
     kind: ClassVar[str] = "email"
-    host: str = ""
-    port: int = 25
-    starttls: bool = False
-    implicit_tls: bool = field(default=False, metadata={"key": "ssl"})
-    username: str | None = None
-    password: Secret | None = field(default=None, metadata=SECRET)
-    sender: str = field(default="", metadata={"key": "from"})
-    to: tuple[str, ...] = ()
+    host: str = setting(read=string)
+    port: int | None = setting(None, read=integer(1, 65535))  # None: by the kind of TLS
+    starttls: bool = setting(False, read=boolean)
+    implicit_tls: bool = setting(False, read=boolean, key="ssl")
+    username: str | None = setting(None, read=string)
+    password: Secret | None = secret_setting(required=False, check=_ascii_password)
+    sender: str = setting(read=string, key="from")
+    to: tuple[str, ...] = setting(read=_addresses)
 
-    @classmethod
-    def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:
-        starttls, implicit = table.get("starttls", False), table.get("ssl", False)
-        for key, value in (("starttls", starttls), ("ssl", implicit)):
-            if not isinstance(value, bool):
-                raise ctx.fail(f"{where}.{key}", "must be true or false")
-        if starttls and implicit:
-            raise ctx.fail(f"{where}.ssl", "choose starttls or ssl, not both")
-        port = table.get("port", 465 if implicit else 587 if starttls else 25)
-        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-            raise ctx.fail(f"{where}.port", "must be a port number")
-        to = table.get("to")
-        if isinstance(to, str):
-            to = [to]
-        if (
-            not to
-            or not isinstance(to, list)
-            or not all(isinstance(a, str) and "@" in a for a in to)
-        ):
-            raise ctx.fail(f"{where}.to", "must be a list of email addresses")
-        sender = ctx.string(table, where, "from")
-        username = table.get("username")
-        if username is not None and not isinstance(username, str):
-            raise ctx.fail(f"{where}.username", "must be a string")
-        password = ctx.secret(table, where, "password", required=False)
-        if password and not username:
-            raise ctx.fail(f"{where}.username", "missing (a password is set)")
-        if password and not password.value.isascii():
-            key = "password_env" if "password_env" in table else "password"
-            raise ctx.fail(f"{where}.{key}", "holds non-ASCII characters, which SMTP cannot send")
-        return cls(
-            name=table.get("name") or "email",
-            min_severity=table.get("min_severity", "info"),
-            host=ctx.string(table, where, "host"),
-            port=port,
-            starttls=starttls,
-            implicit_tls=implicit,
-            username=username,
-            password=password,
-            sender=sender,
-            to=tuple(to),
-        )
+    def __post_init__(self) -> None:
+        if self.starttls and self.implicit_tls:
+            raise Invalid("choose starttls or ssl, not both", "ssl")
+        if self.password and not self.username:
+            raise Invalid("missing (a password is set)", "username")
+
+    @property
+    def smtp_port(self) -> int:
+        """The port given, else the usual one for the kind of TLS."""
+        return self.port or (465 if self.implicit_tls else 587 if self.starttls else 25)
 
     async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
         msg = build(message, self.sender, self.to)  # a message that cannot be built fails here
         await courier.blocking(lambda: self._send(msg, courier.timeout))
 
     def _send(self, msg: EmailMessage, timeout: float) -> None:
-        where = f"email {self.name!r} via {self.host}:{self.port}"
+        where = f"email {self.name!r} via {self.host}:{self.smtp_port}"
         try:
             if self.implicit_tls:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    self.host, self.port, timeout=timeout, context=ssl.create_default_context()
+                    self.host, self.smtp_port, timeout=timeout, context=ssl.create_default_context()
                 )
             else:
-                smtp = smtplib.SMTP(self.host, self.port, timeout=timeout)
+                smtp = smtplib.SMTP(self.host, self.smtp_port, timeout=timeout)
             with smtp:
                 if self.starttls:
                     smtp.starttls(context=ssl.create_default_context())

@@ -42,7 +42,7 @@ from ..retry import RetryPolicy
 from ..stamps import isoformat, utcnow
 from ..store.files import atomic_write
 from ..store.layout import deliveries_path, version_names
-from . import Channel, DeliveryError
+from .channel import Channel, DeliveryError
 from .courier import Courier
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,10 @@ class Queueing:
 
 
 def listeners_for(config: Config) -> list[Queueing]:
-    """Who hears a run's events: the outbox, when there are channels to deliver to."""
+    """Who hears a run's events: the outbox, when there are channels to deliver to.
+
+    The composition root attaches it to the pipeline, which knows no channel.
+    """
     if not config.channels:
         return []
     return [Queueing(Outbox(config.settings.state_dir, config.settings), config.channels)]
@@ -251,6 +254,9 @@ class Outbox:
         out = []
         path = self.dir / f"{entry['id']}.json"
         send = {k: v for k, v in entry.items() if k != "deliveries"}
+        src = entry["source"]
+        if src.get("version") and (link := self.settings.report_link(src["id"], src["version"])):
+            send.setdefault("report", link)  # where a message cut short can point
         states = entry["deliveries"]
         order = [n for n in by_name if n in states] + sorted(n for n in states if n not in by_name)
         common = {"message": entry["id"], "source": entry["source"]["id"], "event": entry["event"]}

@@ -9,10 +9,11 @@ per message (what does not fit is counted, not dropped silently).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from . import SECRET, Channel, ParseContext, Secret, http_url, register
+from ..config import Secret, secret_setting
+from .channel import Channel, http_url, register
 from .courier import Courier
 from .text import (
     change_heading,
@@ -30,8 +31,7 @@ from .text import (
 TEXT_LIMIT = 3000
 BLOCK_LIMIT = 50
 HEADER_LIMIT = 150
-_ZWSP = "\u200b"
-_NO_SECRET = Secret("")  # lets *bold* and ~strike~ work between CJK characters
+_ZWSP = "\u200b"  # lets *bold* and ~strike~ work between CJK characters
 
 
 def escape(text: str) -> str:
@@ -103,16 +103,10 @@ def payload(message: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @register
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SlackChannel(Channel):
     kind: ClassVar[str] = "slack"
-    webhook_url: Secret = field(default=_NO_SECRET, metadata=SECRET)
-
-    @classmethod
-    def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:
-        url = http_url(ctx, table, where, "webhook_url")
-        name = table.get("name") or "slack"
-        return cls(name=name, min_severity=table.get("min_severity", "info"), webhook_url=url)
+    webhook_url: Secret = secret_setting(check=http_url)
 
     async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
         who = f"slack {self.name!r}"

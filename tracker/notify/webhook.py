@@ -8,13 +8,12 @@ receiver can drop the rare duplicate).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from . import SECRET, Channel, ParseContext, Secret, http_url, register
+from ..config import Secret, secret_setting
+from .channel import Channel, http_url, register
 from .courier import Courier
-
-_NO_SECRET = Secret("")
 
 
 def body(message: Mapping[str, Any]) -> dict[str, Any]:
@@ -22,16 +21,10 @@ def body(message: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @register
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WebhookChannel(Channel):
     kind: ClassVar[str] = "webhook"
-    url: Secret = field(default=_NO_SECRET, metadata=SECRET)
-
-    @classmethod
-    def from_table(cls, table: Mapping[str, Any], where: str, ctx: ParseContext) -> Channel:
-        url = http_url(ctx, table, where, "url")
-        name = table.get("name") or "webhook"
-        return cls(name=name, min_severity=table.get("min_severity", "info"), url=url)
+    url: Secret = secret_setting(check=http_url)
 
     async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
         await courier.post_json(f"webhook {self.name!r}", self.url, body(message))

@@ -12,13 +12,13 @@ the user accepts is what they were shown, never whatever the site serves now.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..compare.segment import numbered, segment
 from ..compare.verdict import compared
 from ..config import Config, Source
 from ..errors import Refused
-from ..notify.outbox import listeners_for
 from ..sources import Context, fetch_in_full
 from ..sources.browser import Browser
 from ..sources.http import Fetcher, Page
@@ -26,6 +26,7 @@ from ..sources.read import Reading, page_meta
 from ..stamps import sha256
 from ..store.source import SourceStore, State
 from .bookkeeping import Bookkeeping
+from .events import Listener
 
 
 class NotAccepted(Refused):
@@ -40,7 +41,7 @@ class Accepted:
     characters: int
 
 
-def accept(config: Config, source: Source) -> Accepted:
+def accept(config: Config, source: Source, listeners: Sequence[Listener]) -> Accepted:
     """Record the refused page of ``source``; raise NotAccepted or SourceError otherwise."""
     settings = config.settings
     store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
@@ -48,7 +49,7 @@ def accept(config: Config, source: Source) -> Accepted:
         raise NotAccepted(f"{source.id}: the last check refused no page; nothing to accept")
     page, reading = asyncio.run(_fetch(config, source, store.read_state()))
     key = compared(reading.text, source.ignore).key
-    books = Bookkeeping(source, config, store, listeners_for(config))
+    books = Bookkeeping(source, config, store, listeners)
     with store.lock():
         state = store.read_state()  # a check may have run meanwhile
         if state.refused != key:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from ..config import Config, Source
 from ..errors import SourceError, StateError, describe_os_error
-from ..notify.outbox import listeners_for
 from ..sources import Context, getter_for, read_page
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
@@ -40,18 +39,19 @@ log = logging.getLogger(__name__)
 BACKLOG = 4
 
 
-async def check_all(config: Config, ctx: Context | None = None) -> list[Result]:
+async def check_all(
+    config: Config, listeners: Sequence[Listener], ctx: Context | None = None
+) -> list[Result]:
     """Check every source concurrently; results in configuration order.
 
     The run shares one HTTP client and one browser, which starts only if a page
-    needs rendering.
+    needs rendering.  ``listeners`` hear what each check found (the outbox, say).
     """
     if ctx is None:
         async with Fetcher(config.settings) as fetcher, Browser(config.settings) as browser:
-            return await check_all(config, Context(fetcher, browser))
-    listeners = listeners_for(config)
+            return await check_all(config, listeners, Context(fetcher, browser))
     with Workers.pipelined(config.settings.concurrency * BACKLOG) as workers:
-        tasks = [check_source(src, config, ctx, workers, listeners) for src in config.sources]
+        tasks = [check_source(src, config, ctx, listeners, workers) for src in config.sources]
         return list(await asyncio.gather(*tasks))
 
 
@@ -85,15 +85,15 @@ async def check_source(
     source: Source,
     config: Config,
     ctx: Context,
+    listeners: Sequence[Listener],
     workers: Workers = Workers(),
-    listeners: Sequence[Listener] | None = None,
 ) -> Result:
     """Check one source; never raises for a problem of the source itself.
 
-    ``listeners`` hear what happened (by default the outbox, if there are channels).
+    ``listeners`` hear what happened: a change recorded, the source failing or back.
     """
     started = time.monotonic()
-    job = _Job(source, config, listeners_for(config) if listeners is None else listeners)
+    job = _Job(source, config, listeners)
     try:
         async with workers.backlog or contextlib.nullcontext():
             result = await job.run(ctx, workers)

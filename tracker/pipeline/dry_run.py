@@ -96,7 +96,7 @@ def _judge(
         return
     trial.compared_with = trial.compared_with or latest.name
     keys = changed_settings(latest.meta.get("settings"), source)
-    if rereadable(keys):
+    if rereadable(keys, source):
         again, why = reread_for(latest, source, getter_for(source), keys)
         if again is None:
             result.notes.append(str(why))

@@ -15,7 +15,6 @@ from ..compare.severity import Follows
 from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from ..config import Config, Settings, Source
 from ..errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
-from ..report.site.data import report_link
 from ..sources import Getter
 from ..sources.http import Page
 from ..sources.read import Reading, page_meta
@@ -79,8 +78,8 @@ class Recorder:
             if store.versions.set_aside and latest is not None:
                 store.versions.set_aside.append(f"compared with version {latest.name}")
             reading = reading or self.getter.read(page, self.source)  # rare: state moved meanwhile
-            if page.rendered and self.source.render == "auto":
-                state.needs_render = True  # found only by rendering: render directly from now on
+            if page.rendered:  # found by rendering: render directly from now on
+                state.needs_render = True
             meta = page_meta(page, body_hash, reading, self.source)
             if latest is None:
                 if why := soft_404(reading.text, self.source.ignore):
@@ -111,7 +110,7 @@ class Recorder:
             )
         keys = changed_settings(latest.meta.get("settings"), source)
         notes: list[str] = []
-        if rereadable(keys):
+        if rereadable(keys, source):
             again, why = reread_for(latest, source, self.getter, keys)
             if again is None:  # the stored page cannot serve it: the fetch will
                 notes.append(str(why))
@@ -159,8 +158,6 @@ class Recorder:
         # a real return (A → B → A → B) comes from another previous version: a new id.
         message_id = f"{source.id}__{latest.name}__{comparison.key[:16]}"
         alert = message(message_id, "change", result.severity or "info", result.to_json())
-        if link := report_link(self.config.settings, source.id, name):
-            alert["report"] = link  # where a message cut short can point
         meta["large_removal"] = comparison.large_removal
         meta["replaced"] = result.replaced
         self.store.record(text, meta, reading.packed, alert=alert, name=name)

@@ -32,9 +32,6 @@ from ..sources.read import Reading
 from ..store.source import SourceStore
 from ..store.versions import Version
 
-# What the stored raw page can be read again with.
-REREADABLE = frozenset({"selector", "remove", "field", "format"})
-
 # Page facts a re-read version keeps from the version whose page it read.
 _PAGE_FACTS = ("fetched_at", "url", "status", "etag", "last_modified", "content_type")
 
@@ -47,8 +44,9 @@ def changed_settings(was: Any, source: Source) -> tuple[str, ...]:
     return tuple(key for key, value in now.items() if was.get(key) != value)
 
 
-def rereadable(keys: Sequence[str]) -> bool:
-    return bool(keys) and all(key in REREADABLE for key in keys)
+def rereadable(keys: Sequence[str], source: Source) -> bool:
+    """Whether the stored page can serve these changed settings by being read again."""
+    return bool(keys) and all(key in source.rereadable_keys() for key in keys)
 
 
 def stored_page(version: Version) -> Page | None:

@@ -22,6 +22,7 @@ import contextlib
 import logging
 import os
 import signal
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from ..config import Config, Source
 from ..errors import ConfigError, describe_os_error
 from ..notify.outbox import Delivery, Outbox
 from ..pipeline.check import check_source
+from ..pipeline.events import Listener
 from ..pipeline.result import Result
 from ..report.site.refresh import Refresher
 from ..sources import Context
@@ -48,9 +50,18 @@ log = logging.getLogger("tracker.run.daemon")
 
 
 class Daemon:
-    def __init__(self, config: Config, config_path: Path | None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        config_path: Path | None,
+        reload: Callable[[], Config],
+        listeners: Callable[[Config], Sequence[Listener]],
+    ) -> None:
         self.config = config
         self.config_path = config_path
+        self.load = reload  # the configuration read again
+        self.listening = listeners
+        self.listeners = listeners(config)  # who hears what the checks find
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.fetchers: dict[Fetcher, int] = {}  # each open client: checks using it now
         self.fetcher: Fetcher | None = None  # the one new checks take
@@ -136,7 +147,8 @@ class Daemon:
             return
         self.fetchers[fetcher] += 1
         try:
-            result = await check_source(source, self.config, Context(fetcher, self.browser))
+            ctx = Context(fetcher, self.browser)
+            result = await check_source(source, self.config, ctx, self.listeners)
         finally:
             self.fetchers[fetcher] -= 1
             await self._close_idle_fetchers()
@@ -171,12 +183,13 @@ class Daemon:
 
     async def reload(self, why: str) -> None:
         try:
-            new = configuration.load(self.config_path)
+            new = self.load()
         except ConfigError as exc:
             self._event("reload-failed", why=why, error=str(exc), level=logging.ERROR)
             return
         old_ids = set(self.sources)
         self.config, self.sources = new, {s.id: s for s in new.sources}
+        self.listeners = self.listening(new)
         await self._open_fetcher()
         old, self.browser = self.browser, Browser(new.settings)  # the old one closes once idle
         await old.retire()

@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import signal
+from collections.abc import Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 from .. import logs
 from ..config import Config
 from ..pipeline.check import check_all
+from ..pipeline.events import Listener
 from ..pipeline.result import Result
 
 log = logging.getLogger(__name__)
@@ -77,23 +79,26 @@ def _share(total: int, shards: int, k: int) -> int:
     return total // shards + (1 if k < total % shards else 0)
 
 
-async def check(config: Config) -> list[Result]:
-    """Check every source, in as many processes as :func:`processes_for` says."""
+async def check(config: Config, listeners: Sequence[Listener]) -> list[Result]:
+    """Check every source, in as many processes as :func:`processes_for` says.
+
+    Each process hears with its own copy of ``listeners`` (they are sent to it).
+    """
     shards = processes_for(config)
     if shards == 1:
-        return await check_all(config)
+        return await check_all(config, listeners)
     parts = split(config, shards)
     workers: list[_Worker] = []
     try:
-        workers += (_Worker.start(part) for part in parts[1:])
+        workers += (_Worker.start(part, listeners) for part in parts[1:])
     except OSError as exc:  # out of processes or memory: one process still does the job
         log.warning("could not start a worker process (%s); checking in this one", exc)
         for worker in workers:
             worker.stop(finished=False)
-        return await check_all(config)
+        return await check_all(config, listeners)
     finished = False
     try:
-        mine = await check_all(parts[0])
+        mine = await check_all(parts[0], listeners)
         theirs = await asyncio.gather(*(w.results() for w in workers))
         finished = True
     finally:
@@ -112,12 +117,15 @@ class _Worker:
         self.conn = conn
 
     @classmethod
-    def start(cls, config: Config) -> _Worker:
+    def start(cls, config: Config, listeners: Sequence[Listener]) -> _Worker:
         context = multiprocessing.get_context("spawn")
         receive, send = context.Pipe(duplex=False)
         level = logging.getLogger().getEffectiveLevel()
         process = context.Process(
-            target=_shard_main, args=(config, send, level), name="tracker-shard", daemon=True
+            target=_shard_main,
+            args=(config, list(listeners), send, level),
+            name="tracker-shard",
+            daemon=True,
         )
         # Ctrl-C reaches the whole process group, and the parent alone reports it.  The
         # child starts with it blocked (a signal mask survives exec), then ignores it.
@@ -149,12 +157,14 @@ class _Worker:
             self.process.join()
 
 
-def _shard_main(config: Config, conn: Connection, level: int) -> None:
+def _shard_main(
+    config: Config, listeners: Sequence[Listener], conn: Connection, level: int
+) -> None:
     """The child's side: check the shard and send the results back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     logs.to_stderr(level)
-    results = asyncio.run(check_all(config))
+    results = asyncio.run(check_all(config, listeners))
     with contextlib.suppress(BrokenPipeError):  # the parent is gone; the records stand
         conn.send(results)
     conn.close()

@@ -15,6 +15,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from ..config import Options
 from ..errors import ExtractError
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class Context:
 
 class Getter:
     kind: ClassVar[str]
+    options: ClassVar[type[Options]] = Options  # the kind's own keys in a [[source]]
 
     def conditional(self, source: Source, state: State) -> bool:
         """Whether a 304 or the same bytes as last time mean the same text."""
@@ -64,8 +66,9 @@ def register(cls: type[Getter]) -> type[Getter]:
     return cls
 
 
-def kinds() -> tuple[str, ...]:
-    return tuple(sorted(_REGISTRY))
+def kinds() -> dict[str, type[Options]]:
+    """Every registered kind, with the settings class its ``[[source]]`` tables are read into."""
+    return {kind: getter.options for kind, getter in sorted(_REGISTRY.items())}
 
 
 def getter_for(source: Source) -> Getter:

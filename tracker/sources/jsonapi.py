@@ -11,8 +11,12 @@ JSON, a missing field or a value that is not text is an error of the source.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..config import Options, setting
+from ..config.checks import dotted
+from ..config.values import choice
 from ..errors import ExtractError
 from ..store.source import pack
 from ..text.decode import decode
@@ -29,9 +33,27 @@ if TYPE_CHECKING:
 ACCEPT = "application/json, text/plain;q=0.5, */*;q=0.1"
 
 
+@dataclass(frozen=True)
+class JsonOptions(Options):
+    """A json source's own keys: where in the JSON the agreement is, and what it holds."""
+
+    field: str = setting(read=dotted)  # a dotted path: data.items.0.body
+    format: str = setting("html", read=choice("html", "markdown", "text"))
+
+    rereadable: ClassVar[frozenset[str]] = frozenset({"field", "format"})
+
+
+def options_of(source: Source) -> JsonOptions:
+    options = source.options
+    if not isinstance(options, JsonOptions):
+        raise ExtractError(f"{source.id} is not a json source")
+    return options
+
+
 @register
 class JsonGetter(Getter):
     kind = "json"
+    options = JsonOptions
 
     async def fetch(
         self, source: Source, state: State, ctx: Context, etag: str | None, modified: str | None
@@ -44,11 +66,11 @@ class JsonGetter(Getter):
             data = json.loads(body)
         except ValueError as exc:
             raise ExtractError(f"the response is not JSON ({exc})") from None
-        value = field_value(data, source.field or "")
-        text = _as_text(value, source, page.url)
+        options = options_of(source)
+        text = _as_text(field_value(data, options.field), options, source, page.url)
         if len(text) < source.min_length:
             raise ExtractError(
-                f"field {source.field!r} holds no agreement text ({len(text.strip())} characters)"
+                f"field {options.field!r} holds no agreement text ({len(text.strip())} characters)"
             )
         return Reading(text, None, codec, pack(page.body))
 
@@ -78,11 +100,11 @@ def _has(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _as_text(value: Any, source: Source, url: str) -> str:
+def _as_text(value: Any, options: JsonOptions, source: Source, url: str) -> str:
     if not isinstance(value, str):
-        raise ExtractError(f"field {source.field!r} holds {_has(value)}, not text")
-    if source.format == "markdown":
+        raise ExtractError(f"field {options.field!r} holds {_has(value)}, not text")
+    if options.format == "markdown":
         return from_markdown(value)
-    if source.format == "text":
+    if options.format == "text":
         return "\n".join(line.strip() for line in value.splitlines() if line.strip()) + "\n"
     return extract_page(value, source.selectors, source.remove, url, min_length=0).text

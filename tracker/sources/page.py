@@ -11,8 +11,11 @@ the same static bytes say anything about it: each check renders.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..config import Options, setting
+from ..config.values import choice
 from ..errors import ExtractError
 from .base import Context, Getter, register
 from .browser import how_to_get_a_browser
@@ -25,14 +28,28 @@ if TYPE_CHECKING:
     from .http import Page
 
 
+@dataclass(frozen=True)
+class PageOptions(Options):
+    """A page source's own key: whether its page is rendered in a browser."""
+
+    render: str = setting("auto", read=choice("auto", "never", "always"))
+
+
+def render_mode(source: Source) -> str:
+    options = source.options
+    return options.render if isinstance(options, PageOptions) else "never"
+
+
 def renders(source: Source, state: State) -> bool:
     """Whether this check renders the page directly."""
-    return source.render == "always" or (source.render == "auto" and state.needs_render)
+    mode = render_mode(source)
+    return mode == "always" or (mode == "auto" and state.needs_render)
 
 
 @register
 class PageGetter(Getter):
     kind = "page"
+    options = PageOptions
 
     def conditional(self, source: Source, state: State) -> bool:
         return not renders(source, state)
@@ -50,7 +67,7 @@ class PageGetter(Getter):
         except ExtractError as exc:
             if page.rendered:
                 raise ExtractError(f"{exc.reason}, in the page rendered by a browser") from None
-            if source.render == "never":
+            if render_mode(source) == "never":
                 raise ExtractError(
                     f"{exc.reason}; the page probably builds its text with JavaScript: "
                     'set render = "auto" for this source'
@@ -60,7 +77,7 @@ class PageGetter(Getter):
     async def fallback(
         self, page: Page, source: Source, ctx: Context, error: ExtractError
     ) -> Page | None:
-        if page.rendered or source.render != "auto":
+        if page.rendered or render_mode(source) != "auto":
             return None
         if ctx.browser is None or not ctx.browser.available():
             raise ExtractError(f"{error.reason}; {how_to_get_a_browser()}")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import filelock
 
-from ...config import Config
+from ...config import Config, change_path
 from ...errors import Failed, Refused, describe_os_error
 from ...stamps import isoformat, utcnow
-from .data import change_path, collect, source_path
+from .data import collect, source_path
 from .feed import feed
 from .pages import change_page, index_page, source_page
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...config import Config, Settings, Source
+from ...config import Config, Source, change_path
 from ...notify.text import title
 from ...store.source import SourceStore, State
 from ...store.versions import Versions
@@ -62,20 +62,6 @@ class SourceReport:
     @property
     def last_change(self) -> ChangeRecord | None:
         return self.changes[0] if self.changes else None
-
-
-def change_path(source_id: str, version: str) -> str:
-    return f"changes/{source_id}/{version}.html"
-
-
-def report_link(settings: Settings, source_id: str, version: str) -> str | None:
-    """Where a change's page will be, for messages: under ``report_url``, else on disk."""
-    if settings.report_dir is None:
-        return None
-    path = change_path(source_id, version)
-    if settings.report_url:
-        return f"{settings.report_url}/{path}"
-    return str(settings.report_dir.absolute() / path)
 
 
 def source_path(source_id: str) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...config import Source
+from ...config import Source, change_path
 from ..history import Comparison, Entry
-from .data import ChangeRecord, SourceReport, change_path, source_path
+from .data import ChangeRecord, SourceReport, source_path
 from .markup import alerts_list, badge, change_block, esc, notes_list, page
 
 RECENT = 20  # changes listed on the index, across sources

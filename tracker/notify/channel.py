@@ -1,0 +1,75 @@
+"""What a channel is: where messages go, its settings as a dataclass, and its failures.
+
+Each kind of channel is a module with a :class:`Channel` subclass decorated with
+:func:`register`; its fields are its keys in a ``[[notify]]`` table, read by the
+configuration loader (:mod:`tracker.config.values`).  Secrets are read from the
+file or from the environment (``<key>_env``) into
+:class:`~tracker.config.Secret`, and never reach a log line or an error message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..config import Context, Invalid, Secret, setting
+from ..config.values import choice, line
+from ..errors import TrackerError
+from ..model import SEVERITIES, rank
+
+if TYPE_CHECKING:
+    from .courier import Courier
+
+
+class DeliveryError(TrackerError):
+    """A message could not be sent to one channel.
+
+    ``transient`` failures (connection, timeout, 429, 5xx) leave it queued and are
+    retried as long as it takes; the others mark that one message failed on that
+    channel, with this reason, until ``tracker outbox --retry``.
+    """
+
+    def __init__(
+        self, reason: str, *, transient: bool = True, retry_after: float | None = None
+    ) -> None:
+        self.reason = " ".join(reason.split())
+        self.transient = transient
+        self.retry_after = retry_after
+        super().__init__(self.reason)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Channel:
+    """Where messages go.  Subclasses add their settings and implement :meth:`send`."""
+
+    kind: ClassVar[str]
+    name: str = setting("", read=line)  # "": named by its kind when the file is read
+    min_severity: str = setting("info", read=choice(*SEVERITIES))
+
+    def wants(self, severity: str) -> bool:
+        return rank(severity) >= rank(self.min_severity)
+
+    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+        """Send one message, or raise DeliveryError (anything else: it cannot be built)."""
+        raise NotImplementedError
+
+
+def http_url(value: Any, ctx: Context) -> Secret:
+    """A webhook's URL: a secret, since it carries its own credentials."""
+    if not isinstance(value, Secret) or not value.value.startswith(("https://", "http://")):
+        raise Invalid("is not an http(s) URL")
+    return value
+
+
+_REGISTRY: dict[str, type[Channel]] = {}
+
+
+def register(cls: type[Channel]) -> type[Channel]:
+    _REGISTRY[cls.kind] = cls
+    return cls
+
+
+def kinds() -> dict[str, type[Channel]]:
+    """Every registered kind of channel, by the name a ``[[notify]]`` table gives it."""
+    return dict(_REGISTRY)

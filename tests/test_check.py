@@ -470,10 +470,11 @@ def test_json_changes_carry_clause_path_spans_facts_and_alerts(site, tmp_path, t
 
 def test_the_pipeline_tells_its_listeners_and_knows_nothing_of_channels(site, tmp_path):
     """Any listener hears a change and a failing source; no channel needs to be configured."""
+    from tracker.message import Message
     from tracker.sources import Context
     from tracker.sources.http import Fetcher
 
-    heard: list[dict] = []
+    heard: list[Message] = []
 
     class Notes:
         def heard(self, message) -> None:
@@ -494,6 +495,6 @@ def test_the_pipeline_tells_its_listeners_and_knows_nothing_of_channels(site, tm
     asyncio.run(once())
     site.page("/doc", "oops", status=503)
     asyncio.run(once())
-    assert [m["event"] for m in heard] == ["change", "failing"]
-    assert heard[0]["source"]["changes"][0]["clause"] == "2.7"
+    assert [m.event for m in heard] == ["change", "failing"]
+    assert heard[0].outcome.changes[0].clause == "2.7"
     assert not (tmp_path / "snapshots" / "outbox").exists()  # nobody queued anything

@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 
 from tests.conftest import Sink, doc_source, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker import notify
+from tracker.message import Message
 from tracker.notify.courier import Courier
 
 TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
@@ -90,8 +90,8 @@ class Unbuildable(notify.Channel):
 
     kind: ClassVar[str] = "test-unbuildable"
 
-    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
-        if message["source"]["id"] == "a":
+    async def send(self, message: Message, courier: Courier) -> None:
+        if message.outcome.id == "a":
             raise ValueError("Header values may not contain linefeed or carriage return characters")
 
 
@@ -248,3 +248,22 @@ def test_one_delivery_run_shares_one_connection(site, tmp_path, tracker):
         assert len(_KeepAlive.ports) == 5 and len(set(_KeepAlive.ports)) == 1
     finally:
         server.shutdown()
+
+
+def test_an_entry_delivered_everywhere_but_left_queued_by_a_kill_is_filed(
+    site, tmp_path, tracker, hook
+):
+    """A run killed between marking the last channel sent and filing the entry left it in the
+    queue: the next delivery files it, sends nothing again, and the outbox is empty (the kill
+    test found this in a refactor)."""
+    cfg = two_sources(site, tmp_path, webhook(hook.url))
+    tracker("check", "--config", cfg)
+    change_both(site)
+    assert tracker("check", "--config", cfg).code == 1 and len(hook.bodies) == 2
+    outbox = tmp_path / "snapshots" / "outbox"
+    filed = sorted((outbox / "sent").glob("a__*.json"))[-1]
+    shutil.move(filed, outbox / filed.name)  # as the kill left it: sent, but still queued
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 0 and run.json["deliveries"] == [] and len(hook.bodies) == 2
+    assert not (outbox / filed.name).exists() and (outbox / "sent" / filed.name).exists()
+    assert tracker("outbox", "--config", cfg).code == 0

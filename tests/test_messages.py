@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tracker.compare.changes import diff
+from tracker.message import Message, Outcome
+from tracker.model import Event, Status
 from tracker.notify import email, slack, text
-from tracker.pipeline.events import message
 
 
-def _message(changes, name="腾讯会议 API 开发者协议"):
-    source = {
-        "id": "doc", "name": name, "url": "https://example.com/terms?a=1&b=2", "status": "changed",
-        "error": None, "severity": "warning", "changes": [c.to_json() for c in changes], "alerts": [],
-    }  # fmt: skip
-    return message("doc__0002_x", "change", "warning", source)
+def _message(changes, name="腾讯会议 API 开发者协议", severity="warning", version=None):
+    about = Outcome(
+        "doc", name, "https://example.com/terms?a=1&b=2", Status.CHANGED,
+        severity=severity, changes=tuple(changes), version=version,
+    )  # fmt: skip
+    return Message("doc__0002_x", Event.CHANGE, severity, "2026-12-01T00:00:00Z", about)
 
 
 def test_slack_keeps_to_fifty_blocks_and_counts_the_rest():
@@ -51,11 +54,8 @@ def test_header_and_subject_name_the_agreement_and_top_clause():
     old = "2.6 甲。\n2.7 提前10个自然日。\n9.1 乙。"
     new = "2.6 甲甲。\n2.7 提前3个自然日。\n9.1 乙。"
     changes = diff(old, new)
-    from dataclasses import replace
-
     changes = [replace(changes[0], severity="info"), replace(changes[1], severity="critical")]
-    msg = _message(changes, name="很长的协议名称" * 30)
-    msg["severity"] = "critical"
+    msg = _message(changes, name="很长的协议名称" * 30, severity="critical")
     subject = email.subject(msg)
     assert subject.startswith("[tracker] [critical] ") and subject.endswith(
         ": 2.7 modified and 1 more change"
@@ -80,12 +80,8 @@ def test_a_message_cut_to_fit_keeps_its_most_severe_clauses_and_says_where_the_r
     )
     changes = diff(old, new)
     assert len(changes) == 83
-    from dataclasses import replace
-
     changes = [replace(c, severity="warning" if c.clause == "41.1" else "info") for c in changes]
-    msg = _message(changes)
-    msg["severity"] = "warning"
-    msg["source"]["version"] = "0002_20261201T000000Z"
+    msg = _message(changes, version="0002_20261201T000000Z")
     blocks = slack.blocks(msg)
     assert len(blocks) <= slack.BLOCK_LIMIT
     texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
@@ -94,7 +90,7 @@ def test_a_message_cut_to_fit_keeps_its_most_severe_clauses_and_says_where_the_r
     assert note.endswith(
         "more changes: see the whole change with: tracker diff doc 0002_20261201T000000Z"
     )
-    msg["report"] = "https://tracker.example.com/changes/doc/0002_20261201T000000Z.html"
+    msg = replace(msg, report="https://tracker.example.com/changes/doc/0002_20261201T000000Z.html")
     note = slack.blocks(msg)[-1]["elements"][0]["text"]
     assert note.endswith(
         "more changes: the whole change is at "

@@ -14,7 +14,7 @@ from tests.conftest import Sink, doc_source, free_port, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker import cli
 from tracker.cli import load_config
-from tracker.notify import outbox
+from tracker.notify import queue
 
 TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
 SLACK_TOKEN = "T000/B000/XXXXsecretXXXX"
@@ -158,13 +158,13 @@ def _die_at(target: str, cfg: str) -> None:
     def die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    setattr(outbox.Outbox, target, die)
+    setattr(queue.Outbox, target, die)
     cli.main(["check", "--config", cfg])
     os._exit(99)
 
 
 @pytest.mark.parametrize(
-    "target", ["enqueue", "deliver"], ids=["before-queueing", "before-sending"]
+    "target", ["enqueue", "pending"], ids=["before-queueing", "before-sending"]
 )
 def test_a_run_killed_between_recording_and_sending_loses_nothing(
     site, tmp_path, tracker, sinks, env, target

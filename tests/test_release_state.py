@@ -57,7 +57,14 @@ def test_every_command_reads_a_state_folder_of_release_0_1_0(site, released, tra
     last = tracker("diff", "doc", "--config", cfg, "--json")
     assert last.code == 0, last.err
     [change] = last.json["changes"]
-    assert change["clause"] == "10.2"  # TEMP
+    assert (change["clause"], change["severity"], change["watches"]) == (
+        "10.2",
+        "critical",
+        ["venue"],
+    )
+    # FROM TO: decided again, with the follow state replayed from versions that predate it
+    [again] = tracker("diff", "doc", "0002", "0003", "--config", cfg, "--json").json["changes"]
+    assert (again["clause"], again["severity"], again["watches"]) == ("10.2", "critical", ["venue"])
     first = tracker("diff", "doc", "0001", "0002", "--config", cfg, "--json").json
     assert [(c["clause"], c["kind"]) for c in first["changes"]] == [("9", "added"), ("10", "moved")]
 

@@ -10,6 +10,7 @@ from tests.pages import AGREEMENT
 from tracker.cli import load_config
 from tracker.compare.changes import diff, inline_diff
 from tracker.compare.severity import assess
+from tracker.model import Status
 from tracker.pipeline.result import Result
 from tracker.report.console import inline, print_human
 
@@ -28,8 +29,8 @@ def _render(result: Result, terminal: bool) -> str:
 
 def _result(new: str) -> Result:
     cfg = load_config(cwd=__import__("pathlib").Path("/nonexistent"))
-    changes, alerts = assess(diff(AGREEMENT, new), cfg.sources[0].id, cfg.watches)
-    return Result(cfg.sources[0], "changed", changes=changes, alerts=alerts, version="0002_x")
+    changes, fired = assess(diff(AGREEMENT, new), cfg.sources[0].id, cfg.watches)
+    return Result(cfg.sources[0], Status.CHANGED, changes=changes, fired=fired, version="0002_x")
 
 
 def test_markers_when_not_a_terminal():

@@ -19,7 +19,7 @@ from tests.conftest import ROOT, Sink, doc_source, run_subprocess, versions, wri
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker.cli import load_config
 from tracker.config import Config
-from tracker.notify.outbox import listeners_for
+from tracker.notify.queue import listeners_for
 from tracker.run import processes
 
 pytestmark = pytest.mark.slow

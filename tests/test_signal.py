@@ -199,3 +199,45 @@ def test_a_reference_linked_around_unchanged_words_is_kept_quietly_then_compared
     site.page("/doc", cloud_page(linked.replace("a.cn/1", "a.cn/2")))
     run = tracker("check", "--config", cfg, "--json")
     assert run.code == 1 and run.source(SID)["changes"][0]["aspect"] == "reference"
+
+
+VENUE = """
+[[watch]]
+name = "venue"
+sources = ["meeting-api-agreement"]
+clauses = ["9.2"]
+severity = "critical"
+"""
+
+
+def test_check_and_diff_make_one_decision_about_a_followed_watch(site, tmp_path, tracker):
+    """The house issue's reproduction: a new chapter 9 moves 9.2 to 10.2 (the watch follows
+    it), then 10.2's place of signing changes.  check, diff FROM TO and diff VERSION agree."""
+    site.page("/doc", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"), sid=SID)], extra=VENUE)
+    assert tracker("check", "--config", cfg).code == 0
+    inserted = _with_chapter_9_inserted()
+    site.page("/doc", cloud_page(inserted))
+    assert tracker("check", "--config", cfg).code == 1
+    site.page("/doc", cloud_page(change_clause(inserted, "深圳市南山区", "北京市海淀区")))
+    checked = tracker("check", "--config", cfg, "--json").source(SID)
+    [change] = checked["changes"]
+    assert (change["clause"], change["severity"], change["watches"]) == (
+        "10.2",
+        "critical",
+        ["venue"],
+    )
+    older, newer = versions(tmp_path / "snapshots", SID)[-2:]
+
+    between = tracker("diff", SID, older, newer, "--config", cfg, "--json")
+    assert between.code == 0, between.err
+    assert between.json["changes"] == checked["changes"]
+    assert (
+        between.json["alerts"]
+        == checked["alerts"]
+        == [{"watch": "venue", "severity": "critical", "clauses": ["10.2"]}]
+    )
+    alerted = tracker("diff", SID, newer, "--config", cfg, "--json").json
+    assert alerted["alerted"] and alerted["changes"] == checked["changes"]
+    human = tracker("diff", SID, older, newer, "--config", cfg).out
+    assert "10.2  modified  · 10. 其他 › 10.2  · critical (venue)" in human

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__, config, logs, notify, sources
 from .commands import EXIT_FAILED, EXIT_USAGE, Wiring, look, onboard, run
 from .errors import CommandError, ConfigError, Failed, describe_os_error
-from .notify.outbox import listeners_for
+from .notify.queue import listeners_for
 
 
 def registry() -> config.Registry:

@@ -12,6 +12,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,15 +21,19 @@ from rich.console import Console
 from .. import config
 from ..compare.segment import segment
 from ..errors import Failed, Refused, describe_os_error
-from ..report.history import Comparison, compare_versions, entries, last_change, latest_change
+from ..message import Message, Outcome
+from ..model import Origin
+from ..pipeline.review import Review, review
 from ..report.history_view import (
-    as_result,
-    print_comparison,
+    print_alerted,
     print_history,
     print_last_changes,
     print_outline,
+    print_review,
+    reviewed,
 )
 from ..stamps import isoformat
+from ..store.history import entries, last_change, latest_change
 from ..store.versions import Version, Versions
 from . import EXIT_OK, Wiring
 
@@ -51,7 +56,7 @@ def reading(command: Callable[[Wiring], int]) -> Callable[[Wiring], int]:
 
 
 def versions_of(cfg: config.Config, source: config.Source) -> Versions:
-    versions = Versions(cfg.settings.state_dir / source.id)
+    versions = Versions.of(cfg.settings.state_dir, source.id)
     if not versions.names():
         raise BadInput(f"{source.id}: no versions recorded yet (run tracker check first)")
     return versions
@@ -87,7 +92,7 @@ def history(w: Wiring) -> int:
 def _last_changes(cfg: config.Config, args: argparse.Namespace, since: str | None) -> int:
     rows = []
     for source in cfg.sources:
-        versions = Versions(cfg.settings.state_dir / source.id)
+        versions = Versions.of(cfg.settings.state_dir, source.id)
         last = last_change(source.id, versions)
         if last is not None and since is not None and last.time < since:
             last = None
@@ -117,11 +122,31 @@ def _since(value: str | None) -> str | None:
     return isoformat(moment.astimezone(UTC))
 
 
-def comparison(cfg: config.Config, args: argparse.Namespace) -> tuple[config.Source, Comparison]:
-    """The two versions ``tracker diff`` names, compared."""
-    source = cfg.source(args.source)
+@dataclass(frozen=True)
+class Shown:
+    """What ``tracker diff`` shows: two versions, and either what was alerted or a review."""
+
+    older: Version | None
+    newer: Version
+    message: Message | None  # the stored message, for ``diff VERSION`` of a recorded change
+    review: Review | None  # two versions decided as a check would, otherwise
+
+    def outcome(self, source: config.Source) -> Outcome:
+        if self.message is not None:
+            return self.message.outcome
+        assert self.review is not None
+        return reviewed(source, self.review)
+
+    def notes(self) -> list[str]:
+        if self.message is not None:
+            return list(self.message.outcome.notes)
+        return list(self.review.notes) if self.review else []
+
+
+def shown(cfg: config.Config, source: config.Source, refs: list[str]) -> Shown:
+    """``diff SOURCE [VERSION | FROM TO]``: what was alerted for VERSION (default: the
+    latest change), or FROM and TO decided as a check decides."""
     versions = versions_of(cfg, source)
-    refs = args.versions
     if len(refs) > 2:
         raise BadInput(f"diff takes at most two versions (FROM TO), not {len(refs)}")
     if len(refs) == 2:
@@ -134,15 +159,19 @@ def comparison(cfg: config.Config, args: argparse.Namespace) -> tuple[config.Sou
                 f"{source.id}: FROM {older.name} was recorded after TO {newer.name} "
                 "(give the older version first)"
             )
-    else:
-        newer = find(versions, source, refs[0]) if refs else _latest_change(versions, source)
-        before = versions.before(newer.name)
-        if before is None:
-            raise BadInput(
-                f"{source.id}: {newer.name} is the first version: nothing before it to compare"
-            )
-        older = before
-    return source, compare_versions(source, cfg.watches, versions, older, newer)
+        return Shown(older, newer, None, review(versions, older, newer, source, cfg))
+    newer = find(versions, source, refs[0]) if refs else _latest_change(versions, source)
+    before = versions.before(newer.name)
+    if (message := newer.message) is not None:
+        return Shown(before, newer, message, None)
+    if before is None:
+        raise BadInput(
+            f"{source.id}: {newer.name} is the first version: nothing before it to compare"
+        )
+    found = review(versions, before, newer, source, cfg)
+    origin = newer.meta.get("origin", Origin.FETCH)
+    found.notes.insert(0, f"{newer.name} ({origin}) was recorded without an alert")
+    return Shown(before, newer, None, found)
 
 
 def _latest_change(versions: Versions, source: config.Source) -> Version:
@@ -155,28 +184,39 @@ def _latest_change(versions: Versions, source: config.Source) -> Version:
 @reading
 def diff(w: Wiring) -> int:
     cfg, args = w.config, w.args
-    source, found = comparison(cfg, args)
+    source = cfg.source(args.source)
+    found = shown(cfg, source, args.versions)
+    outcome = found.outcome(source)
+    older = found.older.name if found.older else None
     if args.html:
         from ..report.site.pages import redline_page  # the report's change page, standalone
 
+        heading = f"{source.name}: {older or 'nothing'} → {found.newer.name}"
+        page = redline_page(source, heading, outcome, found.notes())
         try:
-            Path(args.html).write_text(redline_page(source, found), "utf-8")
+            Path(args.html).write_text(page, "utf-8")
         except OSError as exc:
             raise BadInput(f"--html: {describe_os_error(exc)}") from None
     if args.json:
-        result = as_result(source, found).to_json()
+        data = outcome.to_json()
         payload = {
             "source": source.id,
-            "from": found.older.name,
+            "from": older,
             "to": found.newer.name,
-            "severity": result["severity"],
-            "changes": result["changes"],
-            "alerts": result["alerts"],
-            "notes": found.notes,
+            "alerted": found.message is not None,
+            "severity": data["severity"],
+            "changes": data["changes"],
+            "alerts": data["alerts"],
+            "notes": found.notes(),
         }
         _json(payload)
     elif not args.html:
-        print_comparison(source, found, Console(highlight=False))
+        console = Console(highlight=False)
+        if found.message is not None:
+            print_alerted(source, found.newer, found.message, console)
+        else:
+            assert found.review is not None
+            print_review(source, found.review, console)
     return EXIT_OK
 
 

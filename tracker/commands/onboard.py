@@ -12,7 +12,7 @@ from .. import config
 from ..errors import ConfigError, SourceError
 from ..pipeline import upgrade
 from ..pipeline.accept import NotAccepted, accept
-from ..report.console import print_inspection
+from ..report.inspection import print_inspection
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Wiring
 
 

@@ -14,17 +14,13 @@ from ..compare.severity import followings
 from ..errors import describe_os_error
 from ..notify import Channel, DeliveryError
 from ..notify.courier import Courier
-from ..notify.outbox import Delivery, Outbox
-from ..report.console import (
-    as_json,
-    print_deliveries,
-    print_human,
-    print_outbox,
-    print_status,
-    print_trials,
-    sample_message,
-)
+from ..notify.deliver import Delivery, deliver
+from ..notify.queue import Outbox
+from ..notify.sample import sample_message
+from ..report.console import as_json, print_human, print_trials
+from ..report.outbox import print_deliveries, print_outbox
 from ..report.site.build import refresh
+from ..report.status import SourceStatus, print_status
 from ..run import processes
 from ..store.source import SourceStore
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, Wiring, exit_status
@@ -44,7 +40,7 @@ def check(w: Wiring) -> int:
             print_trials(trials, Console(highlight=False))
         return exit_status([t.result for t in trials])
     results = asyncio.run(processes.check(cfg, w.listeners(cfg)))
-    deliveries, pending = deliver(cfg)
+    deliveries, pending = send_waiting(cfg)
     if problem := refresh(everything):  # after the changes and failures: the status is current
         print(f"tracker: {problem}", file=sys.stderr)
     if args.json:
@@ -56,13 +52,13 @@ def check(w: Wiring) -> int:
     return max(exit_status(results), EXIT_UNDELIVERED if pending else EXIT_OK)
 
 
-def deliver(cfg: config.Config) -> tuple[list[Delivery], int]:
+def send_waiting(cfg: config.Config) -> tuple[list[Delivery], int]:
     """Send what the outbox holds; what happened, and how many messages still wait or failed."""
     if not cfg.channels:
         return [], 0
-    outbox = Outbox(cfg.settings.state_dir, cfg.settings)
+    outbox = Outbox(cfg.settings)
     try:
-        deliveries = asyncio.run(outbox.deliver(cfg.channels, [s.id for s in cfg.sources]))
+        deliveries = asyncio.run(deliver(outbox, cfg.channels, [s.id for s in cfg.sources]))
         waiting = len(outbox.pending())
     except OSError as exc:  # an unusable state folder costs delivery, never the report
         print(f"tracker: outbox: {describe_os_error(exc)}", file=sys.stderr)
@@ -79,10 +75,10 @@ def daemon(w: Wiring) -> int:
 
 def outbox(w: Wiring) -> int:
     cfg, args = w.config, w.args
-    outbox = Outbox(cfg.settings.state_dir, cfg.settings)
+    outbox = Outbox(cfg.settings)
     deliveries: list[Delivery] = []
     if args.deliver:
-        deliveries = deliver(cfg)[0]
+        deliveries = send_waiting(cfg)[0]
     elif args.retry or args.drop:
         done = outbox.retry(args.retry) if args.retry else outbox.drop(args.drop)
         if not done:
@@ -92,7 +88,7 @@ def outbox(w: Wiring) -> int:
     entries, damaged = outbox.pending(), outbox.damaged()
     if args.json:
         payload = {
-            "pending": entries,
+            "pending": [e.to_json() for e in entries],
             "damaged": damaged,
             "requeued": requeued,
             "deliveries": [d.to_json() for d in deliveries],
@@ -112,29 +108,18 @@ def status(w: Wiring) -> int:
 
     daemon = read_status(cfg.settings.state_dir)
     pending: dict[str, int] = {}
-    for entry in Outbox(cfg.settings.state_dir, cfg.settings).pending():
-        sid = entry["source"]["id"]
+    for entry in Outbox(cfg.settings).pending():
+        sid = entry.message.outcome.id
         pending[sid] = pending.get(sid, 0) + 1
+    next_runs = (daemon or {}).get("next_runs", {})
     rows = []
     for source in cfg.sources:
         state = SourceStore(cfg.settings.state_dir, source.id).read_state()
-        rows.append(
-            {
-                "id": source.id,
-                "last_check": state.last_check,
-                "last_status": state.last_status,
-                "last_error": state.last_error,
-                "last_change": state.last_change,
-                "failures": state.failures,
-                "next_run": (daemon or {}).get("next_runs", {}).get(source.id),
-                "pending_alerts": pending.get(source.id, 0),
-                "following": [
-                    f.to_json() for f in followings(source.id, cfg.watches, state.follows)
-                ],
-            }
-        )
+        following = followings(source.id, cfg.watches, state.follows)
+        next_run = next_runs.get(source.id)
+        rows.append(SourceStatus.of(source.id, state, next_run, pending, following))
     if args.json:
-        payload = {"daemon": daemon, "sources": rows}
+        payload = {"daemon": daemon, "sources": [row.to_json() for row in rows]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         print_status(rows, daemon, Console(highlight=False))

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..model import ChangeKind, Retarget
 from .pairing import Match, chapter_map, pair_gap
-from .references import Retarget, retargeted
+from .references import retargeted
 from .segment import Clause
 
 
@@ -38,13 +39,13 @@ class Pair:
     new_parts: tuple[Clause, ...] = ()
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ChangeKind:
         if self.old is None:
-            return "added"
+            return ChangeKind.ADDED
         if self.new is None:
-            return "removed"
+            return ChangeKind.REMOVED
         same = self.old.body == self.new.body and not (self.old_parts or self.new_parts)
-        return "moved" if same and not self.retargets else "modified"
+        return ChangeKind.MOVED if same and not self.retargets else ChangeKind.MODIFIED
 
     @property
     def olds(self) -> tuple[Clause, ...]:
@@ -139,7 +140,7 @@ def _zip(i1: int, i2: int, j1: int, j2: int) -> zip[tuple[int, int]]:
 def _changed(p: Pair) -> bool:
     if p.old is None or p.new is None:
         return True
-    return p.kind == "modified" or p.old.id != p.new.id
+    return p.kind is ChangeKind.MODIFIED or p.old.id != p.new.id
 
 
 # -- grouping ------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def _group(pairs: list[Pair]) -> list[Pair]:
             host.members.append(p)
             continue
         out.append(p)
-        if p.kind in ("added", "removed", "moved") and _key(p):
+        if p.kind is not ChangeKind.MODIFIED and _key(p):
             open_groups.append(p)
     return out
 
@@ -178,7 +179,7 @@ def _inside(p: Pair, g: Pair) -> bool:
 def _absorbs(g: Pair, p: Pair) -> bool:
     if g.kind != p.kind:
         return False
-    if p.kind != "moved":
+    if p.kind is not ChangeKind.MOVED:
         return True
     assert g.old and g.new and p.old and p.new
     depth_old, depth_new = len(g.old.key), len(g.new.key)

@@ -10,69 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from diff_match_patch import diff_match_patch
 
+from ..model import Change, ChangeKind, Fact, Retarget, Span
 from ..text.dialect import LINK
 from ..text.normalise import comparable
 from .align import Pair, changed_pairs
-from .facts import Fact, fact_changes, facts
-from .references import Retarget
+from .facts import fact_changes, facts
 from .segment import Clause, plain, segment
 
 _OPS = {-1: "delete", 0: "equal", 1: "insert"}
 _INVISIBLE = re.compile(r"[\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]")
 _EMPHASIS = re.compile(r"</?u>|\*+")
 _SPACES = re.compile(r"[ \t]+")
-
-
-@dataclass(frozen=True)
-class Span:
-    op: str  # equal | delete | insert
-    text: str
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str  # a model.ChangeKind
-    clause: str | None  # the clause's id (its old id when removed)
-    old: str | None  # whole old clause text, None when added or moved
-    new: str | None  # whole new clause text, None when removed or moved
-    old_clause: str | None = None  # the old id, when the clause was renumbered
-    path: tuple[str, ...] = ()
-    aspect: str = "wording"  # wording, emphasis, reference, joined by "+" where several hold
-    spans: tuple[Span, ...] = ()
-    facts: tuple[Fact, ...] = ()
-    count: int = 1  # clauses in this entry (a whole chapter added, removed or moved)
-    members: tuple[str, ...] = ()  # ids of the clauses in this entry, itself included
-    severity: str = "info"
-    watches: tuple[str, ...] = ()
-    references: tuple[Retarget, ...] = ()  # named documents whose links now lead elsewhere
-    # For watches, not part of the report: the ids this entry's clauses had in the old text
-    # and have in the new one, and where each renumbered or removed old clause went.
-    old_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    new_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    moves: tuple[tuple[str, str | None], ...] = field(default=(), repr=False, compare=False)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "clause": self.clause,
-            "kind": self.kind,
-            "old": self.old,
-            "new": self.new,
-            "old_clause": self.old_clause,
-            "path": list(self.path),
-            "path_text": " › ".join(self.path),
-            "aspect": self.aspect,
-            "diff": [{"op": s.op, "text": s.text} for s in self.spans],
-            "facts": [f.to_json() for f in self.facts],
-            "count": self.count,
-            "members": list(self.members),
-            "severity": self.severity,
-            "watches": list(self.watches),
-            "references": [r.to_json() for r in self.references],
-        }
 
 
 def diff(old: str, new: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Change]:
@@ -94,28 +45,28 @@ def _change(p: Pair) -> Change:
     count = 1 + len(p.members)
     side = [(m.new or m.old) for m in (p, *p.members)]
     members = tuple(dict.fromkeys(c.id for c in side if c and c.id))
-    if kind in ("added", "removed"):
+    if kind in (ChangeKind.ADDED, ChangeKind.REMOVED):
         clauses = [c for c in side if c]
         text = "\n".join(c.text for c in clauses)
         # A clause added or removed with its figures changes them as much as an edit would.
         figures = dict.fromkeys(facts(_body_plain(clauses)))
-        found = tuple(Fact(None, f) if kind == "added" else Fact(f, None) for f in figures)
+        found = tuple(Fact(None, f) if kind is ChangeKind.ADDED else Fact(f, None) for f in figures)
         return Change(
             kind,
             clauses[0].id,
-            text if kind == "removed" else None,
-            text if kind == "added" else None,
+            text if kind is ChangeKind.REMOVED else None,
+            text if kind is ChangeKind.ADDED else None,
             path=clauses[0].path,
             facts=found,
             count=count,
             members=members,
-            old_ids=members if kind == "removed" else (),
-            new_ids=members if kind == "added" else (),
-            moves=tuple((c.id, None) for c in clauses if c.id) if kind == "removed" else (),
+            old_ids=members if kind is ChangeKind.REMOVED else (),
+            new_ids=members if kind is ChangeKind.ADDED else (),
+            moves=tuple((c.id, None) for c in clauses if c.id and kind is ChangeKind.REMOVED),
         )
     assert old is not None and new is not None
     renumbered = old.id if old.id != new.id else None
-    if kind == "moved":
+    if kind is ChangeKind.MOVED:
         return Change(
             kind,
             new.id,

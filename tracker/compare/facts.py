@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from enum import Enum
+
+from ..model import Fact
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _CN_NUM = "零〇一二三四五六七八九十百千万两"
@@ -62,23 +63,9 @@ class Kind(Enum):
 _KINDS = [Kind(kind) for kind, _ in _PATTERNS]
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One differing figure: ``old`` → ``new``; a side is None if it has no counterpart."""
-
-    old: str | None
-    new: str | None
-
-    def to_json(self) -> dict[str, str | None]:
-        return {"old": self.old, "new": self.new}
-
-    def __str__(self) -> str:
-        return f"{self.old or '∅'} → {self.new or '∅'}"
-
-    @property
-    def is_amount(self) -> bool:
-        """Whether either side is a sum of money: what a fee watch is for."""
-        return any(side and kind(side) is Kind.AMOUNT for side in (self.old, self.new))
+def is_amount(fact: Fact) -> bool:
+    """Whether either side of a differing figure is a sum of money: what a fee watch is for."""
+    return any(side and kind(side) is Kind.AMOUNT for side in (fact.old, fact.new))
 
 
 def facts(text: str) -> list[str]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..model import Retarget
 from ..text.dialect import LINK
 from ..text.links import document, names_a_document
 from ..text.normalise import normalise_line
@@ -32,21 +33,6 @@ class Reference:
     def key(self) -> str:
         """What matches a reference with its counterpart: its words, in comparison form."""
         return normalise_line(self.words)
-
-
-@dataclass(frozen=True)
-class Retarget:
-    """A reference whose words now lead to another document."""
-
-    words: str
-    old: str
-    new: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"text": self.words, "old": self.old, "new": self.new}
-
-    def __str__(self) -> str:
-        return f"{self.words}: {self.old} → {self.new}"
 
 
 def references(lines: Iterable[str]) -> tuple[Reference, ...]:

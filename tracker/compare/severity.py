@@ -18,49 +18,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..config import Watch
-from ..model import rank
-from .changes import Change
+from ..model import Change, ChangeKind, Fired, Following, Severity, highest
+from .facts import is_amount
 
 # watch name -> {clause as configured: the clause it is now, "" once removed}
 Follows = Mapping[str, Mapping[str, str]]
-
-
-@dataclass(frozen=True)
-class Alert:
-    """A watch that fired, and the clauses it fired on."""
-
-    watch: str
-    severity: str
-    clauses: tuple[str, ...]
-
-    def to_json(self) -> dict[str, object]:
-        return {"watch": self.watch, "severity": self.severity, "clauses": list(self.clauses)}
-
-
-@dataclass(frozen=True)
-class Following:
-    """A watch whose clause the agreement renumbered (or removed) since it was configured."""
-
-    watch: str
-    clause: str  # as configured
-    now: str | None  # the clause's number now; None once it was removed
-
-    def __str__(self) -> str:
-        if self.now is None:
-            where = f"watch {self.watch}: clause {self.clause} was removed"
-        else:
-            where = f"watch {self.watch} follows {self.now} (was {self.clause})"
-        return f"{where}; update the configuration"
-
-    def to_json(self) -> dict[str, str | None]:
-        return {"watch": self.watch, "clause": self.clause, "now": self.now}
-
-
-def highest(severities: Sequence[str], default: str = "info") -> str:
-    return max(severities, key=rank, default=default)
 
 
 def assess(
@@ -69,7 +34,7 @@ def assess(
     watches: Sequence[Watch],
     follows: Follows | None = None,
     after: Follows | None = None,
-) -> tuple[list[Change], list[Alert]]:
+) -> tuple[list[Change], list[Fired]]:
     """Set each change's severity and watches; list the watches that fired, in config order.
 
     ``follows`` says where renumbering had taken the watches' clauses before these
@@ -85,14 +50,14 @@ def assess(
         names = tuple(
             w.name for w in mine if _matches(w, change, _targets(w, before), _targets(w, after))
         )
-        severity = "warning" if change.facts or change.references else "info"
-        severity = highest([severity, *(w.severity for w in mine if w.name in names)])
+        floor = Severity.WARNING if change.facts or change.references else Severity.INFO
+        severity = highest([floor, *(w.severity for w in mine if w.name in names)])
         for name in names:
             ids = fired.setdefault(name, [])
             if change.clause and change.clause not in ids:
                 ids.append(change.clause)
         out.append(replace(change, severity=severity, watches=names))
-    alerts = [Alert(w.name, w.severity, tuple(fired[w.name])) for w in mine if w.name in fired]
+    alerts = [Fired(w.name, w.severity, tuple(fired[w.name])) for w in mine if w.name in fired]
     return out, alerts
 
 
@@ -169,13 +134,13 @@ def _went(clause: str, went: Mapping[str, str | None]) -> str:
 def _matches(watch: Watch, change: Change, before: Sequence[str], after: Sequence[str]) -> bool:
     """Whether a change concerns a watch: its old clauses where the watched clauses were,
     its new clauses where they are now, or its keywords and amounts."""
-    if change.kind == "moved":
+    if change.kind is ChangeKind.MOVED:
         return False
     if any(_inside(cid, wanted) for wanted in before for cid in change.old_ids):
         return True
     if any(_inside(cid, wanted) for wanted in after for cid in change.new_ids):
         return True
-    if watch.amounts and any(f.is_amount for f in change.facts):
+    if watch.amounts and any(is_amount(f) for f in change.facts):
         return True
     texts = (change.old or "", change.new or "")
     return any(_keyword(k).search(t) for k in watch.keywords for t in texts)

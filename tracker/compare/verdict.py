@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..config import Watch
+from ..model import Change, Fired
 from ..stamps import sha256
 from ..text.normalise import comparable_pairs
-from .changes import Change, diff_clauses
+from .changes import diff_clauses
 from .identity import identify, not_a_document, overlap, same_document
 from .references import references, signature
 from .segment import segment
-from .severity import Alert, Follows, assess, follow
+from .severity import Follows, assess, follow
 from .truncation import shrink
 
 
@@ -57,7 +58,7 @@ class Comparison:
     verdict: Verdict
     key: str  # of the new text
     changes: tuple[Change, ...] = ()
-    alerts: tuple[Alert, ...] = ()
+    fired: tuple[Fired, ...] = ()
     large_removal: bool = False  # much shorter, mostly new wording: a revision all the same
     reason: str | None = None  # why the text looks cut short, or is no document
     follows: dict[str, dict[str, str]] = field(default_factory=dict)  # after this change
@@ -110,7 +111,7 @@ def compare(
         shrunk = shrink(before.form, after.form, truncation_ratio)
     changes = diff_clauses(a, b)
     moved = follow(changes, source_id, watches, follows)
-    changes, alerts = assess(changes, source_id, watches, follows, after=moved)
+    changes, fired = assess(changes, source_id, watches, follows, after=moved)
     if not changes:
         return Comparison(Verdict.RELINKED, key, follows=moved)
     if shrunk and shrunk.truncated:  # the changes, should the same text persist
@@ -118,7 +119,7 @@ def compare(
             Verdict.TRUNCATED,
             key,
             tuple(changes),
-            tuple(alerts),
+            tuple(fired),
             large_removal=True,
             reason=shrunk.reason,
             follows=moved,
@@ -134,7 +135,7 @@ def compare(
         Verdict.CHANGED,
         key,
         tuple(changes),
-        tuple(alerts),
+        tuple(fired),
         large_removal=shrunk is not None,
         reason=shrunk.reason if shrunk else None,
         follows=moved,

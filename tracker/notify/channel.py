@@ -9,13 +9,13 @@ file or from the environment (``<key>_env``) into
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..config import Context, Invalid, Secret, setting
 from ..config.values import choice, line
 from ..errors import TrackerError
+from ..message import Message
 from ..model import SEVERITIES, rank
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Channel:
     def wants(self, severity: str) -> bool:
         return rank(severity) >= rank(self.min_severity)
 
-    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+    async def send(self, message: Message, courier: Courier) -> None:
         """Send one message, or raise DeliveryError (anything else: it cannot be built)."""
         raise NotImplementedError
 

@@ -29,9 +29,8 @@ T = TypeVar("T")
 class Courier:
     """An async context manager holding the run's HTTP client."""
 
-    def __init__(self, timeout: float, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, timeout: float) -> None:
         self.timeout = timeout
-        self._transport = transport
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> Courier:
@@ -39,7 +38,6 @@ class Courier:
             headers={"User-Agent": f"tracker/{__version__}"},
             timeout=httpx.Timeout(self.timeout),
             follow_redirects=False,
-            transport=self._transport,
         )
         return self
 

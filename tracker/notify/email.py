@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import smtplib
 import ssl
-from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -19,16 +18,18 @@ from typing import Any, ClassVar
 
 from ..config import Context, Invalid, Secret, secret_setting, setting
 from ..config.values import boolean, integer, string
+from ..message import Message
+from ..model import ChangeKind, Event
 from .channel import Channel, DeliveryError, register
 from .courier import Courier
 from .text import (
+    body_lines,
     change_heading,
     excerpt,
     facts_line,
     following_lines,
     plain_text,
     reference_lines,
-    source,
     title,
 )
 
@@ -38,57 +39,53 @@ _STYLE = {
 }
 
 
-def subject(message: Mapping[str, Any]) -> str:
+def subject(message: Message) -> str:
     """One line, whatever the page or the configuration holds: a header cannot break."""
     return " ".join(f"[tracker] {title(message)}".split())
 
 
-def html_body(message: Mapping[str, Any]) -> str:
-    src = source(message)
+def html_body(message: Message) -> str:
+    about = message.outcome
     e = html.escape
     parts = [
         '<div style="font-family:sans-serif;line-height:1.6;max-width:60em">',
         f"<h2 style='margin:0'>{e(title(message))}</h2>",
-        f'<p><a href="{e(src["url"])}">{e(src["name"])}</a> · '
-        f"severity <b>{e(message['severity'])}</b></p>",
+        f'<p><a href="{e(about.url)}">{e(about.name)}</a> · '
+        f"severity <b>{e(message.severity)}</b></p>",
     ]
-    for alert in src.get("alerts") or []:
+    for fired in about.fired:
         parts.append(
-            f"<p>Watch <b>{e(alert['watch'])}</b> ({e(alert['severity'])}): "
-            f"{e(', '.join(alert['clauses']))}</p>"
+            f"<p>Watch <b>{e(fired.watch)}</b> ({e(fired.severity)}): "
+            f"{e(', '.join(fired.clauses))}</p>"
         )
-    if message["event"] in ("failing", "recovered") and src.get("error"):
-        parts.append(f"<p>Last error: {e(src['error'])}</p>")
-    for change in src.get("changes") or []:
+    if message.event in (Event.FAILING, Event.RECOVERED) and about.error:
+        parts.append(f"<p>Last error: {e(about.error)}</p>")
+    for change in about.changes:
         parts.append(f"<h3 style='margin-bottom:0.2em'>{e(change_heading(change))}</h3>")
-        if change["kind"] == "modified":
+        if change.kind is ChangeKind.MODIFIED:
             spans = "".join(
                 e(t) if op == "equal" else f'<{op[:3]} style="{_STYLE[op]}">{e(t)}</{op[:3]}>'
-                for op, t in excerpt(change["diff"])
+                for op, t in excerpt(change.spans)
             )
             parts.append(f"<p style='margin-top:0'>{spans}</p>")
-        elif change["kind"] in ("added", "removed"):
-            op = "insert" if change["kind"] == "added" else "delete"
-            body = change["new"] if op == "insert" else change["old"]
-            lines = "<br>".join(e(line) for line in (body or "").splitlines())
-            parts.append(f'<p style="{_STYLE[op]}">{lines}</p>')
+        elif lines := body_lines(change):
+            op = "insert" if change.kind is ChangeKind.ADDED else "delete"
+            parts.append(f'<p style="{_STYLE[op]}">{"<br>".join(map(e, lines))}</p>')
         parts += [f"<p>{e(line)}</p>" for line in reference_lines(change)]
         if facts := facts_line(change):
             parts.append(f"<p><b>Facts:</b> {e(facts)}</p>")
-    parts += [f"<p><i>{e(note)}</i></p>" for note in following_lines(src)]
+    parts += [f"<p><i>{e(note)}</i></p>" for note in following_lines(message)]
     parts.append("</div>")
     return "\n".join(parts)
 
 
-def build(message: Mapping[str, Any], sender: str, to: tuple[str, ...]) -> EmailMessage:
+def build(message: Message, sender: str, to: tuple[str, ...]) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = subject(message)
     msg["From"] = sender
     msg["To"] = ", ".join(to)
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(
-        idstring=str(message["id"])[:40].replace("_", "."), domain="tracker"
-    )
+    msg["Message-ID"] = make_msgid(idstring=message.id[:40].replace("_", "."), domain="tracker")
     msg.set_content(plain_text(message))
     msg.add_alternative(html_body(message), subtype="html")
     return msg
@@ -135,7 +132,7 @@ class EmailChannel(Channel):
         """The port given, else the usual one for the kind of TLS."""
         return self.port or (465 if self.implicit_tls else 587 if self.starttls else 25)
 
-    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+    async def send(self, message: Message, courier: Courier) -> None:
         msg = build(message, self.sender, self.to)  # a message that cannot be built fails here
         await courier.blocking(lambda: self._send(msg, courier.timeout))
 

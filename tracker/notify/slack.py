@@ -8,14 +8,16 @@ per message (what does not fit is counted, not dropped silently).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..config import Secret, secret_setting
+from ..message import Message
+from ..model import Change, ChangeKind, Event
 from .channel import Channel, http_url, register
 from .courier import Courier
 from .text import (
+    body_lines,
     change_heading,
     cut,
     excerpt,
@@ -24,7 +26,6 @@ from .text import (
     ranked,
     reference_lines,
     see_all,
-    source,
     title,
 )
 
@@ -52,23 +53,23 @@ def _mark(op: str, text: str) -> str:
     return f"{lead}{_ZWSP}{sign}{core}{sign}{_ZWSP}{trail}"
 
 
-def blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
-    src = source(message)
+def blocks(message: Message) -> list[dict[str, Any]]:
+    about = message.outcome
     out: list[dict[str, Any]] = [
         {
             "type": "header",
             "text": {"type": "plain_text", "text": cut(title(message), HEADER_LIMIT)},
         },
     ]
-    summary = [f"{_link(src['url'], src['name'])} · severity *{message['severity']}*"]
-    for alert in src.get("alerts") or []:
-        clauses = ", ".join(alert["clauses"])
-        summary.append(f"Watch *{escape(alert['watch'])}* ({alert['severity']}): {escape(clauses)}")
-    if message["event"] in ("failing", "recovered") and src.get("error"):
-        summary.append(f"Last error: {escape(src['error'])}")
-    summary += [f"Note: {escape(note)}" for note in following_lines(src)]
+    summary = [f"{_link(about.url, about.name)} · severity *{message.severity}*"]
+    for fired in about.fired:
+        clauses = escape(", ".join(fired.clauses))
+        summary.append(f"Watch *{escape(fired.watch)}* ({fired.severity}): {clauses}")
+    if message.event in (Event.FAILING, Event.RECOVERED) and about.error:
+        summary.append(f"Last error: {escape(about.error)}")
+    summary += [f"Note: {escape(note)}" for note in following_lines(message)]
     out.append(_section("\n".join(summary)))
-    changes = src.get("changes") or []
+    changes = about.changes
     room = BLOCK_LIMIT - len(out) - 1
     shown = changes if len(changes) <= room else ranked(changes)[:room]  # the most severe
     out += [_section(_change_text(change)) for change in shown]
@@ -84,21 +85,19 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, TEXT_LIMIT)}}
 
 
-def _change_text(change: Mapping[str, Any]) -> str:
+def _change_text(change: Change) -> str:
     lines = [f"*{escape(change_heading(change))}*"]
-    if change["kind"] == "modified":
-        lines.append("".join(_mark(op, t) for op, t in excerpt(change["diff"])))
-    elif change["kind"] in ("added", "removed"):
-        body = change["new"] if change["kind"] == "added" else change["old"]
-        sign = "+" if change["kind"] == "added" else "−"
-        lines += [f"{sign} {escape(line)}" for line in (body or "").splitlines()]
+    if change.kind is ChangeKind.MODIFIED:
+        lines.append("".join(_mark(op, t) for op, t in excerpt(change.spans)))
+    sign = "+" if change.kind is ChangeKind.ADDED else "−"
+    lines += [f"{sign} {escape(line)}" for line in body_lines(change)]
     lines += [escape(line) for line in reference_lines(change)]
     if facts := facts_line(change):
         lines.append(f"Facts: {escape(facts)}")
     return "\n".join(lines)
 
 
-def payload(message: Mapping[str, Any]) -> dict[str, Any]:
+def payload(message: Message) -> dict[str, Any]:
     return {"text": escape(title(message)), "blocks": blocks(message)}
 
 
@@ -108,6 +107,6 @@ class SlackChannel(Channel):
     kind: ClassVar[str] = "slack"
     webhook_url: Secret = secret_setting(check=http_url)
 
-    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+    async def send(self, message: Message, courier: Courier) -> None:
         who = f"slack {self.name!r}"
         await courier.post_json(who, self.webhook_url, payload(message), detail=True)

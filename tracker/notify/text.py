@@ -1,95 +1,86 @@
 """What every channel says, before each dresses it for its medium.
 
-Messages are plain JSON (as stored in the outbox): the source object of
-``--json`` plus the event.  These helpers pick the title, the top clause,
-and cut long clauses down to the changes with some context around them.
+They all read the one typed :class:`~tracker.message.Message`.  These helpers
+pick the title, the top clause and each change's headline, and cut long clauses
+down to the changes with some context around them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from ..compare.severity import Following, highest
-from ..model import rank
+from ..message import Message
+from ..model import Change, ChangeKind, Event, Span, highest, rank
 
 CONTEXT = 60  # characters kept on each side of a change inside a long clause
 
 
-def source(message: Mapping[str, Any]) -> Mapping[str, Any]:
-    src: Mapping[str, Any] = message["source"]
-    return src
-
-
-def top_change(message: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def top_change(message: Message) -> Change | None:
     """The first of the most severe changes: what a subject line should name."""
-    changes = source(message).get("changes") or []
+    changes = message.outcome.changes
     if not changes:
         return None
-    worst = highest([c["severity"] for c in changes])
-    top: Mapping[str, Any] = next(c for c in changes if c["severity"] == worst)
-    return top
+    worst = highest([c.severity for c in changes])
+    return next(c for c in changes if c.severity == worst)
 
 
-def title(message: Mapping[str, Any]) -> str:
-    src = source(message)
-    name, event = src["name"], message["event"]
-    if event == "failing":
-        return f"{name}: cannot be checked ({src.get('failures', 0)} times in a row)"
-    if event == "recovered":
+def title(message: Message) -> str:
+    about = message.outcome
+    name = about.name
+    if message.event is Event.FAILING:
+        return f"{name}: cannot be checked ({about.failures} times in a row)"
+    if message.event is Event.RECOVERED:
         return f"{name}: can be checked again"
-    if event == "test":
+    if message.event is Event.TEST:
         return f"{name}: test message from tracker"
-    if replaced := src.get("replaced"):
-        return (
-            f"[{message['severity']}] {name}: now holds another document: "
-            f"{replaced['old']} → {replaced['new']}"
-        )
+    if about.replaced:
+        old, new = about.replaced
+        return f"[{message.severity}] {name}: now holds another document: {old} → {new}"
     top = top_change(message)
-    n = len(src.get("changes") or [])
-    what = f"{top['clause'] or 'unnumbered text'} {top['kind']}" if top else "changed"
+    n = len(about.changes)
+    what = f"{top.clause or 'unnumbered text'} {top.kind}" if top else "changed"
     more = f" and {n - 1} more change{'s' if n > 2 else ''}" if n > 1 else ""
-    return f"[{message['severity']}] {name}: {what}{more}"
+    return f"[{message.severity}] {name}: {what}{more}"
 
 
-def heading_parts(change: Mapping[str, Any]) -> list[tuple[str, str]]:
+def heading_parts(change: Change) -> list[tuple[str, str]]:
     """A change's headline as ``(role, text)`` parts: every rendering shows these, its own way.
 
     Roles: ``clause``, ``what`` (kind, renumbering, size, aspect), ``path``, ``severity``.
     """
-    what = [change["kind"]]
-    if change.get("old_clause"):
-        what[0] += f" (was {change['old_clause']})"
-    if change.get("count", 1) > 1:
-        what.append(f"{change['count']} clauses")
-    if note := aspect_note(change.get("aspect")):
+    what = [str(change.kind)]
+    if change.old_clause:
+        what[0] += f" (was {change.old_clause})"
+    if change.count > 1:
+        what.append(f"{change.count} clauses")
+    if note := aspect_note(change.aspect):
         what.append(note)
-    parts = [("clause", change["clause"] or "(unnumbered)"), ("what", ", ".join(what))]
-    if change.get("path_text"):
-        parts.append(("path", change["path_text"]))
-    watches = f" ({', '.join(change['watches'])})" if change.get("watches") else ""
-    parts.append(("severity", change["severity"] + watches))
+    parts = [("clause", change.clause or "(unnumbered)"), ("what", ", ".join(what))]
+    if change.path:
+        parts.append(("path", change.path_text))
+    watches = f" ({', '.join(change.watches)})" if change.watches else ""
+    parts.append(("severity", change.severity + watches))
     return parts
 
 
-def change_heading(change: Mapping[str, Any]) -> str:
+def change_heading(change: Change) -> str:
     clause, what, *rest = (text for _, text in heading_parts(change))
     return " · ".join([f"{clause} {what}", *rest])
 
 
-def ranked(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def ranked(changes: Sequence[Change]) -> list[Change]:
     """The most severe first, then document order: what a cut-short message keeps."""
-    return sorted(changes, key=lambda c: -rank(c["severity"]))  # sorted() is stable
+    return sorted(changes, key=lambda c: -rank(c.severity))  # sorted() is stable
 
 
-def see_all(message: Mapping[str, Any]) -> str:
+def see_all(message: Message) -> str:
     """Where to read the whole change, when a message is cut short: its report page, if the
-    report is configured (``report`` in the message), else the command that prints it."""
-    if page := message.get("report"):
-        return f"the whole change is at {page}"
-    src = source(message)
-    if src.get("version"):
-        return f"see the whole change with: tracker diff {src['id']} {src['version']}"
+    report is configured, else the command that prints it."""
+    if message.report:
+        return f"the whole change is at {message.report}"
+    about = message.outcome
+    if about.version:
+        return f"see the whole change with: tracker diff {about.id} {about.version}"
     return "see the whole change with: tracker history"
 
 
@@ -102,29 +93,35 @@ def aspect_note(aspect: str | None) -> str | None:
     return " and ".join(others) + (" changed too" if "wording" in parts else " only")
 
 
-def reference_lines(change: Mapping[str, Any]) -> list[str]:
+def reference_lines(change: Change) -> list[str]:
     """A line per named document whose link now leads elsewhere."""
-    return [f"Link {r['text']}: {r['old']} → {r['new']}" for r in change.get("references") or []]
+    return [f"Link {r}" for r in change.references]
 
 
-def following_lines(src: Mapping[str, Any]) -> list[str]:
+def following_lines(message: Message) -> list[str]:
     """The notices of watches whose clauses were renumbered."""
-    return [str(Following(f["watch"], f["clause"], f["now"])) for f in src.get("following") or []]
+    return [str(f) for f in message.outcome.following]
 
 
-def facts_line(change: Mapping[str, Any]) -> str | None:
-    facts = change.get("facts") or []
-    if not facts:
-        return None
-    return "; ".join(f"{f['old'] or '∅'} → {f['new'] or '∅'}" for f in facts)
+def facts_line(change: Change) -> str | None:
+    return "; ".join(map(str, change.facts)) or None
 
 
-def excerpt(spans: Sequence[Mapping[str, str]], context: int = CONTEXT) -> list[tuple[str, str]]:
+def body_lines(change: Change) -> list[str]:
+    """An added or removed clause's lines (nothing for the other kinds)."""
+    if change.kind is ChangeKind.ADDED:
+        return (change.new or "").splitlines()
+    if change.kind is ChangeKind.REMOVED:
+        return (change.old or "").splitlines()
+    return []
+
+
+def excerpt(spans: Sequence[Span], context: int = CONTEXT) -> list[tuple[str, str]]:
     """The diff spans with long unchanged stretches shortened to ``…`` around the changes."""
     out: list[tuple[str, str]] = []
     last = len(spans) - 1
     for k, span in enumerate(spans):
-        op, text = span["op"], span["text"]
+        op, text = span.op, span.text
         if op == "equal" and len(text) > 2 * context + 1:
             head = text[:context] if k > 0 else ""
             tail = text[-context:] if k < last else ""
@@ -141,38 +138,33 @@ def cut(text: str, limit: int) -> str:
     return text[: limit - len(note)] + note
 
 
-def plain_text(message: Mapping[str, Any], limit: int = 20_000) -> str:
+def plain_text(message: Message, limit: int = 20_000) -> str:
     """The message as plain text, with ``[-old-]{+new+}`` marks: email's text part."""
-    src = source(message)
-    lines = [title(message), f"{src['name']} — {src['url']}", ""]
-    if message["event"] in ("failing", "recovered"):
-        lines.append(
-            f"Last error: {src.get('error')}" if src.get("error") else "The source is back."
-        )
+    about = message.outcome
+    lines = [title(message), f"{about.name} — {about.url}", ""]
+    if message.event in (Event.FAILING, Event.RECOVERED):
+        lines.append(f"Last error: {about.error}" if about.error else "The source is back.")
         return "\n".join(lines) + "\n"
-    for alert in src.get("alerts") or []:
-        lines.append(f"Watch {alert['watch']} ({alert['severity']}): {', '.join(alert['clauses'])}")
-    changes = src.get("changes") or []
-    notes = following_lines(src)
+    for fired in about.fired:
+        lines.append(f"Watch {fired.watch} ({fired.severity}): {', '.join(fired.clauses)}")
+    notes = following_lines(message)
     tail = ["", *notes] if notes else []
-    text = "\n".join([*lines, *(line for c in changes for line in _block(c)), *tail])
+    text = "\n".join([*lines, *(line for c in about.changes for line in _block(c)), *tail])
     if len(text) > limit:  # cut to fit: the most severe clauses first
         overflow = [f"(Cut to fit: {see_all(message)})"]
-        ranked_lines = (line for c in ranked(changes) for line in _block(c))
+        ranked_lines = (line for c in ranked(about.changes) for line in _block(c))
         text = "\n".join([*lines, *overflow, *ranked_lines, *tail])
     return cut(text, limit) + "\n"
 
 
-def _block(change: Mapping[str, Any]) -> list[str]:
+def _block(change: Change) -> list[str]:
     """One change in plain text: its headline, the marked diff or its lines, its facts."""
     lines = ["", change_heading(change)]
-    if change["kind"] == "modified":
+    if change.kind is ChangeKind.MODIFIED:
         marked = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
-        lines.append("".join(marked[op].format(t) for op, t in excerpt(change["diff"])))
-    elif change["kind"] in ("added", "removed"):
-        sign = "+" if change["kind"] == "added" else "-"
-        body = change["new"] if change["kind"] == "added" else change["old"]
-        lines += [f"{sign} {line}" for line in (body or "").splitlines()]
+        lines.append("".join(marked[op].format(t) for op, t in excerpt(change.spans)))
+    sign = "+" if change.kind is ChangeKind.ADDED else "-"
+    lines += [f"{sign} {line}" for line in body_lines(change)]
     lines += reference_lines(change)
     if facts := facts_line(change):
         lines.append(f"Facts: {facts}")

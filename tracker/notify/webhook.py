@@ -7,17 +7,17 @@ receiver can drop the rare duplicate).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..config import Secret, secret_setting
+from ..message import Message
 from .channel import Channel, http_url, register
 from .courier import Courier
 
 
-def body(message: Mapping[str, Any]) -> dict[str, Any]:
-    return {**message["source"], "event": message["event"], "message_id": message["id"]}
+def body(message: Message) -> dict[str, Any]:
+    return {**message.outcome.to_json(), "event": str(message.event), "message_id": message.id}
 
 
 @register
@@ -26,5 +26,5 @@ class WebhookChannel(Channel):
     kind: ClassVar[str] = "webhook"
     url: Secret = secret_setting(check=http_url)
 
-    async def send(self, message: Mapping[str, Any], courier: Courier) -> None:
+    async def send(self, message: Message, courier: Courier) -> None:
         await courier.post_json(f"webhook {self.name!r}", self.url, body(message))

@@ -19,14 +19,15 @@ from ..compare.segment import numbered, segment
 from ..compare.verdict import compared
 from ..config import Config, Source
 from ..errors import Refused
+from ..model import Origin, Page, Reading, Status
 from ..sources import Context, fetch_in_full
 from ..sources.browser import Browser
-from ..sources.http import Fetcher, Page
-from ..sources.read import Reading, page_meta
+from ..sources.http import Fetcher
 from ..stamps import sha256
 from ..store.source import SourceStore, State
 from .bookkeeping import Bookkeeping
 from .events import Listener
+from .record import version_meta
 
 
 class NotAccepted(Refused):
@@ -60,14 +61,15 @@ def accept(config: Config, source: Source, listeners: Sequence[Listener]) -> Acc
         latest = store.versions.latest()
         body_hash = sha256(page.body)
         meta = {
-            **page_meta(page, body_hash, reading, source),
-            "origin": "accepted",
+            **version_meta(page, body_hash, reading),
+            "follows": state.follows,
+            "origin": Origin.ACCEPTED,
             "previous": latest.name if latest else None,
             "refused_because": state.last_error,
         }
         version = store.record(reading.text, meta, reading.packed)
         state.version = version.name
-        books.succeeded(state, page, body_hash, "accepted", version.name, form_hash=key)
+        books.succeeded(state, page, body_hash, Status.ACCEPTED, version.name, form_hash=key)
     return Accepted(version.name, page.url, numbered(segment(reading.text)), len(reading.text))
 
 

@@ -9,17 +9,20 @@ it persists; and the newest version's alert is made sure to be queued.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from ..compare.severity import Following, followings, prune
+from ..compare.severity import followings, prune
 from ..config import Config, Source
 from ..errors import LockTimeout, RefusedError, SourceError
-from ..sources.http import Page
+from ..message import Message
+from ..model import Event, Following, Page, Severity, Status
 from ..stamps import isoformat, utcnow
 from ..store.source import SourceStore, State
-from .events import Listener, message
+from .events import Listener
 from .result import Result
+
+# What a check that recorded or found nothing new leaves as its status.
+_SETTLED = (Status.BASELINE, Status.UNCHANGED, Status.CHANGED, Status.ACCEPTED)
 
 
 class Bookkeeping:
@@ -33,7 +36,7 @@ class Bookkeeping:
         self.store = store
         self.listeners = listeners
 
-    def tell(self, message: Mapping[str, Any]) -> None:
+    def tell(self, message: Message) -> None:
         """Tell every listener (the outbox, when there are channels) what happened."""
         for listener in self.listeners:
             listener.heard(message)
@@ -43,7 +46,7 @@ class Bookkeeping:
         state: State,
         page: Page,
         body_hash: str | None,
-        status: str,
+        status: Status,
         version: str | None = None,
         form_hash: str | None = None,
         notes: Sequence[str] = (),
@@ -62,11 +65,11 @@ class Bookkeeping:
         state.fingerprint = self.source.fingerprint
         state.last_check, state.last_status, state.last_error = now, status, None
         state.shrink_hash, state.shrink_count, state.refused = None, 0, None
-        if status == "changed":
+        if status is Status.CHANGED:
             state.last_change = now
         if state.failure_alerted:
             recovered = Result(self.source, status, error=last_error)
-            self._failure_message("recovered", state, recovered)
+            self._failure_message(Event.RECOVERED, state, recovered)
         state.failures, state.failing_since, state.failure_alerted = 0, None, False
         state.follows = prune(state.follows, self.source.id, self.config.watches)
         self._catch_up(state)
@@ -85,16 +88,18 @@ class Bookkeeping:
         """
         names = self.store.versions.names()
         newest = names[-1] if names else None
-        if newest != state.version and self.listeners:
-            alert = self.store.versions.newest_alert()
-            if alert:
-                self.tell(alert)
+        if (
+            newest != state.version
+            and self.listeners
+            and (message := self.store.versions.newest_message())
+        ):
+            self.tell(message)
         state.version = newest
 
     def settled(self, state: State, names: list[str]) -> bool:
         """Whether an unchanged page leaves nothing in the state to update but the time."""
         return (
-            state.last_status in ("baseline", "unchanged", "changed", "accepted")
+            state.last_status in _SETTLED
             and bool(names)
             and state.version == names[-1]
             and state.fingerprint == self.source.fingerprint
@@ -104,38 +109,39 @@ class Bookkeeping:
     def failed_unlocked(self, exc: SourceError) -> Result:
         """Count a failure that happened before the lock was taken."""
         if isinstance(exc, LockTimeout):  # waiting again would only double the delay
-            return Result(self.source, "error", error=exc.reason)
+            return Result(self.source, Status.ERROR, error=exc.reason)
         try:
             with self.store.lock():
                 return self.failed(self.store.read_state(), exc)
         except (SourceError, OSError):  # locked elsewhere, or no folder to count in
-            return Result(self.source, "error", error=exc.reason, blocked=exc.blocked)
+            return Result(self.source, Status.ERROR, error=exc.reason, blocked=exc.blocked)
 
     def failed(self, state: State, exc: SourceError) -> Result:
         """Count the failure, alerting once when it persists; versions stay as they were."""
         now = isoformat(utcnow())
-        state.last_check, state.last_status, state.last_error = now, "error", exc.reason
+        state.last_check, state.last_status, state.last_error = now, Status.ERROR, exc.reason
         if isinstance(exc, RefusedError):  # what `tracker accept` may record
             state.refused = exc.key
         state.failures += 1
         state.failing_since = state.failing_since or now
         result = Result(
             self.source,
-            "error",
+            Status.ERROR,
             error=exc.reason,
             blocked=exc.blocked,
             failures=state.failures,
             following=self.following(state),
         )
         if state.failures >= self.config.settings.failure_alert_after and not state.failure_alerted:
-            self._failure_message("failing", state, result)
+            self._failure_message(Event.FAILING, state, result)
             state.failure_alerted = True
         self.store.write_state(state)
         return result
 
-    def _failure_message(self, event: str, state: State, result: Result) -> None:
+    def _failure_message(self, event: Event, state: State, result: Result) -> None:
         if not self.listeners:
             return
         since = (state.failing_since or "").replace("-", "").replace(":", "")
-        msg = message(f"{self.source.id}__{event}__{since}", event, "warning", result.to_json())
-        self.tell(msg)
+        message_id = f"{self.source.id}__{event}__{since}"
+        warning = Severity.WARNING
+        self.tell(Message(message_id, event, warning, isoformat(utcnow()), result.outcome()))

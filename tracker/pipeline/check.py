@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..config import Config, Source
 from ..errors import SourceError, StateError, describe_os_error
+from ..model import Origin, Status
 from ..sources import Context, getter_for, read_page
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
@@ -154,7 +155,7 @@ class _Job:
         validators = (page.etag, page.last_modified) == (state.etag, state.last_modified)
         if same_bytes and (page.not_modified or validators) and self.books.settled(state, names):
             store.touch_state()  # nothing to decide, so no lock to take
-            return Result(source, "unchanged", following=self.books.following(state))
+            return Result(source, Status.UNCHANGED, following=self.books.following(state))
         loop = asyncio.get_running_loop()
         # Parse outside the lock: it is the expensive part, and it only reads the page.
         reading = None
@@ -165,24 +166,25 @@ class _Job:
         )
 
     def _unprepared(self, state: State, names: list[str]) -> bool:
-        """Whether a baseline must be seeded, or a recorded change's alert may be unqueued."""
+        """Whether a baseline must be seeded, or a recorded change's message may be unqueued."""
         if not names:
             return self.source.baseline is not None
         return bool(self.books.listeners) and names[-1] != state.version
 
     def prepare(self) -> None:
-        """Seed the baseline, and queue a recorded change whose alert a killed run never queued."""
+        """Seed the baseline, and queue a recorded change's message a killed run never queued."""
         source, store = self.source, self.store
         with store.lock():
             names = store.versions.names()
             if not names and source.baseline is not None:
                 text = from_markdown(Path(source.baseline).read_text("utf-8"))
                 meta = {
-                    "origin": "baseline",
+                    "origin": Origin.BASELINE,
                     "url": source.url,
                     "baseline_file": source.baseline.name,
+                    "follows": {},
                 }
                 store.record(text, meta, None)
-            alert = store.versions.newest_alert() if names and self.books.listeners else None
-            if alert:
-                self.books.tell(alert)
+            message = store.versions.newest_message() if names and self.books.listeners else None
+            if message:
+                self.books.tell(message)

@@ -17,19 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from ..compare.segment import numbered, segment
-from ..compare.verdict import Verdict, soft_404
 from ..config import Config, Source
-from ..errors import ExtractError, SourceError
+from ..errors import SourceError
+from ..model import Origin, Page, Reading, Status
 from ..sources import Context, fetch_in_full, getter_for
 from ..sources.browser import Browser
-from ..sources.http import Fetcher, Page
-from ..sources.read import Reading
+from ..sources.http import Fetcher
 from ..store.source import SourceStore, State
 from ..store.versions import Version, Versions
 from ..text.markdown import from_markdown
-from .record import changed, judge, refuse
+from .decide import Action, changed_settings, decide
+from .record import changed
 from .result import Result
-from .upgrade import changed_settings, describe, reread_for, rereadable
+from .upgrade import describe, reread_for, rereadable
 
 FIRST_LINES = 8
 
@@ -62,7 +62,7 @@ async def try_all(config: Config) -> list[Trial]:
 
 
 async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
-    trial = Trial(Result(source, "unchanged"))
+    trial = Trial(Result(source, Status.UNCHANGED))
     store = SourceStore(config.settings.state_dir, source.id)
     try:
         state = store.read_state()  # read, never written
@@ -72,57 +72,62 @@ async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
         trial.characters = len(reading.text)
         await asyncio.to_thread(_judge, trial, config, store, state, page, reading)
     except SourceError as exc:
-        trial.result = Result(source, "error", error=exc.reason, blocked=exc.blocked)
+        trial.result = Result(source, Status.ERROR, error=exc.reason, blocked=exc.blocked)
     except OSError as exc:  # the state folder cannot be read
-        trial.result = Result(source, "error", error=f"state folder: {exc}")
+        trial.result = Result(source, Status.ERROR, error=f"state folder: {exc}")
     return trial
 
 
 def _judge(
     trial: Trial, config: Config, store: SourceStore, state: State, page: Page, reading: Reading
 ) -> None:
-    """Compare as the record stage would, and say what it would record."""
+    """Decide as the record stage would, and say what it would record."""
     source = trial.result.source
     latest = Versions(store.dir).newest_readable() if store.dir.is_dir() else None
     result = trial.result
     if latest is None and source.baseline is not None:
         latest = _baseline(source)
         trial.compared_with = "the baseline file"
-    if latest is None:
-        if why := soft_404(reading.text, source.ignore):
-            raise ExtractError(f"the page at {page.url} is not a document ({why})")
-        result.status = "baseline"
+    if latest is not None:
+        trial.compared_with = trial.compared_with or latest.name
+        latest = _reread(latest, source, result.notes)
+    decision = decide(latest, reading, source, config, state)
+    if decision.refusal is not None:
+        raise decision.refusal
+    if decision.action is Action.FIRST:
+        result.status = Status.BASELINE
         result.notes.append("would record the first version")
-        return
-    trial.compared_with = trial.compared_with or latest.name
-    keys = changed_settings(latest.meta.get("settings"), source)
-    if rereadable(keys, source):
-        again, why = reread_for(latest, source, getter_for(source), keys)
-        if again is None:
-            result.notes.append(str(why))
-        else:
-            latest = Version.holding(latest.name, latest.path, latest.meta, again.text)
-            result.notes.append(
-                f"settings changed ({describe(keys)}): would record the stored page read "
-                "again as an upgrade, without an alert, and compare with it"
-            )
-            keys = ()
-    comparison = judge(latest, reading, source, config, state.follows)
-    refuse(comparison, state, page, source, config.settings, latest)
-    if keys and not comparison.replaced:
+    elif decision.action is Action.UPGRADE:
         result.notes.append(
-            f"settings changed ({describe(keys)}): would record this page as an upgrade, "
-            "without an alert"
+            f"settings changed ({describe(decision.upgrade)}): would record this page as an "
+            "upgrade, without an alert"
         )
-        return
-    if comparison.verdict in (Verdict.SAME, Verdict.RELINKED):
-        return
-    trial.result = changed(source, comparison, None)
-    trial.result.notes = result.notes
+    elif decision.action is Action.CHANGE:
+        trial.result = changed(source, decision, None)
+        trial.result.notes = result.notes
+
+
+def _reread(latest: Version, source: Source, notes: list[str]) -> Version:
+    """What the record stage would compare with after a new selector: the stored page read
+    again (recorded as an upgrade by a check; here only read)."""
+    keys = changed_settings(latest.meta.get("settings"), source.settings)
+    if not rereadable(keys, source):
+        return latest
+    again, why = reread_for(latest, source, getter_for(source), keys)
+    if again is None:
+        notes.append(str(why))
+        return latest
+    notes.append(
+        f"settings changed ({describe(keys)}): would record the stored page read "
+        "again as an upgrade, without an alert, and compare with it"
+    )
+    meta = {**latest.meta, "settings": dict(again.settings)}
+    return Version.holding(latest.name, latest.path, meta, again.text)
 
 
 def _baseline(source: Source) -> Version:
     """The baseline file, as the version a first check would seed from it."""
     assert source.baseline is not None
     text = from_markdown(Path(source.baseline).read_text("utf-8"))
-    return Version.holding("baseline", Path(source.baseline), {"origin": "baseline"}, text)
+    meta = {"origin": Origin.BASELINE}
+    return Version.holding("baseline", Path(source.baseline), meta, text)

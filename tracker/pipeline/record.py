@@ -1,40 +1,31 @@
-"""The record stage of a check: under the source's lock, compare the text read with the
-latest version, and record what the comparison says (see :mod:`tracker.compare.verdict`).
+"""The record stage of a check: under the source's lock, apply what :func:`decide` says.
 
-It runs in the record thread.  A refused text (no document, another document,
-a capture cut short) raises its typed error, which the bookkeeping counts;
-a change is recorded with its alert in one rename, then announced to the
-listeners.
+It runs in the record thread.  A refused reading raises its typed error, which
+the bookkeeping counts; a change is recorded with its message in one rename, then
+told to the listeners.  Each version records the watches' follow state after it
+(``follows`` in its meta), so that ``tracker diff`` can start from it later.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..compare.severity import Follows
-from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
-from ..config import Config, Settings, Source
-from ..errors import NotADocumentError, NotTheDocumentError, SourceError, TruncatedError
+from ..config import Config, Source
+from ..errors import SourceError
+from ..message import Message
+from ..model import Event, Origin, Page, Reading, Status
 from ..sources import Getter
-from ..sources.http import Page
-from ..sources.read import Reading, page_meta
+from ..stamps import isoformat, utcnow
 from ..store.source import SourceStore, State
 from ..store.versions import Version
 from .bookkeeping import Bookkeeping
-from .events import message
+from .decide import Action, Decision, changed_settings, decide
 from .result import Result
-from .upgrade import (
-    changed_settings,
-    describe,
-    record_upgrade,
-    reread_for,
-    rereadable,
-    upgrade_meta,
-)
+from .upgrade import describe, record_upgrade, reread_for, rereadable, upgrade_meta
 
 
 class Recorder:
-    """Compare and record, for one source (callers hand it what the parse stage read)."""
+    """Decide and record, for one source (callers hand it what the parse stage read)."""
 
     def __init__(
         self, source: Source, config: Config, store: SourceStore, books: Bookkeeping, getter: Getter
@@ -52,14 +43,14 @@ class Recorder:
         same_bytes: bool,
         reading: Reading | None,
     ) -> Result:
-        """Compare the page's text with the latest version, recording one if the wording changed.
+        """Record what the page's text means against the latest version.
 
         ``reading`` is what the parse stage made of the page, or None when
         ``same_bytes`` says the page is the one the latest version was read from.
         """
         with self.store.lock():
             result = self._process_locked(page, body_hash, same_bytes, reading)
-        # Damaged versions, kept and said (a change's alert already carries them).
+        # Damaged versions, kept and said (a change's message already carries them).
         result.notes = list(dict.fromkeys([*result.notes, *self.store.versions.set_aside]))
         return result
 
@@ -71,7 +62,7 @@ class Recorder:
         try:
             names = store.versions.names()
             if same_bytes and names and (page.not_modified or state.body_hash == body_hash):
-                return self.books.succeeded(state, page, body_hash, "unchanged")
+                return self.books.succeeded(state, page, body_hash, Status.UNCHANGED)
             if page.not_modified:
                 raise SourceError("server said the page is unchanged, but no version is stored")
             latest = store.versions.latest()
@@ -80,170 +71,130 @@ class Recorder:
             reading = reading or self.getter.read(page, self.source)  # rare: state moved meanwhile
             if page.rendered:  # found by rendering: render directly from now on
                 state.needs_render = True
-            meta = page_meta(page, body_hash, reading, self.source)
-            if latest is None:
-                if why := soft_404(reading.text, self.source.ignore):
-                    key = compared(reading.text, self.source.ignore).key
-                    raise NotADocumentError(_not_a_document(page, why), key=key)
-                meta = {**meta, "origin": "fetch"}
-                version = store.record(reading.text, meta, reading.packed)
-                return self.books.succeeded(state, page, body_hash, "baseline", version.name)
-            return self.compare(state, page, latest, reading, meta, body_hash)
+            notes: list[str] = []
+            if latest is not None:
+                latest = self._reread_if_settings_changed(latest, state, notes)
+            decision = decide(latest, reading, self.source, self.config, state)
+            return self.apply(decision, state, page, body_hash, latest, reading, notes)
         except SourceError as exc:
             return self.books.failed(state, exc)
 
-    def compare(
+    def _reread_if_settings_changed(
+        self, latest: Version, state: State, notes: list[str]
+    ) -> Version:
+        """A new selector the stored page can serve: that page read again, as an upgrade."""
+        keys = changed_settings(latest.meta.get("settings"), self.source.settings)
+        if not rereadable(keys, self.source):
+            return latest
+        again, why = reread_for(latest, self.source, self.getter, keys)
+        if again is None:  # the stored page cannot serve it: the fetch will
+            notes.append(str(why))
+            return latest
+        upgraded = record_upgrade(self.store, latest, self.source, keys, again, state.follows)
+        notes.append(upgraded_note(keys, upgraded.name, "the stored page read again"))
+        return upgraded
+
+    def apply(
         self,
+        decision: Decision,
         state: State,
         page: Page,
-        latest: Version,
-        reading: Reading,
-        meta: dict[str, Any],
         body_hash: str | None,
+        latest: Version | None,
+        reading: Reading,
+        notes: list[str],
     ) -> Result:
-        source = self.source
-        text = reading.text
-        settled = state.fingerprint == source.fingerprint and state.form_hash is not None
-        if settled and compared(text, source.ignore).key == state.form_hash:  # the usual case
+        """Record what ``decision`` says: a version, the state, and the message to tell."""
+        store, source, action = self.store, self.source, decision.action
+        if action is Action.REFUSE:
+            assert decision.refusal is not None
+            if decision.shrink[0] is not None:  # a capture cut short: counted until it persists
+                state.shrink_hash, state.shrink_count = decision.shrink
+            raise decision.refusal
+        key = decision.key
+        meta = {**version_meta(page, body_hash, reading), "follows": decision.follows}
+        if action is Action.FIRST:
+            version = store.record(reading.text, {**meta, "origin": Origin.FETCH}, reading.packed)
+            return self.books.succeeded(state, page, body_hash, Status.BASELINE, version.name)
+        if action is Action.NOTHING:
             return self.books.succeeded(
-                state, page, body_hash, "unchanged", form_hash=state.form_hash
+                state, page, body_hash, Status.UNCHANGED, form_hash=key, notes=notes
             )
-        keys = changed_settings(latest.meta.get("settings"), source)
-        notes: list[str] = []
-        if rereadable(keys, source):
-            again, why = reread_for(latest, source, self.getter, keys)
-            if again is None:  # the stored page cannot serve it: the fetch will
-                notes.append(str(why))
-            else:
-                latest = record_upgrade(self.store, latest, source, keys, again)
-                notes.append(_upgraded(keys, latest.name, "the stored page read again"))
-                keys = ()
-        comparison = judge(latest, reading, source, self.config, state.follows)
-        if keys and not comparison.replaced:  # read another way: this fetch is the upgrade
-            refuse(comparison, state, page, source, self.config.settings, latest)
-            meta = {**meta, **upgrade_meta(latest, source, keys, "fetch")}
-            version = self.store.record(text, meta, reading.packed)
-            state.follows = comparison.follows
-            notes.append(_upgraded(keys, version.name, "this fetch"))
+        assert latest is not None
+        state.follows = decision.follows
+        if action is Action.UPGRADE:
+            meta |= upgrade_meta(latest, source, decision.upgrade, Origin.FETCH)
+            version = store.record(reading.text, meta, reading.packed)
+            notes.append(upgraded_note(decision.upgrade, version.name, "this fetch"))
             return self.books.succeeded(
-                state,
-                page,
-                body_hash,
-                "unchanged",
-                version.name,
-                form_hash=comparison.key,
-                notes=notes,
+                state, page, body_hash, Status.UNCHANGED, version.name, key, notes
             )
-        if comparison.verdict is Verdict.SAME:
-            return self.books.succeeded(
-                state, page, body_hash, "unchanged", form_hash=comparison.key, notes=notes
-            )
-        refuse(comparison, state, page, source, self.config.settings, latest)
-        meta = {**meta, "origin": "fetch", "previous": latest.name}
-        name = self.store.next_name()
-        state.follows = comparison.follows
-        if comparison.verdict is Verdict.RELINKED:  # kept: later links compare with these
-            self.store.record(text, {**meta, "relinked": True}, reading.packed, name=name)
+        meta |= {"origin": Origin.FETCH, "previous": latest.name}
+        name = store.next_name()
+        if action is Action.QUIET:  # kept: later links compare with these
+            store.record(reading.text, {**meta, "relinked": True}, reading.packed, name=name)
             state.version = name
-            return self.books.succeeded(
-                state, page, body_hash, "unchanged", name, form_hash=comparison.key, notes=notes
-            )
-        result = changed(source, comparison, name)
+            return self.books.succeeded(state, page, body_hash, Status.UNCHANGED, name, key, notes)
+        result = changed(source, decision, name)
         result.following = self.books.following(state)
-        result.notes = [*notes, *self.store.versions.set_aside]
+        result.notes = [*notes, *store.versions.set_aside]
         was = latest.meta.get("charset")
         if was and was != reading.codec:  # compared across codecs: say so
             result.notes.append(f"the page now reads as {reading.codec} (it read as {was})")
-        # The same change has the same id whoever records it, so a repeat can be dropped;
-        # a real return (A → B → A → B) comes from another previous version: a new id.
-        message_id = f"{source.id}__{latest.name}__{comparison.key[:16]}"
-        alert = message(message_id, "change", result.severity or "info", result.to_json())
-        meta["large_removal"] = comparison.large_removal
-        meta["replaced"] = result.replaced
-        self.store.record(text, meta, reading.packed, alert=alert, name=name)
-        self.books.tell(alert)  # the outbox, among others, hears it
+        message = change_message(result, latest.name, key)
+        meta["large_removal"] = decision.large_removal
+        replaced = decision.replaced
+        meta["replaced"] = {"old": replaced[0], "new": replaced[1]} if replaced else None
+        store.record(reading.text, meta, reading.packed, alert=message.to_json(), name=name)
+        self.books.tell(message)  # the outbox, among others, hears it
         state.version = name
-        self.books.succeeded(state, page, body_hash, "changed", name, form_hash=comparison.key)
+        self.books.succeeded(state, page, body_hash, Status.CHANGED, name, form_hash=key)
         return result
 
 
-def judge(
-    latest: Version, reading: Reading, source: Source, config: Config, follows: Follows
-) -> Comparison:
-    """The latest version against the text just read, as every check compares them."""
-    return compare(
-        latest.text,
-        reading.text,
-        source_id=source.id,
-        ignore=source.ignore,
-        watches=config.watches,
-        truncation_ratio=config.settings.truncation_ratio,
-        follows=follows,
-        titles=(latest.meta.get("title"), reading.title),
-        names=(source.name,) if source.baseline else (),
-        strict=source.baseline is not None,  # the baseline says which document belongs here
-    )
+def change_message(result: Result, previous: str, key: str) -> Message:
+    """The message about a recorded change.
 
-
-def refuse(
-    comparison: Comparison,
-    state: State,
-    page: Page,
-    source: Source,
-    settings: Settings,
-    latest: Version,
-) -> None:
-    """Raise why the text read is not to be recorded, if it is not (see compare.Verdict).
-
-    A capture cut short is counted in ``state``: it is recorded once it persists.
+    The same change has the same id whoever records it, so a repeat can be dropped;
+    a real return (A → B → A → B) comes from another previous version: a new id.
     """
-    key = comparison.key
-    if comparison.verdict is Verdict.NOT_A_DOCUMENT:
-        raise NotADocumentError(_not_a_document(page, comparison.reason or ""), key=key)
-    if comparison.verdict is Verdict.OTHER_DOCUMENT:
-        kept, of = comparison.kept
-        baseline = latest.meta.get("origin") == "baseline"
-        since = "the baseline" if baseline else "its last version"
-        raise NotTheDocumentError(
-            f"the page at {page.url} does not look like 《{source.name}》 "
-            f"({kept} of {of} clauses in common with {since}); check the source's url",
-            key=key,
-        )
-    if comparison.verdict is Verdict.TRUNCATED:
-        seen = state.shrink_count + 1 if state.shrink_hash == key else 1
-        needed = settings.truncation_confirmations
-        if seen < needed:
-            state.shrink_hash, state.shrink_count = key, seen
-            raise TruncatedError(
-                f"{comparison.reason}, probably truncated; kept the last good version "
-                f"(recorded as a change if it persists: seen {seen} of {needed} times)",
-                key=key,
-            )
+    message_id = f"{result.source.id}__{previous}__{key[:16]}"
+    severity = result.severity or "info"
+    return Message(message_id, Event.CHANGE, severity, isoformat(utcnow()), result.outcome())
 
 
-def changed(source: Source, comparison: Comparison, version: str | None) -> Result:
-    """The result a comparison that found changes comes to (``version``: where it is recorded)."""
+def changed(source: Source, decision: Decision, version: str | None) -> Result:
+    """The result a decision that found changes comes to (``version``: where it is recorded)."""
     return Result(
         source,
-        "changed",
-        changes=list(comparison.changes),
-        alerts=list(comparison.alerts),
+        Status.CHANGED,
+        changes=list(decision.changes),
+        fired=list(decision.fired),
         version=version,
-        large_removal=comparison.large_removal,
-        replaced=_named(comparison.names) if comparison.replaced else None,
+        large_removal=decision.large_removal,
+        replaced=decision.replaced,
     )
 
 
-def _upgraded(keys: tuple[str, ...], name: str, what: str) -> str:
+def version_meta(page: Page, body_hash: str | None, reading: Reading) -> dict[str, Any]:
+    """What a version records of the page it was read from, and how it was read."""
+    return {
+        "fetched_at": isoformat(utcnow()),
+        "url": page.url,
+        "status": page.status,
+        "etag": page.etag,
+        "last_modified": page.last_modified,
+        "content_type": page.content_type,
+        "charset": reading.codec,
+        "title": reading.title,
+        "body_hash": body_hash,
+        "rendered": page.rendered,
+        "settings": dict(reading.settings),
+    }
+
+
+def upgraded_note(keys: tuple[str, ...], name: str, what: str) -> str:
     return (
         f"settings changed ({describe(keys)}): {what} recorded as upgrade {name}, "
         "compared from now on, never alerted"
     )
-
-
-def _not_a_document(page: Page, why: str) -> str:
-    return f"the page at {page.url} is not a document ({why}): a not-found, login or search page?"
-
-
-def _named(names: tuple[str, str] | None) -> dict[str, str] | None:
-    return {"old": names[0], "new": names[1]} if names else None

@@ -1,28 +1,28 @@
-"""The outcome of checking one source, as every report and channel receives it."""
+"""The outcome of checking one source, as the pipeline hands it to the commands."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..compare.changes import Change
-from ..compare.severity import Alert, Following, highest
 from ..config import Source
+from ..message import Outcome
+from ..model import Change, Fired, Following, Severity, Status, highest
 
 
 @dataclass
 class Result:
-    """The outcome of checking one source."""
+    """The outcome of checking one source (with its configuration and how long it took)."""
 
     source: Source
-    status: str  # a model.Status
+    status: Status
     error: str | None = None
     blocked: bool = False
     changes: list[Change] = field(default_factory=list)
-    alerts: list[Alert] = field(default_factory=list)
+    fired: list[Fired] = field(default_factory=list)  # the watches that fired
     version: str | None = None  # the version recorded by this check, if any
     large_removal: bool = False
-    replaced: dict[str, str] | None = None  # {"old": name, "new": name}: another document now
+    replaced: tuple[str, str] | None = None  # (old, new) name: another document now
     failures: int = 0  # consecutive failed checks, this one included
     elapsed: float = 0.0
     following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
@@ -33,22 +33,27 @@ class Result:
         """The highest severity among the changes (another document: critical), None if none."""
         if not self.changes:
             return None
-        return "critical" if self.replaced else highest([c.severity for c in self.changes])
+        worst = highest([c.severity for c in self.changes])
+        return Severity.CRITICAL if self.replaced else worst
+
+    def outcome(self) -> Outcome:
+        """The result as a message carries it, and ``--json`` prints it."""
+        return Outcome(
+            id=self.source.id,
+            name=self.source.name,
+            url=self.source.url,
+            status=self.status,
+            error=self.error,
+            severity=self.severity,
+            changes=tuple(self.changes),
+            fired=tuple(self.fired),
+            version=self.version,
+            large_removal=self.large_removal,
+            replaced=self.replaced,
+            failures=self.failures,
+            following=tuple(self.following),
+            notes=tuple(self.notes),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.source.id,
-            "name": self.source.name,
-            "url": self.source.url,
-            "status": self.status,
-            "error": self.error,
-            "severity": self.severity,
-            "changes": [c.to_json() for c in self.changes],
-            "alerts": [a.to_json() for a in self.alerts],
-            "version": self.version,
-            "large_removal": self.large_removal,
-            "replaced": self.replaced,
-            "failures": self.failures,
-            "following": [f.to_json() for f in self.following],
-            "notes": list(self.notes),
-        }
+        return self.outcome().to_json()

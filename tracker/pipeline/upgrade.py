@@ -19,29 +19,21 @@ versions kept them) is taken as read with today's settings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..compare.severity import Follows
 from ..config import Config, Source
 from ..errors import ExtractError, SourceError
-from ..model import Origin
+from ..model import Origin, Page, Reading
 from ..sources import Getter, getter_for
-from ..sources.http import Page
-from ..sources.read import Reading
 from ..store.source import SourceStore
 from ..store.versions import Version
+from .decide import changed_settings
 
 # Page facts a re-read version keeps from the version whose page it read.
 _PAGE_FACTS = ("fetched_at", "url", "status", "etag", "last_modified", "content_type")
-
-
-def changed_settings(was: Any, source: Source) -> tuple[str, ...]:
-    """The settings a version was read with that the configuration now sets otherwise."""
-    if not isinstance(was, Mapping):
-        return ()
-    now = source.settings
-    return tuple(key for key, value in now.items() if was.get(key) != value)
 
 
 def rereadable(keys: Sequence[str], source: Source) -> bool:
@@ -102,15 +94,24 @@ def reread_for(
 
 
 def record_upgrade(
-    store: SourceStore, latest: Version, source: Source, keys: Sequence[str], reading: Reading
+    store: SourceStore,
+    latest: Version,
+    source: Source,
+    keys: Sequence[str],
+    reading: Reading,
+    follows: Follows,
 ) -> Version:
-    """Record ``reading``, ``latest``'s page read again, as an upgrade (callers hold the lock)."""
+    """Record ``reading``, ``latest``'s page read again, as an upgrade (callers hold the lock).
+
+    An upgrade moves no clause: the watches' follow state is what it was.
+    """
     meta = {key: latest.meta.get(key) for key in _PAGE_FACTS}
     meta |= {
         "charset": reading.codec,
         "title": reading.title,
         "body_hash": latest.meta.get("body_hash"),
         "rendered": bool(latest.meta.get("rendered")),
+        "follows": {watch: dict(mapping) for watch, mapping in follows.items()},
         **upgrade_meta(latest, source, keys, "reread"),
     }
     return store.record(reading.text, meta, reading.packed)
@@ -144,12 +145,12 @@ def reextract(config: Config, source: Source) -> Reextracted:
         latest = store.versions.latest()
         if latest is None:
             raise ExtractError("no version recorded yet: nothing to read again")
-        keys = changed_settings(latest.meta.get("settings"), source)
+        keys = changed_settings(latest.meta.get("settings"), source.settings)
         reading = reread(latest, source, getter)
         if not keys and reading.text == latest.text:
             return Reextracted(source.id, None, latest.name, keys)
-        version = record_upgrade(store, latest, source, keys, reading)
         state = store.read_state()
+        version = record_upgrade(store, latest, source, keys, reading, state.follows)
         state.version, state.form_hash, state.fingerprint = version.name, None, None
         store.write_state(state)
     return Reextracted(source.id, version.name, latest.name, keys)

@@ -9,11 +9,18 @@ from rich.text import Text
 
 from ..compare.segment import Clause, numbered, plain
 from ..config import Source
-from ..pipeline.result import Result
+from ..message import Message, Outcome
+from ..model import Origin, Status
+from ..pipeline.review import Review
+from ..store.history import Entry
+from ..store.versions import Version
 from .console import print_changes
-from .history import Comparison, Entry
 
-_ORIGIN_STYLE = {"baseline": "cyan", "upgrade": "magenta", "accepted": "yellow"}
+_ORIGIN_STYLE: dict[str, str] = {
+    Origin.BASELINE: "cyan",
+    Origin.UPGRADE: "magenta",
+    Origin.ACCEPTED: "yellow",
+}
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "red bold"}
 _FIRST_WORDS = 48
 
@@ -30,7 +37,7 @@ def entry_line(e: Entry, with_source: bool = False) -> Text:
     line.append(e.version + "  ")
     line.append(e.time + "  ", style="dim")
     line.append(e.origin.ljust(8), style=_ORIGIN_STYLE.get(e.origin, ""))
-    if e.origin == "upgrade":
+    if e.origin == Origin.UPGRADE:
         how = "the stored page read again" if e.how == "reread" else "read from a fetch"
         line.append(f"  settings changed: {', '.join(e.settings) or 'reading'} ({how})")
     if e.changes:
@@ -66,21 +73,42 @@ def print_last_changes(rows: Sequence[tuple[Source, Entry | None, int]], console
             _say(console, Text(f"{source.id}  ", style="bold") + Text("nothing recorded yet"))
 
 
-def print_comparison(source: Source, found: Comparison, console: Console) -> None:
-    """The clause report ``tracker check`` prints, for two stored versions."""
+def print_review(source: Source, found: Review, console: Console) -> None:
+    """Two stored versions, as ``tracker check`` would report the later one now."""
     _say(console, f"{source.id}: {found.older.name} → {found.newer.name}", "bold")
     for note in found.notes:
         _say(console, f"! {note}", "yellow")
-    if not found.changes:
+    if not found.decision.changes:
         _say(console, "no difference a reader could see between these versions")
         return
-    print_changes(as_result(source, found), console)
+    print_changes(reviewed(source, found), console)
 
 
-def as_result(source: Source, found: Comparison) -> Result:
-    return Result(
-        source, "changed", changes=found.changes, alerts=found.alerts, version=found.newer.name
+def reviewed(source: Source, found: Review) -> Outcome:
+    """What a check would report of the later version, as a message carries it."""
+    d = found.decision
+    return Outcome(
+        id=source.id,
+        name=source.name,
+        url=source.url,
+        status=Status.CHANGED,
+        severity=d.severity,
+        changes=d.changes,
+        fired=d.fired,
+        version=found.newer.name,
+        large_removal=d.large_removal,
+        replaced=d.replaced,
     )
+
+
+def print_alerted(source: Source, version: Version, message: Message, console: Console) -> None:
+    """What was alerted for a version: its stored message, as the check printed it."""
+    previous = version.meta.get("previous") or "the version before"
+    when = f"alerted {message.created}" if message.created else "alerted"
+    _say(console, f"{source.id}: {previous} → {version.name} ({when})", "bold")
+    for note in message.outcome.notes:
+        _say(console, f"! {note}", "yellow")
+    print_changes(message.outcome, console)
 
 
 def print_outline(clauses: Sequence[Clause], console: Console) -> None:

@@ -34,7 +34,9 @@ from .. import config as configuration
 from .. import logs
 from ..config import Config, Source
 from ..errors import ConfigError, describe_os_error
-from ..notify.outbox import Delivery, Outbox
+from ..model import Delivered, Status
+from ..notify.deliver import Delivery, deliver
+from ..notify.queue import Outbox
 from ..pipeline.check import check_source
 from ..pipeline.events import Listener
 from ..pipeline.result import Result
@@ -43,6 +45,7 @@ from ..sources import Context
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
 from ..stamps import isoformat, utcnow
+from ..store import layout
 from .schedule import Schedule
 from .status_file import StatusFile
 
@@ -81,7 +84,7 @@ class Daemon:
     async def run(self) -> int:
         state_dir = self.config.settings.state_dir
         state_dir.mkdir(parents=True, exist_ok=True)
-        lock = filelock.FileLock(state_dir / "daemon.lock", timeout=0)
+        lock = filelock.FileLock(layout.daemon_lock(state_dir), timeout=0)
         try:
             lock.acquire()
         except filelock.Timeout:
@@ -156,7 +159,7 @@ class Daemon:
         self._log_check(source, result)
         self._write_status()
         self.report.request()
-        if result.status != "unchanged":  # it may have queued an alert: deliver soon, apart
+        if result.status is not Status.UNCHANGED:  # it may have queued a message: send it soon
             self._kick_outbox()
 
     def _kick_outbox(self) -> None:
@@ -171,10 +174,10 @@ class Daemon:
             self.delivery = asyncio.create_task(self._deliver_now())
 
     async def _deliver_now(self) -> None:
-        outbox = Outbox(self.config.settings.state_dir, self.config.settings)
+        outbox = Outbox(self.config.settings)
         ids = [s.id for s in self.config.sources]
         try:
-            for d in await outbox.deliver(self.config.channels, ids, wait=False):
+            for d in await deliver(outbox, self.config.channels, ids, wait=False):
                 self._log_delivery(d)
         except OSError as exc:  # the state folder: said, and tried again next time
             self._event("delivery-failed", level=logging.ERROR, error=describe_os_error(exc))
@@ -222,12 +225,12 @@ class Daemon:
         if r.error:
             fields["error"] = r.error
         fields["duration"] = round(r.elapsed, 3)
-        level = logging.WARNING if r.status == "error" else logging.INFO
+        level = logging.WARNING if r.status is Status.ERROR else logging.INFO
         self._event("check", level=level, **fields)
 
     def _log_delivery(self, d: Delivery) -> None:
         """``delivery source=… channel=… status=sent|pending|failed attempts=N reason=…``."""
-        level = logging.INFO if d.status == "sent" else logging.WARNING
+        level = logging.INFO if d.status is Delivered.SENT else logging.WARNING
         self._event(
             "delivery",
             level=level,

@@ -29,6 +29,7 @@ from typing import Any
 
 from .. import logs
 from ..config import Config
+from ..model import Status
 from ..pipeline.check import check_all
 from ..pipeline.events import Listener
 from ..pipeline.result import Result
@@ -144,7 +145,7 @@ class _Worker:
             await asyncio.to_thread(self.process.join)
             problem = f"internal error: worker process exited with status {self.process.exitcode}"
             log.error("%s; %d sources not checked", problem, len(self.config.sources))
-            return [Result(source, "error", error=problem) for source in self.config.sources]
+            return [Result(source, Status.ERROR, error=problem) for source in self.config.sources]
         # The parent's own Source objects, so results compare and print like the others.
         return [replace(r, source=s) for r, s in zip(results, self.config.sources, strict=True)]
 

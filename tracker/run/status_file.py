@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from ..stamps import isoformat, utcnow
+from ..store import layout
 from ..store.files import atomic_write
 
-STATUS_FILE = "daemon.json"
 STATUS_EVERY = 3.0  # seconds between two writes of the status file, at least
 
 
 class StatusFile:
     def __init__(self, state_dir: Path, started: str, config: str) -> None:
-        self.path = state_dir / STATUS_FILE
+        self.path = layout.daemon_status(state_dir)
         self.started, self.config = started, config
         self._written = 0.0  # monotonic time of the last write
         self._later: asyncio.TimerHandle | None = None
@@ -63,7 +63,7 @@ class StatusFile:
 def read_status(state_dir: Path) -> dict[str, Any] | None:
     """The running daemon's status, or None if no daemon is running on ``state_dir``."""
     try:
-        status = json.loads((state_dir / STATUS_FILE).read_text("utf-8"))
+        status = json.loads(layout.daemon_status(state_dir).read_text("utf-8"))
         os.kill(int(status["pid"]), 0)
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -20,10 +20,10 @@ from ..errors import ExtractError
 
 if TYPE_CHECKING:
     from ..config import Source
+    from ..model import Page, Reading
     from ..store.source import State
     from .browser import Browser
-    from .http import Fetcher, Page
-    from .read import Reading
+    from .http import Fetcher
 
 
 @dataclass(frozen=True)

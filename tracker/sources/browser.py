@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractError, HTTPError, RenderError
-from .http import Page
+from ..model import Page
 
 if TYPE_CHECKING:
     from ..config import Settings, Source
@@ -85,7 +85,6 @@ class Browser:
         self._active = 0
         self._pages = 0  # rendered by the running browser
         self._idle: asyncio.TimerHandle | None = None
-        self.launches = 0  # browsers started over the run
 
     async def __aenter__(self) -> Browser:
         return self
@@ -193,7 +192,6 @@ class Browser:
                 first = (str(exc).strip().splitlines() or ["no browser"])[0]
                 reason = f"cannot start a browser ({first}); {how_to_get_a_browser()}"
                 raise RenderError(reason) from None
-            self.launches += 1
             self._pages = 0
             return self._browser
 

@@ -14,43 +14,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
 from ..config import Settings
 from ..errors import BlockedError, FetchError, HTTPError, TooLargeError
+from ..model import Page
 from ..retry import RetryPolicy, retry_after
 from .body import ACCEPT_ENCODING, CappedBody
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-@dataclass(frozen=True)
-class Page:
-    """What the server sent.  ``status`` 304 means "same as your ETag", with no body."""
-
-    url: str
-    status: int
-    body: bytes
-    content_type: str | None
-    etag: str | None
-    last_modified: str | None
-    elapsed: float
-    rendered: bool = False  # the DOM a browser built, not the bytes the server sent
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-
 class Fetcher:
     """An async context manager that fetches pages within the run's limits."""
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -71,7 +52,6 @@ class Fetcher:
             limits=httpx.Limits(
                 max_connections=s.concurrency, max_keepalive_connections=s.concurrency
             ),
-            transport=self._transport,
         )
         return self
 

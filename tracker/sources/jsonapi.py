@@ -18,17 +18,17 @@ from ..config import Options, setting
 from ..config.checks import dotted
 from ..config.values import choice
 from ..errors import ExtractError
+from ..model import Reading
 from ..store.source import pack
 from ..text.decode import decode
 from ..text.extract import extract_page
 from ..text.markdown import from_markdown
 from .base import Context, Getter, register
-from .read import Reading
 
 if TYPE_CHECKING:
     from ..config import Source
+    from ..model import Page
     from ..store.source import State
-    from .http import Page
 
 ACCEPT = "application/json, text/plain;q=0.5, */*;q=0.1"
 
@@ -72,7 +72,7 @@ class JsonGetter(Getter):
             raise ExtractError(
                 f"field {options.field!r} holds no agreement text ({len(text.strip())} characters)"
             )
-        return Reading(text, None, codec, pack(page.body))
+        return Reading(text, None, codec, pack(page.body), page.url, source.settings)
 
 
 def field_value(data: Any, path: str) -> Any:

@@ -17,15 +17,16 @@ from typing import TYPE_CHECKING
 from ..config import Options, setting
 from ..config.values import choice
 from ..errors import ExtractError
+from ..model import Reading
 from .base import Context, Getter, register
 from .browser import how_to_get_a_browser
-from .read import Reading, read_html
+from .read import read_html
 
 if TYPE_CHECKING:
     from ..config import Source
+    from ..model import Page
     from ..store.source import State
     from .browser import Browser
-    from .http import Page
 
 
 @dataclass(frozen=True)

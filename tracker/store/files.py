@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-TMP_PREFIX = ".tmp-"  # what a killed run may leave behind; swept, never read
+from .layout import TMP_PREFIX
 
 
 def atomic_write(

@@ -34,8 +34,11 @@ from typing import Any
 import filelock
 
 from ..errors import LockTimeout
+from ..model import Status
 from ..stamps import isoformat, name_stamp, sha256, utcnow
-from .files import TMP_PREFIX, atomic_write, dumps, fsync_dir, write
+from . import layout
+from .files import atomic_write, dumps, fsync_dir, write
+from .layout import TMP_PREFIX
 from .versions import Version, Versions
 
 
@@ -53,7 +56,7 @@ class State:
     body_hash: str | None = None
     fingerprint: str | None = None  # the extraction settings body_hash was processed with
     last_check: str | None = None
-    last_status: str | None = None
+    last_status: Status | None = None
     last_error: str | None = None
     failures: int = 0  # consecutive checks that ended in an error
     last_change: str | None = None
@@ -67,7 +70,6 @@ class State:
     follows: dict[str, dict[str, str]] = field(default_factory=dict)
     refused: str | None = None  # comparison key of the page the last check refused (accept)
     needs_render: bool = False  # render = "auto" found the text only in the rendered page
-    extra: dict[str, Any] = field(default_factory=dict)  # room for later stages
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:
@@ -81,6 +83,10 @@ class State:
             wanted = str if default is None else type(default)
             if (value is None and default is None) or type(value) is wanted:
                 known[key] = value
+        if known.get("last_status") not in (None, *Status):
+            del known["last_status"]
+        elif known.get("last_status") is not None:
+            known["last_status"] = Status(known["last_status"])
         return cls(**known)
 
 
@@ -91,10 +97,10 @@ class SourceStore:
     """The on-disk record of one source."""
 
     def __init__(self, state_dir: Path, source_id: str, lock_timeout: float = 30.0) -> None:
-        self.dir = state_dir / source_id
-        self.versions_dir = self.dir / "versions"
+        self.dir = layout.source_dir(state_dir, source_id)
+        self.versions_dir = layout.versions_dir(self.dir)
         self.versions = Versions(self.dir)  # the history queries
-        self.state_path = self.dir / "state.json"
+        self.state_path = layout.state_file(self.dir)
         self.lock_timeout = lock_timeout
         self._as_read: dict[str, Any] | None = None  # the state file's content, as last read
 
@@ -106,7 +112,7 @@ class SourceStore:
         self.dir.mkdir(parents=True, exist_ok=True)
         # The lock file stays between runs: nothing to create, or probe, on the next one.
         lock = filelock.FileLock(
-            self.dir / ".lock", timeout=self.lock_timeout, preserve_lock_file=True
+            layout.lock_file(self.dir), timeout=self.lock_timeout, preserve_lock_file=True
         )
         try:
             lock.acquire()
@@ -144,8 +150,8 @@ class SourceStore:
         state = State.from_json(data)
         state.last_check = isoformat(datetime.fromtimestamp(stat.st_mtime, UTC))
         touched = stat.st_mtime_ns != written
-        if touched and state.last_status in ("baseline", "changed", "accepted"):
-            state.last_status = "unchanged"
+        if touched and state.last_status in (Status.BASELINE, Status.CHANGED, Status.ACCEPTED):
+            state.last_status = Status.UNCHANGED
         return state
 
     def touch_state(self) -> None:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..message import Message
 from ..stamps import sha256
+from . import layout
 from .layout import version_names
 
 
@@ -42,13 +44,19 @@ class Version:
         return (self.path / "text.md").read_text("utf-8")
 
     @property
-    def alert(self) -> dict[str, Any] | None:
-        """The message recorded with this version, if it was a change."""
+    def message(self) -> Message | None:
+        """The message recorded with this version (``alert.json``), if it was a change.
+
+        None also for one that cannot be read as a message: the version stands without it.
+        """
         try:
             data = json.loads((self.path / "alert.json").read_text("utf-8"))
         except FileNotFoundError:
             return None
-        return data if isinstance(data, dict) else None
+        try:
+            return Message.from_json(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
 
     @property
     def raw(self) -> bytes | None:
@@ -59,9 +67,14 @@ class Version:
 class Versions:
     """The versions of one source, under ``<source>/versions/``."""
 
+    @classmethod
+    def of(cls, state_dir: Path, source_id: str) -> Versions:
+        """The versions of a source, read only (recording is ``SourceStore``'s)."""
+        return cls(layout.source_dir(state_dir, source_id))
+
     def __init__(self, source_dir: Path) -> None:
-        self.dir = source_dir / "versions"
-        self.damaged_dir = source_dir / "damaged"
+        self.dir = layout.versions_dir(source_dir)
+        self.damaged_dir = layout.damaged_dir(source_dir)
         self.held = False  # the source's lock is held: nobody else records, the list is kept
         self._names: list[str] | None = None
         self.set_aside: list[str] = []  # what latest() found damaged and moved aside
@@ -129,14 +142,14 @@ class Versions:
             self.set_aside.append(f"version {name} {why}; set aside in damaged/{target.name}")
         self._names = None
 
-    def newest_alert(self) -> dict[str, Any] | None:
+    def newest_message(self) -> Message | None:
         """The message recorded with the newest version, if it was a change.
 
         Needs no lock: a version carrying a message is synced before it appears.
         """
         names = self.names()
         try:
-            return self.get(names[-1]).alert if names else None
+            return self.get(names[-1]).message if names else None
         except (OSError, ValueError):  # a torn first version, which carries no message
             return None
 

@@ -8,39 +8,36 @@ building the report compares no texts.  Nothing here writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ...config import Config, Source, change_path
+from ...message import Message
+from ...model import Change, Fired
 from ...notify.text import title
+from ...store.history import Entry, entry
 from ...store.source import SourceStore, State
 from ...store.versions import Versions
-from ..history import Entry, entry
 
 
 @dataclass(frozen=True)
 class ChangeRecord:
-    """One recorded change, as its alert described it."""
+    """One recorded change, as its message described it."""
 
     source: Source
     entry: Entry
     previous: str | None  # the version it was compared with
-    message: dict[str, Any]  # the stored alert
+    message: Message  # the stored message
 
     @property
-    def reported(self) -> dict[str, Any]:
-        return self.message.get("source") or {}
+    def changes(self) -> tuple[Change, ...]:
+        return self.message.outcome.changes
 
     @property
-    def changes(self) -> list[dict[str, Any]]:
-        return list(self.reported.get("changes") or [])
+    def fired(self) -> tuple[Fired, ...]:
+        return self.message.outcome.fired
 
     @property
-    def alerts(self) -> list[dict[str, Any]]:
-        return list(self.reported.get("alerts") or [])
-
-    @property
-    def notes(self) -> list[str]:
-        return [str(n) for n in self.reported.get("notes") or []]
+    def notes(self) -> tuple[str, ...]:
+        return self.message.outcome.notes
 
     @property
     def title(self) -> str:
@@ -80,12 +77,12 @@ def _source(config: Config, source: Source) -> SourceReport:
     for name in reversed(versions.names()):
         try:
             version = versions.get(name)
-            message = version.alert
+            message = version.message
         except (OSError, ValueError):  # a damaged version: shown by tracker status, not here
             continue
         row = entry(source.id, version)
         entries.append(row)
-        if isinstance(message, dict) and isinstance(message.get("source"), dict):
+        if message is not None:
             previous = version.meta.get("previous")
             changes.append(ChangeRecord(source, row, previous, message))
     return SourceReport(source, store.read_state(), entries, changes)

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from .data import ChangeRecord
-from .markup import alerts_list, change_block, notes_list
+from .markup import change_block, fired_list, notes_list
 
 ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 50  # entries per feed, newest first
@@ -56,9 +56,9 @@ def _urn(key: str) -> str:
 
 
 def _summary(c: ChangeRecord) -> str:
-    clauses = [str(ch.get("clause") or "unnumbered text") for ch in c.changes]
+    clauses = [ch.clause or "unnumbered text" for ch in c.changes]
     return f"{c.source.name}: {', '.join(clauses)} ({c.entry.severity or 'info'})"
 
 
 def _content(c: ChangeRecord) -> str:
-    return alerts_list(c.alerts) + notes_list(c.notes) + "".join(map(change_block, c.changes))
+    return fired_list(c.fired) + notes_list(c.notes) + "".join(map(change_block, c.changes))

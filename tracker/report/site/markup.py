@@ -11,9 +11,9 @@ page reads on a phone 375 px wide without scrolling sideways.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
+from ...model import Change, ChangeKind, Fired, Span
 from ...notify.text import aspect_note, facts_line, heading_parts
 
 STYLE = """
@@ -71,11 +71,11 @@ def badge(text: str, kind: str = "") -> str:
     return f'<span class="badge {esc(kind)}">{esc(text)}</span>'
 
 
-def spans(diff: Iterable[Mapping[str, str]], keep: Sequence[str] = ("delete", "insert")) -> str:
+def spans(diff: Iterable[Span], keep: Sequence[str] = ("delete", "insert")) -> str:
     """Diff spans as marked-up text; spans of an op not in ``keep`` are left out."""
     out = []
     for span in diff:
-        op, text = span["op"], esc(span["text"])
+        op, text = span.op, esc(span.text)
         if op == "equal":
             out.append(text)
         elif op in keep:
@@ -83,10 +83,10 @@ def spans(diff: Iterable[Mapping[str, str]], keep: Sequence[str] = ("delete", "i
     return "".join(out)
 
 
-def change_block(change: Mapping[str, Any]) -> str:
+def change_block(change: Change) -> str:
     """One change as a redline: heading, the inline diff, the two versions side by side."""
     parts = dict(heading_parts(change))
-    severity = change.get("severity", "info")
+    severity = change.severity
     head = (
         f'<h3>{esc(parts["clause"])} <span class="dim">{esc(parts["what"])}</span> '
         f"{badge(parts['severity'], severity)}</h3>"
@@ -96,19 +96,18 @@ def change_block(change: Mapping[str, Any]) -> str:
     return f'<section class="change {esc(severity)}">{head}{_change_body(change)}</section>'
 
 
-def _change_body(change: Mapping[str, Any]) -> str:
-    kind = change.get("kind")
+def _change_body(change: Change) -> str:
     out = []
-    if kind == "moved":
-        was = f" (was {change['old_clause']})" if change.get("old_clause") else ""
+    if change.kind is ChangeKind.MOVED:
+        was = f" (was {change.old_clause})" if change.old_clause else ""
         out.append(f'<p class="dim">Wording unchanged{esc(was)}.</p>')
-    elif kind == "added":
-        out.append(f'<div class="text"><ins>{esc(change.get("new") or "")}</ins></div>')
-    elif kind == "removed":
-        out.append(f'<div class="text"><del>{esc(change.get("old") or "")}</del></div>')
+    elif change.kind is ChangeKind.ADDED:
+        out.append(f'<div class="text"><ins>{esc(change.new or "")}</ins></div>')
+    elif change.kind is ChangeKind.REMOVED:
+        out.append(f'<div class="text"><del>{esc(change.old or "")}</del></div>')
     else:
-        diff = change.get("diff") or []
-        if note := aspect_note(change.get("aspect")):
+        diff = change.spans
+        if note := aspect_note(change.aspect):
             out.append(f'<p class="dim">{esc(note.capitalize())}.</p>')
         out.append(f'<div class="text inline">{spans(diff)}</div>')
         out.append(
@@ -120,11 +119,8 @@ def _change_body(change: Mapping[str, Any]) -> str:
         )
     if line := facts_line(change):
         out.append(f"<p><strong>Figures:</strong> {esc(line)}</p>")
-    refs = change.get("references") or []
-    if refs:
-        items = "".join(
-            f"<li>{esc(r['text'])}: {esc(r['old'])} → {esc(r['new'])}</li>" for r in refs
-        )
+    if change.references:
+        items = "".join(f"<li>{esc(r)}</li>" for r in change.references)
         out.append(
             f"<p><strong>Links to named documents that now lead elsewhere:</strong></p>"
             f"<ul>{items}</ul>"
@@ -132,14 +128,14 @@ def _change_body(change: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
-def alerts_list(alerts: Sequence[Mapping[str, Any]]) -> str:
+def fired_list(fired: Sequence[Fired]) -> str:
     """The watches that fired."""
-    if not alerts:
+    if not fired:
         return ""
     items = "".join(
-        f"<li>{badge(a['severity'], a['severity'])} watch <strong>{esc(a['watch'])}</strong>: "
-        f"{esc(', '.join(a['clauses']))}</li>"
-        for a in alerts
+        f"<li>{badge(f.severity, f.severity)} watch <strong>{esc(f.watch)}</strong>: "
+        f"{esc(', '.join(f.clauses))}</li>"
+        for f in fired
     )
     return f"<ul>{items}</ul>"
 

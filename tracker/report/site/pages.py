@@ -6,13 +6,14 @@ copied, or served from any path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from ...config import Source, change_path
-from ..history import Comparison, Entry
+from ...message import Outcome
+from ...model import Origin, Status
+from ...store.history import Entry
 from .data import ChangeRecord, SourceReport, source_path
-from .markup import alerts_list, badge, change_block, esc, notes_list, page
+from .markup import badge, change_block, esc, fired_list, notes_list, page
 
 RECENT = 20  # changes listed on the index, across sources
 
@@ -47,7 +48,7 @@ def _source_card(r: SourceReport) -> str:
     if state.failures:
         lines.append(f" · {state.failures} failed check{'s' if state.failures != 1 else ''}")
     lines.append("</p>")
-    if state.last_status == "error" and state.last_error:
+    if state.last_status is Status.ERROR and state.last_error:
         lines.append(f'<p class="error">{esc(state.last_error)}</p>')
     last = r.last_change
     if last is not None:
@@ -83,7 +84,7 @@ def _history_row(e: Entry, changed: set[str], sid: str) -> str:
     if e.version in changed:
         name = f'<a href="../{esc(change_path(sid, e.version))}">{name}</a>'
     what = [e.origin]
-    if e.origin == "upgrade":
+    if e.origin == Origin.UPGRADE:
         what.append(f"settings changed: {', '.join(e.settings) or 'reading'}")
     if e.changes:
         what.append(f"{e.changes} change{'s' if e.changes != 1 else ''}")
@@ -100,39 +101,35 @@ def change_page(c: ChangeRecord) -> str:
         c.source,
         c.title,
         f"{c.entry.version} · recorded {c.entry.time} · {since}",
-        c.changes,
-        c.alerts,
+        c.message.outcome,
         c.notes,
         home="../../index.html",
         history=f"../../{source_path(c.source.id)}",
     )
 
 
-def redline_page(source: Source, found: Comparison) -> str:
-    """``tracker diff --html``: two stored versions compared, as a page that stands alone."""
-    changes = [c.to_json() for c in found.changes]
-    alerts = [a.to_json() for a in found.alerts]
-    heading = f"{source.name}: {found.older.name} → {found.newer.name}"
-    meta = f"{len(changes)} change{'s' if len(changes) != 1 else ''}"
-    return _redline(source, heading, meta, changes, alerts, found.notes)
+def redline_page(source: Source, heading: str, about: Outcome, notes: Sequence[str]) -> str:
+    """``tracker diff --html``: a version's changes, as a page that stands alone."""
+    n = len(about.changes)
+    return _redline(source, heading, f"{n} change{'s' if n != 1 else ''}", about, notes)
 
 
 def _redline(
     source: Source,
     heading: str,
     meta: str,
-    changes: Sequence[Mapping[str, Any]],
-    alerts: Sequence[Mapping[str, Any]],
+    about: Outcome,
     notes: Sequence[str],
     home: str | None = None,
     history: str | None = None,
 ) -> str:
     back = f' · <a href="{esc(history)}">history</a>' if history else ""
+    blocks = "".join(change_block(c) for c in about.changes)
     body = (
         f"<h1>{esc(heading)}</h1>"
         f'<div class="meta">{esc(meta)} · <a href="{esc(source.url)}">{esc(source.url)}</a>'
         f"{back}</div>"
-        f"{alerts_list(alerts)}{notes_list(notes)}"
-        + ("".join(change_block(c) for c in changes) or "<p>No difference a reader could see.</p>")
+        f"{fired_list(about.fired)}{notes_list(notes)}"
+        + (blocks or "<p>No difference a reader could see.</p>")
     )
     return page(heading, body, home=home)

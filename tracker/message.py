@@ -1,0 +1,113 @@
+"""The one message: what is stored with a change, queued in the outbox, and sent.
+
+A message is about one source: a change recorded (with the changes, the watches
+that fired and the notices), the source failing, or the source back.  The check
+makes it from its result; every channel and the report read it back with
+:meth:`Message.from_json`, typed, so none of them re-derives a change from a dict.
+Its JSON is the source object of ``tracker check --json`` under ``source``, with
+the event around it: the form ``alert.json`` and the outbox have always had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Change, Event, Fired, Following, Status
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What checking one source came to, as a message carries it."""
+
+    id: str
+    name: str
+    url: str
+    status: Status
+    error: str | None = None
+    severity: str | None = None  # the highest of the changes' (another document: critical)
+    changes: tuple[Change, ...] = ()
+    fired: tuple[Fired, ...] = ()
+    version: str | None = None  # the version this check recorded, if any
+    large_removal: bool = False
+    replaced: tuple[str, str] | None = None  # (old, new): the page holds another document now
+    failures: int = 0  # consecutive failed checks, this one included
+    following: tuple[Following, ...] = ()  # watches on renumbered clauses
+    notes: tuple[str, ...] = ()  # what the check found and worked around
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "url": self.url,
+            "status": str(self.status),
+            "error": self.error,
+            "severity": self.severity,
+            "changes": [c.to_json() for c in self.changes],
+            "alerts": [f.to_json() for f in self.fired],
+            "version": self.version,
+            "large_removal": self.large_removal,
+            "replaced": {"old": self.replaced[0], "new": self.replaced[1]}
+            if self.replaced
+            else None,
+            "failures": self.failures,
+            "following": [f.to_json() for f in self.following],
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Outcome:
+        replaced = data.get("replaced")
+        return cls(
+            id=data["id"],
+            name=data.get("name") or data["id"],
+            url=data.get("url") or "",
+            status=Status(data.get("status") or Status.CHANGED),
+            error=data.get("error"),
+            severity=data.get("severity"),
+            changes=tuple(Change.from_json(c) for c in data.get("changes") or ()),
+            fired=tuple(Fired.from_json(f) for f in data.get("alerts") or ()),
+            version=data.get("version"),
+            large_removal=bool(data.get("large_removal")),
+            replaced=(replaced["old"], replaced["new"]) if replaced else None,
+            failures=int(data.get("failures") or 0),
+            following=tuple(Following.from_json(f) for f in data.get("following") or ()),
+            notes=tuple(str(n) for n in data.get("notes") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Message:
+    """What is stored and sent about one source: its id is stable across retries and kills."""
+
+    id: str
+    event: Event
+    severity: str
+    created: str
+    outcome: Outcome
+    report: str | None = None  # where the change's report page is, when one is configured
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "event": str(self.event),
+            "severity": self.severity,
+            "created": self.created,
+            "source": self.outcome.to_json(),
+        }
+        if self.report:
+            data["report"] = self.report
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Message:
+        """The message as stored; KeyError, TypeError or ValueError if it is not one."""
+        return cls(
+            id=str(data["id"]),
+            event=Event(data["event"]),
+            severity=str(data.get("severity") or "info"),
+            created=str(data.get("created") or ""),
+            outcome=Outcome.from_json(data["source"]),
+            report=data.get("report"),
+        )

@@ -1,0 +1,56 @@
+"""``tracker outbox`` and the delivery lines after a check: what went out, what waits, why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from ..model import Delivered
+from ..notify.deliver import Delivery
+from ..notify.queue import Entry
+
+
+def print_deliveries(deliveries: Sequence[Delivery], pending: int, console: Console) -> None:
+    for d in deliveries:
+        if d.status is Delivered.SENT:
+            line = Text(f"→ {d.channel}: sent {d.message}", style="green")
+        elif d.status is Delivered.FAILED:
+            line = Text(f"✗ {d.channel}: failed {d.message}: {d.error}", style="red")
+        else:
+            line = Text(f"✗ {d.channel}: not sent {d.message}: {d.error}", style="red")
+        console.print(line, soft_wrap=True)
+    if pending:
+        plural = "s" if pending > 1 else ""
+        note = f"{pending} alert{plural} wait in the outbox (tracker outbox)"
+        console.print(Text(note, style="yellow"), soft_wrap=True)
+
+
+def print_outbox(
+    entries: Sequence[Entry],
+    damaged: Sequence[str],
+    requeued: Sequence[str],
+    console: Console,
+) -> None:
+    for mid in requeued:
+        note = f"queued again from its version folder: {mid} (the outbox had lost it)"
+        console.print(Text(note, style="yellow"), soft_wrap=True)
+    for name in damaged:
+        note = f"damaged entry set aside: outbox/damaged/{name} (its alert is re-queued if known)"
+        console.print(Text(note, style="red"), soft_wrap=True)
+    if not entries and not damaged:
+        console.print("outbox is empty: every alert has been delivered")
+        return
+    for entry in entries:
+        m = entry.message
+        head = f"{m.id}  {m.event}  {m.severity}  queued {m.created}"
+        console.print(Text(head, style="bold"), soft_wrap=True)
+        for name, handover in entry.deliveries.items():
+            detail = f"    {name}: {handover.status}, {handover.attempts} attempts"
+            if handover.error:
+                detail += f", last error: {handover.error}"
+            failed = handover.status is Delivered.FAILED
+            if failed:
+                detail += f" (tracker outbox --retry {m.id}, or --drop)"
+            console.print(Text(detail, style="red" if failed else ""), soft_wrap=True)

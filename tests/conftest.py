@@ -211,3 +211,12 @@ def versions(state: Path, sid: str) -> list[str]:
         if (folder.exists())
         else []
     )
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 20.0) -> None:
+    """Wait for an event (``predicate`` turning true), failing the test if it never comes."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:g}s waiting for {predicate}")
+        time.sleep(0.01)

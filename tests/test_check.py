@@ -8,12 +8,13 @@ import json
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import filelock
 import pytest
 from werkzeug import Request, Response
 
-from tests.conftest import doc_source, free_port, versions, write_config
+from tests.conftest import doc_source, free_port, versions, wait_until, write_config
 from tests.pages import (
     AGREEMENT,
     change_clause,
@@ -317,8 +318,24 @@ def test_an_unchanged_page_is_never_parsed(site, tmp_path, tracker, monkeypatch,
     assert parsed == []
 
 
+class Watched(asyncio.Semaphore):
+    """The backlog, counting the sources that had to wait for a place in it."""
+
+    def __init__(self, value: int) -> None:
+        super().__init__(value)
+        self.waited = 0
+
+    async def acquire(self) -> bool:
+        if self.locked():
+            self.waited += 1
+        return await super().acquire()
+
+
 def test_pages_are_not_fetched_faster_than_they_are_parsed(site, tmp_path, monkeypatch):
-    """With parsing stalled, fetching stops once the backlog is full, instead of piling up."""
+    """With parsing stalled, fetching stops once the backlog is full, instead of piling up.
+
+    Once every source beyond the backlog waits for a place in it, only the sources in
+    it can fetch: the count of requests then is the count for good (no sleep needed)."""
     ids = [f"doc-{n}" for n in range(10)]
     for sid in ids:
         site.page(f"/{sid}", cloud_page())
@@ -326,18 +343,22 @@ def test_pages_are_not_fetched_faster_than_they_are_parsed(site, tmp_path, monke
     cfg = load_config(write_config(tmp_path, sources, {"concurrency": 1}))
     stalled, real_read = threading.Event(), PageGetter.read
     monkeypatch.setattr(PageGetter, "read", lambda *a: stalled.wait(10) and real_read(*a))
-    run = threading.Thread(target=lambda: results.extend(asyncio.run(check.check_all(cfg, []))))
+    backlog = Watched(check.BACKLOG)
     results: list[Result] = []
-    run.start()
-    try:
-        deadline = time.monotonic() + 10
-        while len(site.requests) < check.BACKLOG and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.3)  # room for any fetch beyond the backlog to happen
-        assert len(site.requests) == check.BACKLOG  # one in the parser, the rest queued for it
-    finally:
-        stalled.set()
-        run.join()
+    with ThreadPoolExecutor(1) as parse, ThreadPoolExecutor(1) as record:
+        workers = check.Workers(parse, record, backlog)
+        run = threading.Thread(
+            target=lambda: results.extend(asyncio.run(check.check_all(cfg, [], workers=workers)))
+        )
+        run.start()
+        try:
+            everyone = lambda: backlog.waited == len(ids) - check.BACKLOG  # noqa: E731
+            in_it = lambda: len(site.requests) == check.BACKLOG  # noqa: E731
+            wait_until(lambda: everyone() and in_it())
+            assert len(site.requests) == check.BACKLOG  # one in the parser, the rest queued
+        finally:
+            stalled.set()
+            run.join()
     assert [r.status for r in results] == ["baseline"] * len(ids)
 
 

@@ -229,3 +229,23 @@ def test_durations(value, seconds):
 @pytest.mark.parametrize("value", ["soon", "-1s", "1w", True, -3, ""])
 def test_invalid_durations(value):
     assert parse_duration(value) is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--source", "nope"),
+        ("accept", "nope"),
+        ("history", "nope"),
+        ("diff", "nope"),
+        ("show", "nope"),
+        ("reextract", "nope"),
+    ],
+    ids=lambda args: args[0],
+)
+def test_an_unknown_source_is_one_line_the_same_for_every_command(tmp_path, tracker, args):
+    path = tmp_path / "tracker.toml"
+    path.write_text(GOOD_SOURCE, "utf-8")
+    run = tracker(*args, "--config", path)
+    assert run.code == 2 and run.out == ""
+    assert run.err == f"tracker: no source with id 'nope' in {path} (sources: doc)\n"

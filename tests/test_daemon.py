@@ -211,9 +211,12 @@ def test_reload_on_sighup_and_on_file_change(site, tmp_path, daemon):
 
     _config(tmp_path, site, None)  # a valid file again, without "other": picked up without a signal
     d.wait_for(lambda: d.lines("reloaded", "file changed"))
-    time.sleep(1.5)
+    # The same interval checks doc again and again: once it has been checked after the reload
+    # (any check of other in flight then has ended), and twice more, other has had its turns.
+    checks = len(d.lines("check", "source=doc"))
+    d.wait_for(lambda: len(d.lines("check", "source=doc")) > checks)
     seen = len(d.lines("check", "source=other"))
-    time.sleep(2.5)
+    d.wait_for(lambda: len(d.lines("check", "source=doc")) > checks + 2)
     assert len(d.lines("check", "source=other")) == seen
     assert d.stop() == 0
 
@@ -239,21 +242,24 @@ def test_log_format_json(site, tmp_path, daemon):
 
 
 def test_a_reload_closes_the_old_client_once_no_check_uses_it(site, tmp_path):
-    from tracker.run.daemon import Daemon
+    from tracker.run.clients import Clients
 
     cfg = load_config(_config(tmp_path, site, None))
+    site.page("/doc", cloud_page())
 
     async def scenario() -> None:
-        d = Daemon(cfg, None, lambda: cfg, lambda _: [])
-        await d._open_fetcher()
-        first = d.fetcher
-        d.fetchers[first] += 1  # a check is using it
-        await d._open_fetcher()
-        assert list(d.fetchers) == [first, d.fetcher] and not first._client.is_closed
-        d.fetchers[first] -= 1  # the check ends
-        await d._close_idle_fetchers()
-        assert list(d.fetchers) == [d.fetcher] and first._client.is_closed
-        await d.fetcher.__aexit__(None, None, None)
+        clients = Clients()
+        await clients.renew(cfg.settings)
+        async with clients.borrow() as first:  # a check is using it
+            assert first is not None
+            await clients.renew(cfg.settings)  # a reload
+            assert clients.open() == [first, clients.current]
+            page = await first.fetch(site.url("/doc"))  # still open for the check in flight
+            assert page.status == 200
+        assert clients.open() == [clients.current]  # the check ended: the old one is closed
+        with pytest.raises(RuntimeError, match="closed"):
+            await first.fetch(site.url("/doc"))
+        await clients.close()
 
     asyncio.run(scenario())
 
@@ -331,13 +337,15 @@ def test_the_status_file_is_written_at_most_every_few_seconds(site, tmp_path, da
     d = daemon(_config(tmp_path, site, None, sources=sources))
     status = tmp_path / "snapshots" / "daemon.json"
     d.wait_for(status.exists)
-    seen, deadline = set(), time.monotonic() + 7
-    while time.monotonic() < deadline:
+    seen: set[int] = set()
+
+    def sixty_checks_seen() -> bool:  # sampling the file's writes until then
         with contextlib.suppress(FileNotFoundError):
             seen.add(status.stat().st_mtime_ns)
-        time.sleep(0.05)
-    checks = len(d.lines("check"))
-    assert checks >= 60 and len(seen) <= 4, (checks, len(seen))  # 20 sources × 1 s, 3 s apart
+        return len(d.lines("check")) >= 60
+
+    d.wait_for(sixty_checks_seen, timeout=30)
+    assert len(seen) <= 4, len(seen)  # 20 sources × 1 s: 60 checks, written 3 s apart
     assert d.stop() == 0
 
 
@@ -381,11 +389,12 @@ def test_an_absurd_interval_in_a_live_reload_is_refused_and_the_watcher_goes_on(
     d = daemon(cfg)
     d.wait_for(lambda: d.lines("check", "source=doc"))
     good = cfg.read_text()
-    time.sleep(1.1)  # a new modification time
     cfg.write_text(good.replace('interval = "1s"', 'interval = "99999999999999d"'))
+    later = cfg.stat().st_mtime + 10  # each edit with its own modification time
+    os.utime(cfg, (later, later))
     d.wait_for(lambda: d.lines("reload-failed", "longer than a year"))
-    time.sleep(1.1)
     cfg.write_text(good + "\n# edited\n")
+    os.utime(cfg, (later + 10, later + 10))
     d.wait_for(lambda: d.lines("reloaded", "file changed"))
     assert d.stop() == 0
 

@@ -44,9 +44,8 @@ def _load(tmp_path: Path, n: int, **settings: object) -> Config:
         (9, {"processes": 1}, 8, 1),
     ],
 )
-def test_processes_for(tmp_path, monkeypatch, n, settings, cores, expected):
-    monkeypatch.setattr(processes, "_cores", lambda: cores)
-    assert processes.processes_for(_load(tmp_path, n, **settings)) == expected
+def test_processes_for(tmp_path, n, settings, cores, expected):
+    assert processes.processes_for(_load(tmp_path, n, **settings), cores=cores) == expected
 
 
 def test_split_deals_sources_round_robin_and_shares_the_limits(tmp_path):

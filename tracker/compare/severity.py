@@ -57,8 +57,7 @@ def assess(
             if change.clause and change.clause not in ids:
                 ids.append(change.clause)
         out.append(replace(change, severity=severity, watches=names))
-    alerts = [Fired(w.name, w.severity, tuple(fired[w.name])) for w in mine if w.name in fired]
-    return out, alerts
+    return out, [Fired(w.name, w.severity, tuple(fired[w.name])) for w in mine if w.name in fired]
 
 
 def follow(

@@ -41,19 +41,25 @@ BACKLOG = 4
 
 
 async def check_all(
-    config: Config, listeners: Sequence[Listener], ctx: Context | None = None
+    config: Config,
+    listeners: Sequence[Listener],
+    ctx: Context | None = None,
+    workers: Workers | None = None,
 ) -> list[Result]:
     """Check every source concurrently; results in configuration order.
 
     The run shares one HTTP client and one browser, which starts only if a page
-    needs rendering.  ``listeners`` hear what each check found (the outbox, say).
+    needs rendering.  ``listeners`` hear what each check found (the outbox, say);
+    ``workers`` default to one parse and one record thread (:meth:`Workers.pipelined`).
     """
     if ctx is None:
         async with Fetcher(config.settings) as fetcher, Browser(config.settings) as browser:
-            return await check_all(config, listeners, Context(fetcher, browser))
-    with Workers.pipelined(config.settings.concurrency * BACKLOG) as workers:
-        tasks = [check_source(src, config, ctx, listeners, workers) for src in config.sources]
-        return list(await asyncio.gather(*tasks))
+            return await check_all(config, listeners, Context(fetcher, browser), workers)
+    if workers is None:
+        with Workers.pipelined(config.settings.concurrency * BACKLOG) as pipelined:
+            return await check_all(config, listeners, ctx, pipelined)
+    tasks = [check_source(src, config, ctx, listeners, workers) for src in config.sources]
+    return list(await asyncio.gather(*tasks))
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ class Recorder:
         meta["large_removal"] = decision.large_removal
         replaced = decision.replaced
         meta["replaced"] = {"old": replaced[0], "new": replaced[1]} if replaced else None
-        store.record(reading.text, meta, reading.packed, alert=message.to_json(), name=name)
+        store.record(reading.text, meta, reading.packed, message=message, name=name)
         self.books.tell(message)  # the outbox, among others, hears it
         state.version = name
         self.books.succeeded(state, page, body_hash, Status.CHANGED, name, form_hash=key)

@@ -18,7 +18,6 @@ run beside it can neither tear a snapshot nor send an alert twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import signal
@@ -43,9 +42,9 @@ from ..pipeline.result import Result
 from ..report.site.refresh import Refresher
 from ..sources import Context
 from ..sources.browser import Browser
-from ..sources.http import Fetcher
 from ..stamps import isoformat, utcnow
 from ..store import layout
+from .clients import Clients
 from .schedule import Schedule
 from .status_file import StatusFile
 
@@ -66,8 +65,7 @@ class Daemon:
         self.listening = listeners
         self.listeners = listeners(config)  # who hears what the checks find
         self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self.fetchers: dict[Fetcher, int] = {}  # each open client: checks using it now
-        self.fetcher: Fetcher | None = None  # the one new checks take
+        self.clients = Clients()  # HTTP clients: the current settings', and older in use
         self.browser = Browser(config.settings)  # started by the first page that needs it
         self.stopping = asyncio.Event()
         self.delivery: asyncio.Task[None] | None = None  # the delivery under way, if any
@@ -97,7 +95,7 @@ class Daemon:
             loop.add_signal_handler(
                 signal.SIGHUP, lambda: asyncio.ensure_future(self.reload("SIGHUP"))
             )
-            await self._open_fetcher()
+            await self.clients.renew(self.config.settings)
             self._schedule(first_run=True)
             self.scheduler.start()
             self._event("started", sources=len(self.config.sources), pid=os.getpid())
@@ -109,30 +107,13 @@ class Daemon:
             if self.delivery is not None:  # a send cut short is not marked: retried next start
                 self.delivery.cancel()
             await asyncio.sleep(0)
-            for fetcher in list(self.fetchers):
-                with contextlib.suppress(Exception):
-                    await fetcher.__aexit__(None, None, None)
+            await self.clients.close()
             await self.browser.close()
             await self.report.close()
             self.status.remove()
             return 0
         finally:
             lock.release()
-
-    async def _open_fetcher(self) -> None:
-        """Open a client for the current settings; the ones before close once idle."""
-        fetcher = Fetcher(self.config.settings)
-        await fetcher.__aenter__()
-        self.fetchers[fetcher] = 0
-        self.fetcher = fetcher  # in-flight checks keep the one they started with
-        await self._close_idle_fetchers()
-
-    async def _close_idle_fetchers(self) -> None:
-        for old, users in list(self.fetchers.items()):
-            if old is not self.fetcher and users == 0:
-                del self.fetchers[old]
-                with contextlib.suppress(Exception):
-                    await old.__aexit__(None, None, None)
 
     # -- scheduling ------------------------------------------------------------------------
 
@@ -145,16 +126,13 @@ class Daemon:
 
     async def _check(self, source_id: str) -> None:
         source = self.sources.get(source_id)
-        fetcher = self.fetcher
-        if source is None or fetcher is None:
+        if source is None:
             return
-        self.fetchers[fetcher] += 1
-        try:
+        async with self.clients.borrow() as fetcher:
+            if fetcher is None:
+                return
             ctx = Context(fetcher, self.browser)
             result = await check_source(source, self.config, ctx, self.listeners)
-        finally:
-            self.fetchers[fetcher] -= 1
-            await self._close_idle_fetchers()
         self.plan.checked(source_id)
         self._log_check(source, result)
         self._write_status()
@@ -193,7 +171,7 @@ class Daemon:
         old_ids = set(self.sources)
         self.config, self.sources = new, {s.id: s for s in new.sources}
         self.listeners = self.listening(new)
-        await self._open_fetcher()
+        await self.clients.renew(new.settings)
         old, self.browser = self.browser, Browser(new.settings)  # the old one closes once idle
         await old.retire()
         for sid in old_ids - set(self.sources):

@@ -40,20 +40,23 @@ log = logging.getLogger(__name__)
 MIN_SOURCES_PER_PROCESS = 200
 
 
-def processes_for(config: Config) -> int:
+def processes_for(config: Config, cores: int | None = None) -> int:
     """How many shards to check ``config`` in: its ``processes`` setting, within the limits.
 
-    No more shards than usable cores (for ``auto``), than sources, or than
-    ``per_host`` and ``concurrency`` (each shard needs at least one of each).
+    No more shards than usable ``cores`` (for ``auto``; by default this machine's),
+    than sources, or than ``per_host`` and ``concurrency`` (each shard needs at
+    least one of each).
     """
     settings = config.settings
     wanted = settings.processes
     if wanted is None:
-        wanted = min(_cores(), len(config.sources) // MIN_SOURCES_PER_PROCESS)
+        usable = usable_cores() if cores is None else cores
+        wanted = min(usable, len(config.sources) // MIN_SOURCES_PER_PROCESS)
     return max(1, min(wanted, len(config.sources), settings.per_host, settings.concurrency))
 
 
-def _cores() -> int:
+def usable_cores() -> int:
+    """The cores this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

@@ -1,19 +1,10 @@
-"""Snapshots on disk: versions that are never torn, state that survives a kill.
+"""One source's record on disk: versions that are never torn, state that survives a kill.
 
-Layout, one folder per source under the state folder::
-
-    <state_dir>/<source-id>/
-        versions/0001_20261125T074600Z/   one recorded version of the agreement
-            text.md                       the extracted text, readable UTF-8
-            meta.json                     fetch time, final URL, status, ETag, hashes
-            page.html.gz                  the raw page, to re-extract later
-        state.json                        run bookkeeping: validators, failure streaks
-        .lock                             held while a run compares and records
-
-A version is written into a hidden temporary folder and renamed into place,
-so it appears whole or not at all.  ``state.json`` is replaced atomically.
-The latest version is found by listing ``versions/`` (names only), so a run
-killed between writing a version and updating the state loses nothing.
+Where each file lives is :mod:`tracker.store.layout`'s to say.  A version is written
+into a hidden temporary folder and renamed into place, so it appears whole or not at
+all.  ``state.json`` is replaced atomically.  The latest version is found by listing
+``versions/`` (names only), so a run killed between writing a version and updating the
+state loses nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +25,7 @@ from typing import Any
 import filelock
 
 from ..errors import LockTimeout
+from ..message import Message
 from ..model import Status
 from ..stamps import isoformat, name_stamp, sha256, utcnow
 from . import layout
@@ -191,17 +183,17 @@ class SourceStore:
         text: str,
         meta: dict[str, Any],
         page: bytes | None,
-        alert: dict[str, Any] | None = None,
+        message: Message | None = None,
         name: str | None = None,
     ) -> Version:
         """Write a new version; it becomes visible in one rename.
 
         ``page`` is the raw page as :func:`pack` made it (the caller packs it, off
-        the recording thread).  ``alert`` (the message describing what changed
-        since the previous version) is written inside the same rename, so a
-        recorded change always has its alert.  A change is synced to disk before
-        it is renamed into place, so a power cut cannot lose it.  A first version
-        is not: losing it costs one re-recorded baseline, never an alert, and
+        the recording thread).  ``message`` (what changed since the previous
+        version) is written inside the same rename, so a recorded change always
+        has its message.  A change is synced to disk before it is renamed into
+        place, so a power cut cannot lose it.  A first version is not: losing it
+        costs one re-recorded baseline, never an alert, and
         :meth:`latest` skips it if it was torn.  A killed process needs only the
         rename, so neither is ever seen half-written.
         """
@@ -211,13 +203,13 @@ class SourceStore:
         except FileExistsError:
             self._sweep_temporaries()
         meta = {"version": name, **meta, "text_hash": sha256(text)}
-        durable = alert is not None
+        durable = message is not None
         tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.versions_dir))
         try:
             write(tmp / "text.md", text.encode("utf-8"), durable)
             write(tmp / "meta.json", dumps(meta).encode("utf-8"), durable)
-            if alert is not None:
-                write(tmp / "alert.json", dumps(alert).encode("utf-8"), durable)
+            if message is not None:
+                write(layout.message_path(tmp), dumps(message.to_json()).encode("utf-8"), durable)
             if page is not None:
                 write(tmp / "page.html.gz", page, durable)
             if durable:

@@ -44,6 +44,14 @@ def highest(severities: list[str] | tuple[str, ...], default: str = "info") -> s
     return max(severities, key=rank, default=default)
 
 
+def overall(severities: list[str] | tuple[str, ...], replaced: bool) -> str | None:
+    """A set of changes' severity: the highest of theirs (another document: critical), or None
+    when there are none."""
+    if not severities:
+        return None
+    return Severity.CRITICAL if replaced else highest(severities)
+
+
 class Status(StrEnum):
     """What checking one source came to (``last_status`` in its state)."""
 

@@ -21,7 +21,7 @@ from typing import Any
 from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from ..config import Config, Source
 from ..errors import NotADocumentError, NotTheDocumentError, RefusedError, TruncatedError
-from ..model import Change, Fired, Origin, Reading, Severity, highest
+from ..model import Change, Fired, Origin, Reading, overall
 from ..store.source import State
 from ..store.versions import Version
 
@@ -65,10 +65,7 @@ class Decision:
 
     @property
     def severity(self) -> str | None:
-        if not self.changes:
-            return None
-        worst = highest([c.severity for c in self.changes])
-        return Severity.CRITICAL if self.replaced else worst
+        return overall([c.severity for c in self.changes], self.replaced is not None)
 
 
 def decide(

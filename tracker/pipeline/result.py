@@ -7,7 +7,7 @@ from typing import Any
 
 from ..config import Source
 from ..message import Outcome
-from ..model import Change, Fired, Following, Severity, Status, highest
+from ..model import Change, Fired, Following, Status, overall
 
 
 @dataclass
@@ -31,10 +31,7 @@ class Result:
     @property
     def severity(self) -> str | None:
         """The highest severity among the changes (another document: critical), None if none."""
-        if not self.changes:
-            return None
-        worst = highest([c.severity for c in self.changes])
-        return Severity.CRITICAL if self.replaced else worst
+        return overall([c.severity for c in self.changes], self.replaced is not None)
 
     def outcome(self) -> Outcome:
         """The result as a message carries it, and ``--json`` prints it."""

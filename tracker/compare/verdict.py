@@ -9,7 +9,7 @@ lines: an error until it persists); another document where a baseline says
 which one belongs there (an error); or a change, clause by clause, with
 severities, the watches that fired, where renumbering took the watched
 clauses, and whether the page now holds another document altogether
-(``replaced``).  ``check.py`` records what the verdict says.
+(``replaced``).  :func:`tracker.pipeline.decide.decide` says what to do about it.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""What a check leaves in a source's state, and the alerts a source's state owes.
+"""What a check leaves in a source's state, and the messages a source's state owes.
 
 Every check ends here, however it went: a success records the page's
-validators and clears the failure streak (sending "recovered" once if the
-streak had been alerted); a failure counts the streak and alerts once when
-it persists; and the newest version's alert is made sure to be queued.
+validators and clears the failure streak (telling "recovered" once if the
+streak had been told); a failure counts the streak and tells "failing" once
+when it persists; and the newest version's message is made sure to be heard.
 ``tracker check``, the daemon and ``tracker accept`` share it.
 """
 
@@ -81,10 +81,10 @@ class Bookkeeping:
         return followings(self.source.id, self.config.watches, state.follows)
 
     def _catch_up(self, state: State) -> None:
-        """Make sure the newest version's alert is queued, then note it in the state.
+        """Make sure the newest version's message is heard, then note it in the state.
 
-        ``state.version`` names the newest version whose alert is known to be
-        queued; a run killed between recording and queueing leaves it behind.
+        ``state.version`` names the newest version whose message is known to have
+        been told; a run killed between recording and telling leaves it behind.
         """
         names = self.store.versions.names()
         newest = names[-1] if names else None

@@ -157,7 +157,7 @@ class _Worker:
         self.conn.close()
         self.process.join(timeout=5 if finished else 0)
         if self.process.is_alive():
-            self.process.terminate()  # a killed check leaves whole files: see store.py
+            self.process.terminate()  # a killed check leaves whole files: see store/source.py
             self.process.join()
 
 

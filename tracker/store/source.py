@@ -55,7 +55,7 @@ class State:
     shrink_hash: str | None = None  # a much shorter text seen on consecutive checks...
     shrink_count: int = 0  # ...and how many times in a row
     form_hash: str | None = None  # hash of the latest version's comparison form, if known
-    version: str | None = None  # the newest version, once its alert (if any) is queued
+    version: str | None = None  # the newest version, once its message (if any) is heard
     failing_since: str | None = None  # when the current run of failures began
     failure_alerted: bool = False  # whether that run of failures has been alerted
     # Where renumbering took each watch's clauses: watch -> {as configured: now, "" if removed}

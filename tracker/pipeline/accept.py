@@ -24,7 +24,8 @@ from ..sources import Context, fetch_in_full
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
 from ..stamps import sha256
-from ..store.source import SourceStore, State
+from ..store.source import SourceStore
+from ..store.state import State
 from .bookkeeping import Bookkeeping
 from .events import Listener
 from .record import version_meta

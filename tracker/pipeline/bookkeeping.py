@@ -17,7 +17,8 @@ from ..errors import LockTimeout, RefusedError, SourceError
 from ..message import Message
 from ..model import Event, Following, Page, Severity, Status
 from ..stamps import isoformat, utcnow
-from ..store.source import SourceStore, State
+from ..store.source import SourceStore
+from ..store.state import State
 from .events import Listener
 from .result import Result
 

@@ -26,7 +26,8 @@ from ..sources import Context, getter_for, read_page
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
 from ..stamps import sha256
-from ..store.source import SourceStore, State
+from ..store.source import SourceStore
+from ..store.state import State
 from ..text.markdown import from_markdown
 from .bookkeeping import Bookkeeping
 from .events import Listener

@@ -22,7 +22,7 @@ from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from ..config import Config, Source
 from ..errors import NotADocumentError, NotTheDocumentError, RefusedError, TruncatedError
 from ..model import Change, Fired, Origin, Reading, overall
-from ..store.source import State
+from ..store.state import State
 from ..store.versions import Version
 
 

@@ -23,7 +23,8 @@ from ..model import Origin, Page, Reading, Status
 from ..sources import Context, fetch_in_full, getter_for
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
-from ..store.source import SourceStore, State
+from ..store.source import SourceStore
+from ..store.state import State
 from ..store.versions import Version, Versions
 from ..text.markdown import from_markdown
 from .decide import Action, changed_settings, decide

@@ -16,7 +16,8 @@ from ..message import Message
 from ..model import Event, Origin, Page, Reading, Status
 from ..sources import Getter
 from ..stamps import isoformat, utcnow
-from ..store.source import SourceStore, State
+from ..store.source import SourceStore
+from ..store.state import State
 from ..store.versions import Version
 from .bookkeeping import Bookkeeping
 from .decide import Action, Decision, changed_settings, decide

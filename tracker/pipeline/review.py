@@ -14,7 +14,7 @@ from ..compare.changes import diff
 from ..compare.severity import follow
 from ..config import Config, Source, Watch
 from ..model import Origin, Reading
-from ..store.source import State
+from ..store.state import State
 from ..store.versions import Version, Versions
 from .decide import Decision, decide
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..model import Following, Status
-from ..store.source import State
+from ..store.state import State
 
 
 @dataclass(frozen=True)

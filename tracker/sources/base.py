@@ -21,7 +21,7 @@ from ..errors import ExtractError
 if TYPE_CHECKING:
     from ..config import Source
     from ..model import Page, Reading
-    from ..store.source import State
+    from ..store.state import State
     from .browser import Browser
     from .http import Fetcher
 

@@ -28,7 +28,7 @@ from .base import Context, Getter, register
 if TYPE_CHECKING:
     from ..config import Source
     from ..model import Page
-    from ..store.source import State
+    from ..store.state import State
 
 ACCEPT = "application/json, text/plain;q=0.5, */*;q=0.1"
 

@@ -25,7 +25,7 @@ from .read import read_html
 if TYPE_CHECKING:
     from ..config import Source
     from ..model import Page
-    from ..store.source import State
+    from ..store.state import State
     from .browser import Browser
 
 

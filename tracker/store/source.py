@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,55 +31,13 @@ from ..stamps import isoformat, name_stamp, sha256, utcnow
 from . import layout
 from .files import atomic_write, dumps, fsync_dir, write
 from .layout import TMP_PREFIX
+from .state import State
 from .versions import Version, Versions
 
 
 def pack(raw: bytes) -> bytes:
     """A raw page as :meth:`SourceStore.record` keeps it (``page.html.gz``)."""
     return gzip.compress(raw, compresslevel=1, mtime=0)
-
-
-@dataclass
-class State:
-    """Bookkeeping between runs.  Losing it costs one full fetch, never a change."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-    body_hash: str | None = None
-    fingerprint: str | None = None  # the extraction settings body_hash was processed with
-    last_check: str | None = None
-    last_status: Status | None = None
-    last_error: str | None = None
-    failures: int = 0  # consecutive checks that ended in an error
-    last_change: str | None = None
-    shrink_hash: str | None = None  # a much shorter text seen on consecutive checks...
-    shrink_count: int = 0  # ...and how many times in a row
-    form_hash: str | None = None  # hash of the latest version's comparison form, if known
-    version: str | None = None  # the newest version, once its message (if any) is heard
-    failing_since: str | None = None  # when the current run of failures began
-    failure_alerted: bool = False  # whether that run of failures has been alerted
-    # Where renumbering took each watch's clauses: watch -> {as configured: now, "" if removed}
-    follows: dict[str, dict[str, str]] = field(default_factory=dict)
-    refused: str | None = None  # comparison key of the page the last check refused (accept)
-    needs_render: bool = False  # render = "auto" found the text only in the rendered page
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> State:
-        """The state as saved; a value of the wrong type (a hand edit) is its default."""
-        defaults = cls()
-        known: dict[str, Any] = {}
-        for key, value in data.items():
-            if key not in cls.__dataclass_fields__:
-                continue
-            default = getattr(defaults, key)
-            wanted = str if default is None else type(default)
-            if (value is None and default is None) or type(value) is wanted:
-                known[key] = value
-        if known.get("last_status") not in (None, *Status):
-            del known["last_status"]
-        elif known.get("last_status") is not None:
-            known["last_status"] = Status(known["last_status"])
-        return cls(**known)
 
 
 _STATE_FIELDS = tuple(f.name for f in fields(State) if f.name != "last_check")

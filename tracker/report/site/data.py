@@ -14,7 +14,8 @@ from ...message import Message
 from ...model import Change, Fired
 from ...notify.text import title
 from ...store.history import Entry, entry
-from ...store.source import SourceStore, State
+from ...store.source import SourceStore
+from ...store.state import State
 from ...store.versions import Versions
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
+from werkzeug import Request, Response
 
 from tests.conftest import Sink, doc_source, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
@@ -267,3 +269,83 @@ def test_an_entry_delivered_everywhere_but_left_queued_by_a_kill_is_filed(
     assert run.code == 0 and run.json["deliveries"] == [] and len(hook.bodies) == 2
     assert not (outbox / filed.name).exists() and (outbox / "sent" / filed.name).exists()
     assert tracker("outbox", "--config", cfg).code == 0
+
+
+def test_a_message_for_a_channel_no_longer_configured_waits_until_dropped(
+    site, tmp_path, tracker, hook
+):
+    """Before: it was marked dropped, printed nowhere, and `tracker outbox` said every alert
+    was delivered (exit 0)."""
+    cfg = two_sources(site, tmp_path, webhook(hook.url))
+    tracker("check", "--config", cfg)
+    site.page("/a", cloud_page(TEN_TO_THREE))
+    hook.status = 503
+    assert tracker("check", "--config", cfg).code == 4
+    renamed = tmp_path / "renamed.toml"
+    renamed.write_text(cfg.read_text().replace('name = "hook"', 'name = "renamed"'), "utf-8")
+    hook.status = 200
+    run = tracker("check", "--config", renamed, "--json")
+    assert run.code == 4, run.out
+    [delivery] = run.json["deliveries"]
+    assert delivery["channel"] == "hook" and delivery["status"] == "failed"
+    assert "channel 'hook' is no longer configured" in delivery["error"]
+    listing = tracker("outbox", "--config", renamed)
+    assert listing.code == 4 and "hook: failed" in listing.out
+    assert "no longer configured" in listing.out and hook.bodies == []
+    [entry] = tracker("outbox", "--config", renamed, "--json").json["pending"]
+    assert tracker("outbox", "--drop", entry["id"], "--config", renamed).code == 0
+    assert tracker("outbox", "--config", renamed).code == 0
+
+
+@pytest.mark.parametrize(
+    "field", [("attempts", "x"), ("status", 5), ("error", ["x"]), ("sent_at", 1)]
+)
+def test_a_wrong_typed_entry_blocks_nothing_and_is_queued_again(
+    site, tmp_path, tracker, hook, field
+):
+    """Before: `"attempts": "x"` passed the shape check and raised in the delivery loop on
+    every run, so no message of any source went out; and the first `tracker outbox` after an
+    entry was set aside said all was delivered (exit 0)."""
+    cfg = two_sources(site, tmp_path, webhook(hook.url))
+    tracker("check", "--config", cfg)
+    change_both(site)
+    hook.status = 503
+    tracker("check", "--config", cfg)
+    outbox = tmp_path / "snapshots" / "outbox"
+    [entry] = outbox.glob("a__*.json")
+    data = json.loads(entry.read_text("utf-8"))
+    key, value = field
+    data["deliveries"]["hook"][key] = value
+    entry.write_text(json.dumps(data), "utf-8")
+    listing = tracker("outbox", "--config", cfg, "--json")
+    assert listing.code == 4  # the first call already: its message waits
+    assert sorted(e["source"]["id"] for e in listing.json["pending"]) == ["a", "b"]
+    assert listing.json["damaged"] == [entry.name]
+    hook.status = 200
+    assert tracker("check", "--config", cfg).code == 0
+    assert sorted(b["id"] for b in hook.bodies) == ["a", "b"]
+
+
+def test_a_webhook_answer_is_read_only_as_far_as_its_status(site, tmp_path, tracker):
+    """Before: an endless 200 body was read until memory ran out or the timeout cut it, and
+    then the 200 was ignored and the message sent again."""
+    posts: list[float] = []
+
+    def endless():
+        while True:
+            yield b"x" * 65536
+
+    def answer(request: Request) -> Response:
+        posts.append(time.monotonic())
+        return Response(endless(), status=200, content_type="text/plain")
+
+    site.page("/hook", handler=answer)
+    cfg = two_sources(site, tmp_path, webhook(site.url("/hook")), timeout="3s")
+    tracker("check", "--config", cfg)
+    site.page("/a", cloud_page(TEN_TO_THREE))
+    started = time.monotonic()
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 1, run.out
+    assert [d["status"] for d in run.json["deliveries"]] == ["sent"]
+    assert time.monotonic() - started < 3  # decided on the status line, not the body
+    assert tracker("check", "--config", cfg).code == 0 and len(posts) == 1  # never again

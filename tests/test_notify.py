@@ -333,8 +333,20 @@ def test_bad_notify_config(tmp_path, tracker, table, key, problem):
     assert run.code == 2 and f": {key}: " in run.err and problem in run.err
 
 
-def test_two_channels_of_a_kind_get_distinct_names(tmp_path):
-
-    extra = '[[notify]]\nkind = "webhook"\nurl = "https://a/"\n[[notify]]\nkind = "webhook"\nurl = "https://b/"\n'
-    cfg = load_config(write_config(tmp_path, [doc_source("https://example.com/")], extra=extra))
-    assert [c.name for c in cfg.channels] == ["webhook-1", "webhook-2"]
+def test_two_unnamed_channels_of_a_kind_must_be_named(tmp_path, tracker):
+    """Before: they were named by position, so adding the second renamed the first, and the
+    first one's waiting messages were dropped as for a channel no longer configured."""
+    one = '[[notify]]\nkind = "webhook"\nurl = "https://a/"\n'
+    two = one + '[[notify]]\nkind = "webhook"\nurl = "https://b/"\n'
+    cfg = load_config(write_config(tmp_path, [doc_source("https://example.com/")], extra=one))
+    assert [c.name for c in cfg.channels] == ["webhook"]  # alone, it is called by its kind
+    path = write_config(tmp_path, [doc_source("https://example.com/")], extra=two)
+    run = tracker("check", "--config", path)
+    assert run.code == 2
+    assert run.err.strip().endswith(
+        "notify[2].name: two webhook channels need a name each (the one without keeps "
+        "'webhook', so its waiting messages stay its own)"
+    )
+    named = two.replace('url = "https://b/"', 'url = "https://b/"\nname = "team"')
+    cfg = load_config(write_config(tmp_path, [doc_source("https://example.com/")], extra=named))
+    assert [c.name for c in cfg.channels] == ["webhook", "team"]

@@ -202,3 +202,50 @@ def test_a_folder_tracker_did_not_write_is_never_replaced(story):
     assert story.tracker("report", "--out", empty).code == 0
     assert empty.is_symlink() and (empty / "index.html").exists()
     assert story.tracker("report").code == 2  # no --out, no report_dir
+
+
+# -- issue 23, item 1: the report removes nothing it does not own --------------------------
+
+
+def _keepsake(folder: Path) -> Path:
+    """A folder of someone else's, with a folder inside: what a careless sweep would remove."""
+    (folder / "precious").mkdir(parents=True)
+    (folder / "precious" / "data.txt").write_text("keep me")
+    return folder / "precious" / "data.txt"
+
+
+@pytest.mark.parametrize("how", ["link", "folder"])
+def test_a_builds_folder_tracker_did_not_make_is_refused_and_left_alone(story, how):
+    """Before: `.DIR.builds` was created with exist_ok and every folder in it but the new
+    build removed, through a link too."""
+    out = story.folder / "site"
+    builds = story.folder / ".site.builds"
+    if how == "link":
+        target = story.folder / "elsewhere"
+        kept = _keepsake(target)
+        builds.symlink_to(target)
+    else:
+        kept = _keepsake(builds)
+    done = story.tracker("report", "--out", out)
+    assert done.code == 2 and "tracker did not make" in done.err, done.err
+    assert kept.read_text() == "keep me" and not out.exists()
+
+
+def test_a_refused_out_leaves_nothing_behind(story):
+    """Before: `report --out /` created `/..builds/` before refusing."""
+    mine = story.folder / "mine"
+    _keepsake(mine)
+    assert story.tracker("report", "--out", mine).code == 2
+    assert not (story.folder / ".mine.builds").exists()
+    root = story.tracker("report", "--out", "/")
+    assert root.code == 2 and "not a folder tracker can write a report to" in root.err
+    assert not Path("/..builds").exists()
+
+
+def test_builds_of_an_earlier_release_are_still_ours(story):
+    """A builds folder 0.1.0 made (its lock and its builds, no marker) is taken over."""
+    out = story.folder / "site"
+    assert story.tracker("report", "--out", out).code == 0
+    (story.folder / ".site.builds" / ".tracker-builds").unlink()  # as 0.1.0 left it
+    assert story.tracker("report", "--out", out).code == 0
+    assert (out / "index.html").exists()

@@ -84,8 +84,8 @@ def outbox(w: Wiring) -> int:
         if not done:
             print(f"tracker: no queued message {args.retry or args.drop!r}", file=sys.stderr)
             return EXIT_USAGE
-    requeued = outbox.reconcile([s.id for s in cfg.sources], cfg.channels)  # never say "all sent"
-    entries, damaged = outbox.pending(), outbox.damaged()
+    entries, requeued = outbox.survey([s.id for s in cfg.sources])  # never "all sent" wrongly
+    damaged = outbox.damaged()
     if args.json:
         payload = {
             "pending": [e.to_json() for e in entries],

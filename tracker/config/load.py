@@ -180,16 +180,21 @@ def _channels(
                 problem = f"unknown key: not a key of {kind} channels"
                 raise ConfigError(ctx.file, f"{where}.{key}", problem)
         channels.append(read(cls, table, where, ctx))
-    # An unnamed channel is called by its kind; unnamed ones sharing a name, by their position.
-    named = [c.name or c.kind for c in channels]
-    seen: dict[str, int] = {}
+    # An unnamed channel is called by its kind: a name nothing else changes, so its waiting
+    # messages stay its own.  Two unnamed channels of one kind would have to be told apart
+    # by something that changes when a third is added: they need names.
+    unnamed: dict[str, int] = {}
     for i, channel in enumerate(channels):
-        if not channel.name:
-            name = named[i]
-            if named.count(name) > 1:
-                seen[name] = seen.get(name, 0) + 1
-                name = f"{name}-{seen[name]}"
-            channels[i] = dataclasses.replace(channel, name=name)
+        if channel.name:
+            continue
+        if channel.kind in unnamed:
+            problem = (
+                f"two {channel.kind} channels need a name each (the one without keeps "
+                f"{channel.kind!r}, so its waiting messages stay its own)"
+            )
+            raise ConfigError(ctx.file, f"notify[{i + 1}].name", problem)
+        unnamed[channel.kind] = i
+        channels[i] = dataclasses.replace(channel, name=channel.kind)
     names = [c.name for c in channels]
     for i, name in enumerate(names):
         if names.count(name) > 1:

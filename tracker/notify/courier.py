@@ -1,6 +1,8 @@
 """What channels send with: one HTTP client per delivery run, and a way to run blocking sends.
 
-One client serves every message of a run (a client per message costs a TLS
+An answer is judged by its status line; at most a few KB of an error's body are
+read, so a receiver that streams without end costs nothing.  One client serves
+every message of a run (a client per message costs a TLS
 context and a connection each: 40 ms of CPU against 2).  A POST counts as
 delivered only on a 2xx answer; a redirect is not followed (a POST would
 turn into a GET, or be replayed somewhere else) and is reported for what it
@@ -24,6 +26,7 @@ from ..retry import retry_after
 from .channel import DeliveryError
 
 T = TypeVar("T")
+ANSWER_CAP = 4096  # bytes of an error answer read, at most: never the whole of it
 
 
 class Courier:
@@ -53,21 +56,29 @@ class Courier:
         answer (Slack says what it disliked).
         """
         assert self._client is not None, "use Courier as an async context manager"
+        delivered = False
         try:
-            async with asyncio.timeout(self.timeout):
-                resp = await self._client.post(url.value, json=data)
+            async with (
+                asyncio.timeout(self.timeout),
+                self._client.stream("POST", url.value, json=data) as resp,
+            ):
+                status = resp.status_code
+                delivered = 200 <= status < 300  # decided by the status line
+                # A short answer is read to its end, so the connection serves the next post.
+                answer = await _start_of(resp)
         except (httpx.HTTPError, TimeoutError) as exc:
+            if delivered:  # an answer cut off after a 2xx is still a delivery
+                return
             raise DeliveryError(f"{who}: {type(exc).__name__}") from None
-        status = resp.status_code
-        if 200 <= status < 300:
+        if delivered:
             return
+        answer = answer if detail and 400 <= status < 500 else ""
         if 300 <= status < 400:
             raise DeliveryError(
                 f"{who}: HTTP {status}, a redirect (not followed for a POST): check the URL",
                 transient=False,
             )
-        extra = resp.text.strip()[:80] if detail and status < 500 else ""
-        reason = f"{who}: HTTP {status} {extra}".strip()
+        reason = f"{who}: HTTP {status} {answer[:80]}".strip()
         transient = status == 429 or status >= 500
         raise DeliveryError(
             reason, transient=transient, retry_after=retry_after(resp.headers.get("retry-after"))
@@ -88,6 +99,16 @@ class Courier:
 
         threading.Thread(target=work, name="tracker-send", daemon=True).start()
         return await done
+
+
+async def _start_of(resp: httpx.Response) -> str:
+    """The first few KB of an answer, decoded: what a service says it disliked, at most."""
+    held = b""
+    async for chunk in resp.aiter_bytes():
+        held += chunk
+        if len(held) >= ANSWER_CAP:
+            break
+    return held[:ANSWER_CAP].decode(resp.encoding or "utf-8", errors="replace").strip()
 
 
 def _settle(done: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:

@@ -70,11 +70,10 @@ async def deliver(
             if wait:
                 log.warning("outbox is locked by another tracker process; delivery skipped")
             return out
-        if not outbox.indexed():
-            outbox.reconcile(source_ids, channels)
+        entries, _ = outbox.survey(source_ids, rebuild=False)
         down: dict[str, str] = {}  # channels that failed transiently this run, and why
         async with Courier(settings.timeout) as courier:
-            for entry in outbox.pending():
+            for entry in entries:
                 run = _Run(outbox, policy, courier, by_name, down)
                 out.extend(await run.entry(entry))
     return out
@@ -113,8 +112,13 @@ class _Run:
             if handover.status in (*DONE, Delivered.FAILED):  # failed waits for --retry
                 continue
             channel = self.by_name.get(name)
-            if channel is None:  # removed from the configuration: nobody to send to
-                handover.status, handover.error = Delivered.DROPPED, "channel no longer configured"
+            if channel is None:  # renamed or removed: waits, said, until dropped
+                handover.status = Delivered.FAILED
+                handover.error = (
+                    f"channel {name!r} is no longer configured: name a channel {name!r} again "
+                    f"and tracker outbox --retry {entry.id}, or tracker outbox --drop {entry.id}"
+                )
+                out.append(delivery(name, Delivered.FAILED, handover.error))
             elif name in self.down:
                 out.append(delivery(name, Delivered.PENDING, self.down[name]))
                 continue

@@ -173,15 +173,17 @@ class Outbox:
         except FileNotFoundError:
             return []
 
-    def reconcile(self, source_ids: Iterable[str], channels: Sequence[Channel]) -> list[str]:
+    def reconcile(self, source_ids: Iterable[str]) -> list[str]:
         """Queue again what the version folders say is undelivered and the queue lacks.
+
+        Undelivered to any channel, configured or not: a channel that was renamed
+        away still has its messages said, never lost in silence.
 
         Returns the message ids queued again.  It reads every version folder, so a
         delivery runs it only when ``.index`` is missing (the queue was deleted, or
         an entry set aside); ``tracker outbox`` runs it every time.
         """
         again = []
-        by_name = {c.name for c in channels}
         for sid in source_ids:
             source = layout.source_dir(self.state_dir, sid)
             for name in layout.version_names(layout.versions_dir(source)):
@@ -189,8 +191,7 @@ class Outbox:
                 record = _load_record(record_path)
                 if record is None or self.known(record.id):
                     continue
-                left = {n for n, h in record.deliveries.items() if h.status not in DONE}
-                if not by_name & left:
+                if all(h.status in DONE for h in record.deliveries.values()):
                     continue
                 stored = _load(layout.message_path(record_path.parent))
                 if stored is None:
@@ -204,6 +205,16 @@ class Outbox:
 
     def indexed(self) -> bool:
         return (self.dir / ".index").exists()
+
+    def survey(
+        self, source_ids: Iterable[str], rebuild: bool = True
+    ) -> tuple[list[Entry], list[str]]:
+        """What waits, with anything unreadable set aside and its message queued again from
+        its version at once (``rebuild``; otherwise only when the queue is not known to match
+        the versions); and the ids queued again."""
+        self.pending()  # sets aside what cannot be read, and forgets the index if it did
+        again = self.reconcile(source_ids) if rebuild or not self.indexed() else []
+        return self.pending(), again
 
     # -- acting on one entry -------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from .feed import feed
 from .pages import change_page, index_page, source_page
 
 MARKER = ".tracker-report"  # in every build: says the folder is tracker's to replace
+BUILDS_MARKER = ".tracker-builds"  # in the builds folder beside the report: tracker's to sweep
 LOCK_TIMEOUT = 60.0
 
 
@@ -60,8 +61,14 @@ def build(config: Config, out: Path) -> Built:
 
 
 def _build(config: Config, out: Path) -> Built:
+    if not out.name or out.parent == out:
+        raise ReportError(f"{out} is not a folder tracker can write a report to")
     builds = out.parent / f".{out.name}.builds"
-    builds.mkdir(parents=True, exist_ok=True)
+    _must_be_ours(out, builds)  # before anything is made: a refused folder leaves nothing
+    _builds_must_be_ours(builds)
+    if not builds.exists():
+        builds.mkdir(parents=True)
+        (builds / BUILDS_MARKER).write_text("Builds of tracker's report, swept by tracker.\n")
     with filelock.FileLock(builds / ".lock", timeout=LOCK_TIMEOUT):
         _must_be_ours(out, builds)
         stage = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.time_ns()}"
@@ -89,6 +96,29 @@ def _must_be_ours(out: Path, builds: Path) -> None:
             )
     elif out.exists():
         raise ReportError(f"{out} is a file, not a folder")
+
+
+def _builds_must_be_ours(builds: Path) -> None:
+    """The builds folder beside the report is tracker's, or it is never written or swept."""
+    refused = f"{builds} is a folder tracker did not make; move it, or choose another folder"
+    if builds.is_symlink() or (builds.exists() and not builds.is_dir()):
+        raise ReportError(refused)
+    if not builds.exists() or (builds / BUILDS_MARKER).is_file():
+        return
+    # One an earlier release made has no marker: its lock, links and builds, nothing else.
+    for entry in builds.iterdir():
+        ours = entry.name == ".lock" or entry.name.startswith(".link-")
+        if not ours and not (_a_build(entry) or _empty_folder(entry)):
+            raise ReportError(refused)
+    (builds / BUILDS_MARKER).write_text("Builds of tracker's report, swept by tracker.\n")
+
+
+def _a_build(entry: Path) -> bool:
+    return entry.is_dir() and not entry.is_symlink() and (entry / MARKER).is_file()
+
+
+def _empty_folder(entry: Path) -> bool:
+    return entry.is_dir() and not entry.is_symlink() and not any(entry.iterdir())
 
 
 def _report_dir(config: Config) -> Path | None:
@@ -134,8 +164,9 @@ def _publish(stage: Path, out: Path, builds: Path) -> None:
 
 
 def _sweep(builds: Path, keep: Path) -> None:
+    """Remove the builds before ``keep``: folders tracker wrote, never through a link."""
     for entry in builds.iterdir():
-        if entry != keep and entry.name != ".lock" and entry.is_dir():
+        if entry != keep and (_a_build(entry) or _empty_folder(entry)):
             shutil.rmtree(entry, ignore_errors=True)
 
 

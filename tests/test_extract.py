@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.errors import BlockedError, ExtractError
+from tracker.errors import BlockedError, ExtractError, UnreadableError
 from tracker.text.extract import extract
 from tracker.text.markdown import from_markdown
 
@@ -190,7 +190,7 @@ def test_relative_and_absolute_links_extract_alike():
 def test_deep_nesting_is_said_for_what_it_is():
     """libxml2 dropped the text of 50,000 nested <div>s and blamed JavaScript."""
     page = "<div id='doc'>" + "<div>" * 50_000 + "<p>1.1 正文。</p>" + "</div>" * 50_000 + "</div>"
-    with pytest.raises(ExtractError, match=r"nests its elements 50001 deep, past the 10000"):
+    with pytest.raises(UnreadableError, match=r"nests its elements 50001 deep, past the 10000"):
         extract(page, ("#doc",), min_length=1)
 
 
@@ -204,3 +204,20 @@ def test_nesting_that_real_pages_have_reads_as_usual():
         + "</div>"
     )
     assert extract(page, ("#doc",), min_length=1).startswith("1.1 正文。\n")
+
+
+@pytest.mark.parametrize(
+    "filler",
+    [
+        "<br>" * 20_000,  # void elements hold nothing
+        "<img src=x.png>" * 20_000,
+        "<p>段落" * 20_000,  # closed by the next one
+        "<script>if (a<b && c<d) {}</script>" * 5_000,  # script text is not markup
+        "<!-- <div> -->" * 20_000,
+        "<span/>" * 20_000,  # self-closed
+    ],
+    ids=["br", "img", "p", "script", "comment", "self-closed"],
+)
+def test_elements_that_do_not_nest_are_not_counted_as_nesting(filler):
+    page = "<div id='doc'><p>1.1 正文。</p>" + filler + "</div>"
+    assert "1.1 正文。" in extract(page, ("#doc",), min_length=1)

@@ -287,3 +287,54 @@ def test_the_browser_closes_when_idle_and_starts_again_when_needed(
 
     closed, reopened = asyncio.run(twice())
     assert closed and reopened and launched(launches) == 2
+
+
+# -- issue 23, item 5: a page that blocks its main thread costs its own check only ----------
+
+FREEZE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>冻结</title></head>
+<body><div id="app"></div><script>
+document.querySelector("#app").innerHTML = '<div class="rule-content">' + {html} + '</div>';
+setTimeout(() => {{ for (;;) {{}} }}, 100);
+</script></body></html>"""
+
+
+@needs_chromium
+def test_a_page_that_freezes_after_filling_fails_alone_within_its_timeout(
+    site, tmp_path, tracker, launches
+):
+    """Before: reading the page's content and closing its context ran outside the time bound
+    and needed the blocked main thread: 4 runs in 5 hung past any timeout."""
+    site.page("/frozen", FREEZE.format(html=json.dumps(body_html(AGREEMENT), ensure_ascii=False)))
+    app = App(site)
+    sources = [
+        rule_source(site.url("/frozen"), "frozen", render="always"),
+        rule_source(app.url, "fine", render="always"),
+    ]
+    cfg = configure(tmp_path, launches, sources, timeout="4s", retries=0)
+    for _ in range(2):
+        started = time.monotonic()
+        run = tracker("check", "--config", cfg, "--json")
+        assert time.monotonic() - started < 20  # each render bounded by its 4 s, and a restart
+        frozen, fine = run.source("frozen"), run.source("fine")
+        assert frozen["status"] == "error" and "did not answer" in frozen["error"], frozen
+        assert fine["status"] in ("baseline", "unchanged"), fine
+
+
+# -- issue 23, item 6: nesting of any element is refused before it costs quadratic time -------
+
+
+@needs_chromium
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("tag", ["aside", "font", "b"])
+def test_a_page_nested_past_reason_fails_fast_and_is_never_rendered(
+    site, tmp_path, tracker, launches, tag
+):
+    """Before: the guard counted div, span, section and a few others; 120,000 nested <aside>
+    (840 KB) took 110 s to parse, and render = "auto" then handed the page to Chromium."""
+    depth = 120_000
+    page = f"<html><body><{tag}>" * 1 + f"<{tag}>" * depth + "协议" + f"</{tag}>" * depth
+    site.page("/deep", page + "</body></html>")
+    cfg = configure(tmp_path, launches, [rule_source(site.url("/deep"), "deep")])
+    src = tracker("check", "--config", cfg, "--json").source("deep")
+    assert src["status"] == "error" and "nests its elements" in src["error"], src["error"]
+    assert launched(launches) == 0  # known broken: not handed to the browser

@@ -109,6 +109,11 @@ class ExtractError(SourceError):
     """The page holds no agreement text where the source says it should."""
 
 
+class UnreadableError(SourceError):
+    """The page cannot be read safely (nested past what any browser keeps): not retried, and
+    never handed to a browser either."""
+
+
 class RefusedError(SourceError):
     """The page was read, but is not taken as the agreement's next version.
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..config import Settings, Source
 
 IDLE = 60.0  # seconds without a page before the browser is closed
+CLOSE_WAIT = 5.0  # seconds a context or the browser gets to close before it is given up
 _BLOCKED = frozenset({"image", "media", "font"})
 # Chromium as a well-behaved guest: no sandbox (tracker may run as root in a container),
 # no GPU, and none of the background traffic a closed network refuses.
@@ -128,28 +129,35 @@ class Browser:
 
         async with self._slots:
             browser = await self._ensure()
-            context = await browser.new_context(user_agent=self.settings.user_agent)
             responses: list[Any] = []
+            context: Any = None
             try:
+                context = await browser.new_context(user_agent=self.settings.user_agent)
                 tab = await context.new_page()
                 await tab.route("**/*", _only_what_a_reader_needs)
                 tab.on("response", lambda response: responses.append(response))
                 with contextlib.suppress(Error, TimeoutError):
                     async with asyncio.timeout(self.settings.timeout):
                         await tab.goto(url, wait_until="networkidle")
-                html = await tab.content()
-                loaded = []
-                for response in responses:
-                    if "json" in (response.headers.get("content-type") or ""):
-                        with contextlib.suppress(Error):
-                            loaded.append((response.url, await response.text()))
+                async with asyncio.timeout(self.settings.timeout):
+                    html = await tab.content()
+                    loaded = []
+                    for response in responses:
+                        if "json" in (response.headers.get("content-type") or ""):
+                            with contextlib.suppress(Error):
+                                loaded.append((response.url, await response.text()))
                 return html, loaded
+            except TimeoutError:
+                raise RenderError(
+                    f"the page did not answer within {self.settings.timeout:g}s: "
+                    "its scripts keep it busy",
+                    transient=False,
+                ) from None
             except Error as exc:
                 first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 raise RenderError(f"the browser failed while rendering the page: {first}") from None
             finally:
-                with contextlib.suppress(Exception):
-                    await context.close()
+                await self._release(context)
 
     async def retire(self) -> None:
         """Close now if no page is being rendered, else once the last one is done."""
@@ -165,12 +173,16 @@ class Browser:
         browser, playwright, self._browser, self._playwright = (
             self._browser, self._playwright, None, None
         )  # fmt: skip
+        # Each step bounded: a browser that does not answer is left to its driver, whose
+        # end (Playwright stopped) ends it too.
         with contextlib.suppress(Exception):
             if browser is not None:
-                await browser.close()
+                async with asyncio.timeout(CLOSE_WAIT):
+                    await browser.close()
         with contextlib.suppress(Exception):
             if playwright is not None:
-                await playwright.stop()
+                async with asyncio.timeout(CLOSE_WAIT):
+                    await playwright.stop()
 
     # -- inside -------------------------------------------------------------------------
 
@@ -196,37 +208,34 @@ class Browser:
             return self._browser
 
     async def _render(self, browser: Any, source: Source, after_static: str | None) -> Page:
+        """One page, every step of it (content and closing included) within ``timeout``.
+
+        A page whose scripts block its main thread answers nothing, not even a request
+        for its content: it fails, alone, and the browser is restarted if it stops
+        answering too.
+        """
         from playwright.async_api import Error
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         s = self.settings
         started = time.monotonic()
-        context = await browser.new_context(
-            user_agent=s.user_agent, extra_http_headers={"Accept-Language": s.accept_language}
-        )
+        context: Any = None
+        tab: Any = None
         try:
-            tab = await context.new_page()
-            await tab.route("**/*", _only_what_a_reader_needs)
-            try:
-                async with asyncio.timeout(s.timeout):
-                    response = await tab.goto(source.url, wait_until="domcontentloaded")
-                    if response is not None and response.status >= 400:
-                        raise HTTPError(response.status, f"HTTP {response.status}")
-                    await tab.wait_for_function(
-                        _FILLED, arg=[list(source.selectors), source.min_length], polling=100
-                    )
-            except (TimeoutError, PlaywrightTimeout):
-                if after_static:
-                    raise ExtractError(
-                        f"{after_static}, nor in the page rendered by a browser within "
-                        f"{s.timeout:g}s (page layout changed?)"
-                    ) from None
-                raise RenderError(
-                    f"the rendered page held no agreement text in {list(source.selectors)} "
-                    f"after {s.timeout:g}s",
-                    transient=False,
-                ) from None
-            html = await tab.content()
+            async with asyncio.timeout(s.timeout):
+                context = await browser.new_context(
+                    user_agent=s.user_agent,
+                    extra_http_headers={"Accept-Language": s.accept_language},
+                )
+                tab = await context.new_page()
+                await tab.route("**/*", _only_what_a_reader_needs)
+                response = await tab.goto(source.url, wait_until="domcontentloaded")
+                if response is not None and response.status >= 400:
+                    raise HTTPError(response.status, f"HTTP {response.status}")
+                await tab.wait_for_function(
+                    _FILLED, arg=[list(source.selectors), source.min_length], polling=100
+                )
+                html = await tab.content()
             return Page(
                 url=tab.url,
                 status=response.status if response is not None else 200,
@@ -237,12 +246,37 @@ class Browser:
                 elapsed=time.monotonic() - started,
                 rendered=True,
             )
+        except (TimeoutError, PlaywrightTimeout):
+            if tab is not None and not await _answers(tab):
+                raise RenderError(
+                    f"the page did not answer within {s.timeout:g}s: its scripts keep it busy",
+                    transient=False,
+                ) from None
+            if after_static:
+                raise ExtractError(
+                    f"{after_static}, nor in the page rendered by a browser within "
+                    f"{s.timeout:g}s (page layout changed?)"
+                ) from None
+            raise RenderError(
+                f"the rendered page held no agreement text in {list(source.selectors)} "
+                f"after {s.timeout:g}s",
+                transient=False,
+            ) from None
         except Error as exc:  # the browser crashed or closed under the page
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise RenderError(f"the browser failed while rendering the page: {first}") from None
         finally:
-            with contextlib.suppress(Exception):
+            await self._release(context)
+
+    async def _release(self, context: Any) -> None:
+        """Close a page's context; a browser that does not answer that is restarted."""
+        if context is None:
+            return
+        try:
+            async with asyncio.timeout(CLOSE_WAIT):
                 await context.close()
+        except Exception:
+            await self.close()  # the next page starts a new browser
 
     async def _rest(self) -> None:
         """Between pages: restart after enough of them, else close once idle for a while."""
@@ -255,6 +289,16 @@ class Browser:
     async def _close_if_idle(self) -> None:
         if self._active == 0:
             await self.close()
+
+
+async def _answers(tab: Any) -> bool:
+    """Whether a page's main thread still answers (one whose scripts loop never does)."""
+    try:
+        async with asyncio.timeout(1.0):
+            await tab.evaluate("1")
+    except Exception:
+        return False
+    return True
 
 
 async def _only_what_a_reader_needs(route: Any) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from ..errors import BlockedError, ExtractError
+from ..errors import BlockedError, ExtractError, UnreadableError
 from .html_text import render
 
 # Phrases of anti-bot and verification pages.  Only looked for when the page holds
@@ -33,10 +33,18 @@ _BLOCK_MARKERS = re.compile(
 )
 _BLOCKED = "a verification or anti-bot page was served instead of the agreement"
 _SHORT_PAGE = 2000  # characters under which a page is checked for block markers
-# Nesting: lexbor's time grows with the square of the depth (10,000 levels: 0.06 s; 50,000:
-# 5 s).  Browsers flatten past 512; no real page comes near this.
+# Nesting: lexbor's time grows with the square of the depth, whatever the element (10,000
+# levels: 0.06 s; 50,000: 5 s; 120,000: 110 s).  Browsers flatten past 512; no real page comes
+# near this.  Every element counts but those that never hold others (void ones) and those a
+# next sibling closes by itself (<p>, <li>, <td>…); scripts, styles and comments are skipped.
 _MAX_NESTING = 10_000
-_NESTING_TAG = re.compile(r"<(/?)(?:div|span|section|article|blockquote|table|ul|ol|dl)\b", re.I)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_OPAQUE = re.compile(r"<(script|style|textarea|title)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_FLAT = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "  # void
+    "p li dt dd tr td th option optgroup rt rp rb rtc thead tbody tfoot colgroup caption "
+    "html head body".split()
+)
 
 
 class InvalidSelector(ValueError):
@@ -71,7 +79,7 @@ def extract_page(
 ) -> Extracted:
     """The agreement text of ``html`` and the page's title, or raise why there is no text."""
     if (depth := _nesting(html)) > _MAX_NESTING:
-        raise ExtractError(
+        raise UnreadableError(
             f"the page nests its elements {depth} deep, past the {_MAX_NESTING} tracker reads "
             "(browsers flatten past 512): a broken or hostile page, not an agreement"
         )
@@ -124,12 +132,15 @@ def _select(doc: LexborHTMLParser, selectors: tuple[str, ...]) -> tuple[list[Lex
 
 
 def _nesting(html: str) -> int:
-    """How deep the page nests its containers, roughly; 0 for pages too small to matter."""
+    """How deep the page nests its elements, roughly; 0 for pages too small to matter."""
     if html.count("<") < _MAX_NESTING:  # the usual page: not worth a scan
         return 0
     depth = deepest = 0
-    for m in _NESTING_TAG.finditer(html):
-        depth = max(0, depth - 1) if m.group(1) else depth + 1
+    for m in _TAG.finditer(_OPAQUE.sub("", html)):
+        closing, name, rest = m.groups()
+        if name.lower() in _FLAT or rest.endswith("/"):
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
         deepest = max(deepest, depth)
     return deepest
 

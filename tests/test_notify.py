@@ -350,3 +350,39 @@ def test_two_unnamed_channels_of_a_kind_must_be_named(tmp_path, tracker):
     named = two.replace('url = "https://b/"', 'url = "https://b/"\nname = "team"')
     cfg = load_config(write_config(tmp_path, [doc_source("https://example.com/")], extra=named))
     assert [c.name for c in cfg.channels] == ["webhook", "team"]
+
+
+# -- issue 23, item 7: a page's control characters reach no terminal, mail reader or feed -----
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b]8;;https://evil.example\x1b\\点此\x1b]8;;\x1b\\\x9b31m"
+
+
+def test_terminal_escapes_in_a_page_drive_nothing(site, tmp_path, tracker, sinks, smtp, env):
+    """Before: ESC, raw or as &#27;, reached the terminal through check, diff and show (a page
+    could clear the screen, fake a hyperlink, set the window title), and email and Slack."""
+    slack, _ = sinks
+    cfg = setup_site(site, tmp_path, notify_tables(slack, None, smtp))
+    tracker("check", "--config", cfg)
+    raw = ESCAPES.replace("\x1b[2J", "&#27;[2J")  # written as an entity, too
+    edited = change_clause(AGREEMENT, "9.2 本协议签订地", f"9.2 本协议{raw}签订地")
+    site.page("/doc", cloud_page(edited).replace("&amp;#27;", "&#27;"))
+    outputs = [
+        tracker("check", "--config", cfg),
+        tracker("diff", "doc", "--config", cfg),
+        tracker("show", "doc", "--config", cfg),
+        tracker("history", "doc", "--config", cfg),
+        tracker("report", "--out", tmp_path / "site", "--config", cfg),
+    ]
+    shown = "".join(run.out + run.err for run in outputs)
+    assert "␛" in shown  # shown, as a picture
+    mail = smtp.messages[-1]
+    sent = [
+        shown,
+        json.dumps(slack.bodies, ensure_ascii=False),
+        mail["Subject"],
+        mail.get_body(("plain",)).get_content(),
+        mail.get_body(("html",)).get_content(),
+        *(p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html")),
+    ]
+    for text in sent:
+        assert not any(c in text for c in ("\x1b", "\x07", "\x9b")), text[:300]

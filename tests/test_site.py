@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -249,3 +250,18 @@ def test_builds_of_an_earlier_release_are_still_ours(story):
     (story.folder / ".site.builds" / ".tracker-builds").unlink()  # as 0.1.0 left it
     assert story.tracker("report", "--out", out).code == 0
     assert (out / "index.html").exists()
+
+
+def test_a_control_character_in_a_page_keeps_every_feed_valid_xml(story, site):
+    """Before: one control character in any page made feed.xml (every source's changes) invalid
+    XML 1.0, and a strict reader dropped it all."""
+    text = change_clause(story.text, "以本协议内容为准", "以本协议\x01内容\x0b为准\ufffe")
+    site.page("/doc", cloud_page(text, title="协议\x02标题"))
+    assert story.check().code == 1
+    out = story.folder / "site"
+    assert story.tracker("report", "--out", out).code == 0
+    for path in (out / "feed.xml", out / "sources" / "doc.xml"):
+        ElementTree.fromstring(path.read_bytes())  # a strict parser: raises on any forbidden char
+        parsed = feedparser.parse(path.read_bytes())
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        assert "␁" in parsed.entries[0].content[0].value

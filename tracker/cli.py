@@ -19,6 +19,7 @@ from . import __version__, config, logs, notify, sources
 from .commands import EXIT_FAILED, EXIT_USAGE, Wiring, look, onboard, run
 from .errors import CommandError, ConfigError, Failed, describe_os_error
 from .notify.queue import listeners_for
+from .report.terminal import warn
 
 
 def registry() -> config.Registry:
@@ -156,16 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(wiring)
         return status
     except ConfigError as exc:
-        print(f"tracker: configuration error: {exc}", file=sys.stderr)
+        warn(f"configuration error: {exc}")
         return EXIT_USAGE
     except CommandError as exc:
-        print(f"tracker: {exc.reason}", file=sys.stderr)
+        warn(exc.reason)
         return EXIT_FAILED if isinstance(exc, Failed) else EXIT_USAGE
     except KeyboardInterrupt:
-        print("tracker: interrupted", file=sys.stderr)
+        warn("interrupted")
         return 130
     except OSError as exc:  # the state folder as a whole, say: one line, never a traceback
-        print(f"tracker: {describe_os_error(exc)}", file=sys.stderr)
+        warn(describe_os_error(exc))
         return EXIT_FAILED
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .stamps import isoformat
+from .text.controls import neutral
 
 
 def to_stderr(level: int) -> None:
@@ -68,7 +69,7 @@ class TextLines(logging.Formatter):
             body = f"{record.name}: {record.getMessage()}"
             if record.exc_info:
                 body += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
-        return f"{record.levelname} {body}"
+        return neutral(f"{record.levelname} {body}")  # a page's text never drives the terminal
 
 
 class JsonLines(logging.Formatter):

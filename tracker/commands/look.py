@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rich.console import Console
-
 from .. import config
 from ..compare.segment import segment
 from ..errors import Failed, Refused, describe_os_error
 from ..message import Message, Outcome
 from ..model import Origin
 from ..pipeline.review import Review, review
+from ..report import terminal
 from ..report.history_view import (
     print_alerted,
     print_history,
@@ -85,7 +84,7 @@ def history(w: Wiring) -> int:
     if args.json:
         _json({"source": source.id, "versions": [e.to_json() for e in rows]})
     else:
-        print_history(source, rows, total, Console(highlight=False))
+        print_history(source, rows, total, terminal.console())
     return EXIT_OK
 
 
@@ -105,7 +104,7 @@ def _last_changes(cfg: config.Config, args: argparse.Namespace, since: str | Non
         ]
         _json({"sources": payload})
     else:
-        print_last_changes(rows, Console(highlight=False))
+        print_last_changes(rows, terminal.console())
     return EXIT_OK
 
 
@@ -211,7 +210,7 @@ def diff(w: Wiring) -> int:
         }
         _json(payload)
     elif not args.html:
-        console = Console(highlight=False)
+        console = terminal.console()
         if found.message is not None:
             print_alerted(source, found.newer, found.message, console)
         else:
@@ -226,9 +225,9 @@ def show(w: Wiring) -> int:
     source = cfg.source(args.source)
     version = find(versions_of(cfg, source), source, args.version or "latest")
     if args.clauses:
-        print_outline(segment(version.text, source.ignore), Console(highlight=False))
+        print_outline(segment(version.text, source.ignore), terminal.console())
     else:
-        sys.stdout.write(version.text if version.text.endswith("\n") else version.text + "\n")
+        terminal.out(version.text.removesuffix("\n"))
     return EXIT_OK
 
 
@@ -251,5 +250,5 @@ def report(w: Wiring) -> int:
         raise Failed(f"report: {exc.reason}") from None
     pages = f"{built.sources} source{'s' if built.sources != 1 else ''}"
     changes = f"{built.changes} change{'s' if built.changes != 1 else ''}"
-    print(f"report: {pages}, {changes}; open {built.path / 'index.html'}")
+    terminal.out(f"report: {pages}, {changes}; open {built.path / 'index.html'}")
     return EXIT_OK

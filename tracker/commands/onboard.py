@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-
-from rich.console import Console
 
 from .. import config
 from ..errors import ConfigError, SourceError
 from ..pipeline import upgrade
 from ..pipeline.accept import NotAccepted, accept
+from ..report import terminal
 from ..report.inspection import print_inspection
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Wiring
 
@@ -25,9 +23,9 @@ def inspect(w: Wiring) -> int:
     try:
         found = asyncio.run(inspect(url, cfg.settings))
     except SourceError as exc:
-        print(f"tracker: {url}: {exc.reason}", file=sys.stderr)
+        terminal.warn(f"{url}: {exc.reason}")
         return EXIT_FAILED
-    print_inspection(found, Console(highlight=False))
+    print_inspection(found, terminal.console())
     return EXIT_OK
 
 
@@ -37,12 +35,12 @@ def accept_page(w: Wiring) -> int:
     try:
         done = accept(cfg, source, w.listeners(cfg))
     except NotAccepted as exc:
-        print(f"tracker: {exc.reason}", file=sys.stderr)
+        terminal.warn(f"{exc.reason}")
         return EXIT_USAGE
     except SourceError as exc:
-        print(f"tracker: {sid}: {exc.reason}; nothing recorded", file=sys.stderr)
+        terminal.warn(f"{sid}: {exc.reason}; nothing recorded")
         return EXIT_FAILED
-    print(
+    terminal.out(
         f"{sid}: recorded {done.version} from {done.url} ({done.clauses} numbered clauses, "
         f"{done.characters} characters), accepted without an alert"
     )
@@ -56,14 +54,15 @@ def reextract(w: Wiring) -> int:
         try:
             done = upgrade.reextract(cfg, source)
         except SourceError as exc:
-            print(f"tracker: {source.id}: {exc.reason}; nothing recorded", file=sys.stderr)
+            terminal.warn(f"{source.id}: {exc.reason}; nothing recorded")
             status = EXIT_FAILED
             continue
         if done.version is None:
-            print(f"{source.id}: the stored page of {done.read_from} reads the same; nothing to do")
+            same = f"the stored page of {done.read_from} reads the same; nothing to do"
+            terminal.out(f"{source.id}: {same}")
         else:
             why = f"settings changed: {', '.join(done.settings)}" if done.settings else "re-read"
-            print(
+            terminal.out(
                 f"{source.id}: recorded upgrade {done.version} from the page of {done.read_from} "
                 f"({why}), without an alert"
             )

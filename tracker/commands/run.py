@@ -6,7 +6,6 @@ import asyncio
 import json
 import sys
 
-from rich.console import Console
 from rich.text import Text
 
 from .. import config, logs
@@ -17,6 +16,7 @@ from ..notify.courier import Courier
 from ..notify.deliver import Delivery, deliver
 from ..notify.queue import Outbox
 from ..notify.sample import sample_message
+from ..report import terminal
 from ..report.console import as_json, print_human, print_trials
 from ..report.outbox import print_deliveries, print_outbox
 from ..report.site.build import refresh
@@ -37,16 +37,16 @@ def check(w: Wiring) -> int:
             payload = {"dry_run": True, "sources": [t.to_json() for t in trials]}
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         else:
-            print_trials(trials, Console(highlight=False))
+            print_trials(trials, terminal.console())
         return exit_status([t.result for t in trials])
     results = asyncio.run(processes.check(cfg, w.listeners(cfg)))
     deliveries, pending = send_waiting(cfg)
     if problem := refresh(everything):  # after the changes and failures: the status is current
-        print(f"tracker: {problem}", file=sys.stderr)
+        terminal.warn(f"{problem}")
     if args.json:
         sys.stdout.write(as_json(results, [d.to_json() for d in deliveries]) + "\n")
     else:
-        console = Console(highlight=False)
+        console = terminal.console()
         print_human(results, console)
         print_deliveries(deliveries, pending, console)
     return max(exit_status(results), EXIT_UNDELIVERED if pending else EXIT_OK)
@@ -61,7 +61,7 @@ def send_waiting(cfg: config.Config) -> tuple[list[Delivery], int]:
         deliveries = asyncio.run(deliver(outbox, cfg.channels, [s.id for s in cfg.sources]))
         waiting = len(outbox.pending())
     except OSError as exc:  # an unusable state folder costs delivery, never the report
-        print(f"tracker: outbox: {describe_os_error(exc)}", file=sys.stderr)
+        terminal.warn(f"outbox: {describe_os_error(exc)}")
         return [], 1
     return deliveries, waiting
 
@@ -82,7 +82,7 @@ def outbox(w: Wiring) -> int:
     elif args.retry or args.drop:
         done = outbox.retry(args.retry) if args.retry else outbox.drop(args.drop)
         if not done:
-            print(f"tracker: no queued message {args.retry or args.drop!r}", file=sys.stderr)
+            terminal.warn(f"no queued message {args.retry or args.drop!r}")
             return EXIT_USAGE
     entries, requeued = outbox.survey([s.id for s in cfg.sources])  # never "all sent" wrongly
     damaged = outbox.damaged()
@@ -95,7 +95,7 @@ def outbox(w: Wiring) -> int:
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
-        console = Console(highlight=False)
+        console = terminal.console()
         if deliveries:
             print_deliveries(deliveries, len(entries), console)
         print_outbox(entries, damaged, requeued, console)
@@ -122,19 +122,17 @@ def status(w: Wiring) -> int:
         payload = {"daemon": daemon, "sources": [row.to_json() for row in rows]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
-        print_status(rows, daemon, Console(highlight=False))
+        print_status(rows, daemon, terminal.console())
     return EXIT_OK
 
 
 def notify_test(w: Wiring) -> int:
     cfg = w.config
     if not cfg.channels:
-        print(
-            "tracker: no [[notify]] channels configured; alerts go to the console", file=sys.stderr
-        )
+        terminal.warn("no [[notify]] channels configured; alerts go to the console")
         return EXIT_USAGE
     results = asyncio.run(_send_sample(cfg))
-    console = Console(highlight=False)
+    console = terminal.console()
     for channel, error in results:
         if error is None:
             console.print(Text(f"✓ {channel.kind} {channel.name}: sent", style="green"))

@@ -20,6 +20,7 @@ from ..config import Context, Invalid, Secret, secret_setting, setting
 from ..config.values import boolean, integer, string
 from ..message import Message
 from ..model import ChangeKind, Event
+from ..text.controls import neutral
 from .channel import Channel, DeliveryError, register
 from .courier import Courier
 from .text import (
@@ -41,12 +42,15 @@ _STYLE = {
 
 def subject(message: Message) -> str:
     """One line, whatever the page or the configuration holds: a header cannot break."""
-    return " ".join(f"[tracker] {title(message)}".split())
+    return " ".join(neutral(f"[tracker] {title(message)}").split())
 
 
 def html_body(message: Message) -> str:
     about = message.outcome
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(neutral(text))
+
     parts = [
         '<div style="font-family:sans-serif;line-height:1.6;max-width:60em">',
         f"<h2 style='margin:0'>{e(title(message))}</h2>",

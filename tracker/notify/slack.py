@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from ..config import Secret, secret_setting
 from ..message import Message
 from ..model import Change, ChangeKind, Event
+from ..text.controls import neutral
 from .channel import Channel, http_url, register
 from .courier import Courier
 from .text import (
@@ -36,7 +37,8 @@ _ZWSP = "\u200b"  # lets *bold* and ~strike~ work between CJK characters
 
 
 def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Page text as Slack shows it: no mention, no link, no control character."""
+    return neutral(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _link(url: str, label: str) -> str:
@@ -58,7 +60,7 @@ def blocks(message: Message) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
         {
             "type": "header",
-            "text": {"type": "plain_text", "text": cut(title(message), HEADER_LIMIT)},
+            "text": {"type": "plain_text", "text": cut(neutral(title(message)), HEADER_LIMIT)},
         },
     ]
     summary = [f"{_link(about.url, about.name)} · severity *{message.severity}*"]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from ..message import Message
 from ..model import Change, ChangeKind, Event, Span, highest, rank
+from ..text.controls import neutral
 
 CONTEXT = 60  # characters kept on each side of a change inside a long clause
 
@@ -144,7 +145,7 @@ def plain_text(message: Message, limit: int = 20_000) -> str:
     lines = [title(message), f"{about.name} — {about.url}", ""]
     if message.event in (Event.FAILING, Event.RECOVERED):
         lines.append(f"Last error: {about.error}" if about.error else "The source is back.")
-        return "\n".join(lines) + "\n"
+        return neutral("\n".join(lines)) + "\n"
     for fired in about.fired:
         lines.append(f"Watch {fired.watch} ({fired.severity}): {', '.join(fired.clauses)}")
     notes = following_lines(message)
@@ -154,7 +155,7 @@ def plain_text(message: Message, limit: int = 20_000) -> str:
         overflow = [f"(Cut to fit: {see_all(message)})"]
         ranked_lines = (line for c in ranked(about.changes) for line in _block(c))
         text = "\n".join([*lines, *overflow, *ranked_lines, *tail])
-    return cut(text, limit) + "\n"
+    return neutral(cut(text, limit)) + "\n"
 
 
 def _block(change: Change) -> list[str]:

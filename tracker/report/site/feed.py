@@ -13,6 +13,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from ...text.controls import xml_text
 from .data import ChangeRecord
 from .markup import change_block, fired_list, notes_list
 
@@ -41,14 +42,14 @@ def feed(
         ET.SubElement(item, "link", rel="alternate", type="text/html", href=prefix + c.path)
         _text(item, "summary", _summary(c))
         content = ET.SubElement(item, "content", type="html")
-        content.text = _content(c)
+        content.text = xml_text(_content(c))
     ET.indent(root)
     written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return written + b"\n"
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:
-    ET.SubElement(parent, tag).text = text
+    ET.SubElement(parent, tag).text = xml_text(text)
 
 
 def _urn(key: str) -> str:

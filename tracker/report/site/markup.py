@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from ...model import Change, ChangeKind, Fired, Span
 from ...notify.text import aspect_note, facts_line, heading_parts
+from ...text.controls import neutral
 
 STYLE = """
 :root { color-scheme: light dark; --del: #ffd7d5; --ins: #ccf2d1; --dim: #667; --line: #ccd; }
@@ -44,7 +45,8 @@ ul.rows { list-style: none; padding: 0; } ul.rows li { padding: .4rem 0;
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Any text as HTML shows it: escaped, its control characters made visible."""
+    return html.escape(neutral(str(text)), quote=True)
 
 
 def page(title: str, body: str, *, feed: str | None = None, home: str | None = None) -> str:

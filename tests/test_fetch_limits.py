@@ -87,3 +87,34 @@ def test_a_wrong_charset_header_reads_as_the_body_is_written(site, tmp_path, tra
     site.page("/doc", edited, content_type="text/html; charset=GBK")
     src = tracker("check", "--config", cfg, "--json").source("doc")
     assert [c["clause"] for c in src["changes"]] == ["2.7"]
+
+
+# -- issue 23, item 10: a redirect does not lead into private networks ------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/admin", "http://[fd00::1]/x"],
+    ids=["metadata", "private", "unique-local"],
+)
+def test_a_redirect_to_a_private_address_is_refused(site, tmp_path, tracker, target):
+    """Before: a watched page's redirect to a cloud metadata service was followed and the
+    answer recorded."""
+    site.page("/doc", "", status=302, headers={"Location": target})
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))], {"retries": 0, "timeout": "2s"})
+    src = tracker("check", "--config", cfg, "--json").source("doc")
+    assert src["status"] == "error" and "redirected to a private address" in src["error"], src
+    assert "allow_private" in src["error"]
+
+
+def test_loopback_redirects_of_a_loopback_source_and_allow_private(site, tmp_path, tracker):
+    site.page("/old", "", status=301, headers={"Location": site.url("/doc")})
+    site.page("/doc", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/old"))])
+    assert tracker("check", "--config", cfg, "--json").source("doc")["status"] == "baseline"
+    site.page("/old", "", status=302, headers={"Location": "http://10.255.255.1/"})
+    opened = write_config(
+        tmp_path, [doc_source(site.url("/old"))], {"allow_private": True, "timeout": "1s"}
+    )
+    src = tracker("check", "--config", opened, "--json").source("doc")
+    assert "private" not in src["error"]  # followed: the address simply does not answer here

@@ -338,3 +338,20 @@ def test_a_page_nested_past_reason_fails_fast_and_is_never_rendered(
     src = tracker("check", "--config", cfg, "--json").source("deep")
     assert src["status"] == "error" and "nests its elements" in src["error"], src["error"]
     assert launched(launches) == 0  # known broken: not handed to the browser
+
+
+@needs_chromium
+def test_a_rendered_page_that_leads_into_a_private_network_is_refused(
+    site, tmp_path, tracker, launches
+):
+    """Before: a rendered page's navigation went wherever its scripts sent it."""
+    site.page(
+        "/away",
+        '<html><body><script>location.href = "http://169.254.169.254/latest/";</script>'
+        "</body></html>",
+    )
+    away = rule_source(site.url("/away"), "away", render="always")
+    cfg = configure(tmp_path, launches, [away], timeout="3s")
+    src = tracker("check", "--config", cfg, "--json").source("away")
+    assert src["status"] == "error" and "led to a private address" in src["error"], src
+    assert "169.254.169.254" in src["error"]

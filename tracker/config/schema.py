@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import UnknownSource
 from ..model import SEVERITIES
+from ..stamps import sha256
+from ..text.links import masked, secrets_of
 from . import checks
 from .values import (
     Invalid,
@@ -78,6 +80,7 @@ class Settings:
     render_restart_after: int = setting(100, read=integer(1))  # pages, then a new browser
     report_dir: Path | None = setting(None, read=state_path)  # refreshed after every run
     report_url: str | None = setting(None, read=checks.page_url)  # where report_dir is served
+    allow_private: bool = setting(False, read=boolean)  # redirects into private networks
 
     def __post_init__(self) -> None:
         if self.report_url is not None:
@@ -147,10 +150,22 @@ class Source:
 
     @property
     def fingerprint(self) -> str:
-        """What, besides the page bytes, decides the extracted text (or where it comes from)."""
+        """What, besides the page bytes, decides the extracted text (or where it comes from),
+        as a hash: the state file never holds the URL's credentials."""
         parts = [*self.selectors, "|", *self.remove, "|", *(p.pattern for p in self.ignore)]
         parts += ["|", self.kind, *map(str, self.options.recorded().values()), self.url]
-        return "\x1f".join(parts)
+        return sha256("\x1f".join(parts))
+
+    @property
+    def shown_url(self) -> str:
+        """The URL as everything but the fetch shows and keeps it: its credentials masked."""
+        return masked(self.url)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with this source's URL credentials masked, wherever they appear in it."""
+        for secret in secrets_of(self.url):
+            text = text.replace(secret, "***")
+        return text
 
     @property
     def settings(self) -> dict[str, object]:
@@ -161,7 +176,7 @@ class Source:
         ``ignore`` is not among them: it applies when texts are compared.
         """
         return {
-            "url": self.url,
+            "url": self.shown_url,
             "kind": self.kind,
             "selector": list(self.selectors),
             "remove": list(self.remove),

@@ -120,7 +120,8 @@ class Bookkeeping:
     def failed(self, state: State, exc: SourceError) -> Result:
         """Count the failure, alerting once when it persists; versions stay as they were."""
         now = isoformat(utcnow())
-        state.last_check, state.last_status, state.last_error = now, Status.ERROR, exc.reason
+        reason = self.source.scrub(exc.reason)
+        state.last_check, state.last_status, state.last_error = now, Status.ERROR, reason
         if isinstance(exc, RefusedError):  # what `tracker accept` may record
             state.refused = exc.key
         state.failures += 1

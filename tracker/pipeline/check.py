@@ -187,7 +187,7 @@ class _Job:
                 text = from_markdown(Path(source.baseline).read_text("utf-8"))
                 meta = {
                     "origin": Origin.BASELINE,
-                    "url": source.url,
+                    "url": source.shown_url,
                     "baseline_file": source.baseline.name,
                     "follows": {},
                 }

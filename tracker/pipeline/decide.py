@@ -80,7 +80,7 @@ def decide(
     key = compared(reading.text, source.ignore).key
     if latest is None:
         if why := soft_404(reading.text, source.ignore):
-            error = NotADocumentError(not_a_document(reading.url or source.url, why), key=key)
+            error = NotADocumentError(not_a_document(reading.url or source.shown_url, why), key=key)
             return Decision(Action.REFUSE, key, refusal=error)
         return Decision(Action.FIRST, key, follows=_kept(state))
     settled = state.fingerprint == source.fingerprint and state.form_hash is not None
@@ -136,7 +136,7 @@ def _refusal(
     state: State,
 ) -> tuple[RefusedError | None, tuple[str | None, int]]:
     """Why the reading is not to be recorded, if it is not; and the shrink count to keep."""
-    key, url = comparison.key, reading.url or source.url
+    key, url = comparison.key, reading.url or source.shown_url
     if comparison.verdict is Verdict.NOT_A_DOCUMENT:
         error = NotADocumentError(not_a_document(url, comparison.reason or ""), key=key)
         return error, (None, 0)

@@ -28,6 +28,10 @@ class Result:
     following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
     notes: list[str] = field(default_factory=list)  # what this check found and worked around
 
+    def __post_init__(self) -> None:
+        if self.error is not None:  # a reason may quote the URL: never its credentials
+            self.error = self.source.scrub(self.error)
+
     @property
     def severity(self) -> str | None:
         """The highest severity among the changes (another document: critical), None if none."""
@@ -38,7 +42,7 @@ class Result:
         return Outcome(
             id=self.source.id,
             name=self.source.name,
-            url=self.source.url,
+            url=self.source.shown_url,
             status=self.status,
             error=self.error,
             severity=self.severity,
@@ -49,7 +53,7 @@ class Result:
             replaced=self.replaced,
             failures=self.failures,
             following=tuple(self.following),
-            notes=tuple(self.notes),
+            notes=tuple(self.source.scrub(note) for note in self.notes),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -90,7 +90,7 @@ def reviewed(source: Source, found: Review) -> Outcome:
     return Outcome(
         id=source.id,
         name=source.name,
-        url=source.url,
+        url=source.shown_url,
         status=Status.CHANGED,
         severity=d.severity,
         changes=d.changes,

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractError, HTTPError, RenderError
 from ..model import Page
+from ..text.links import masked
+from .guard import Guard, PrivateAddressError
 
 if TYPE_CHECKING:
     from ..config import Settings, Source
@@ -221,6 +223,7 @@ class Browser:
         started = time.monotonic()
         context: Any = None
         tab: Any = None
+        gate: _Gate | None = None
         try:
             async with asyncio.timeout(s.timeout):
                 context = await browser.new_context(
@@ -228,7 +231,8 @@ class Browser:
                     extra_http_headers={"Accept-Language": s.accept_language},
                 )
                 tab = await context.new_page()
-                await tab.route("**/*", _only_what_a_reader_needs)
+                gate = _Gate(Guard(source.url, s.allow_private))
+                await tab.route("**/*", gate.route)
                 response = await tab.goto(source.url, wait_until="domcontentloaded")
                 if response is not None and response.status >= 400:
                     raise HTTPError(response.status, f"HTTP {response.status}")
@@ -236,8 +240,10 @@ class Browser:
                     _FILLED, arg=[list(source.selectors), source.min_length], polling=100
                 )
                 html = await tab.content()
+            if gate.refused is not None:  # it led somewhere it may not: nothing it showed counts
+                raise gate.refused
             return Page(
-                url=tab.url,
+                url=masked(tab.url),  # kept and shown: never its credentials
                 status=response.status if response is not None else 200,
                 body=html.encode("utf-8"),
                 content_type="text/html; charset=utf-8",
@@ -247,6 +253,8 @@ class Browser:
                 rendered=True,
             )
         except (TimeoutError, PlaywrightTimeout):
+            if gate is not None and gate.refused is not None:
+                raise gate.refused from None
             if tab is not None and not await _answers(tab):
                 raise RenderError(
                     f"the page did not answer within {s.timeout:g}s: its scripts keep it busy",
@@ -306,3 +314,21 @@ async def _only_what_a_reader_needs(route: Any) -> None:
         await route.abort()
     else:
         await route.continue_()
+
+
+class _Gate:
+    """What a rendered page may load: what a reader needs, and nothing in private networks."""
+
+    def __init__(self, guard: Guard) -> None:
+        self.guard = guard
+        self.refused: PrivateAddressError | None = None
+
+    async def route(self, route: Any) -> None:
+        try:
+            await self.guard.check(route.request.url)
+        except PrivateAddressError as exc:
+            if route.request.is_navigation_request():
+                self.refused = PrivateAddressError(exc.reason.replace("redirected", "led"))
+            await route.abort()
+            return
+        await _only_what_a_reader_needs(route)

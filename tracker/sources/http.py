@@ -13,7 +13,9 @@ unchanged page into a 304 that costs almost nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import httpx
@@ -22,7 +24,9 @@ from ..config import Settings
 from ..errors import BlockedError, FetchError, HTTPError, TooLargeError
 from ..model import Page
 from ..retry import RetryPolicy, retry_after
+from ..text.links import masked
 from .body import ACCEPT_ENCODING, CappedBody
+from .guard import Guard
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -47,8 +51,7 @@ class Fetcher:
                 "Accept-Encoding": ACCEPT_ENCODING,  # what body.py decodes under the cap
             },
             timeout=httpx.Timeout(s.timeout),
-            follow_redirects=True,
-            max_redirects=s.max_redirects,
+            follow_redirects=False,  # followed one by one, each checked (see _followed)
             limits=httpx.Limits(
                 max_connections=s.concurrency, max_keepalive_connections=s.concurrency
             ),
@@ -75,19 +78,21 @@ class Fetcher:
         host = urlsplit(url).netloc.lower()
         per_host = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
 
+        guard = Guard(url, self.settings.allow_private)
+
         async def attempt() -> Page:
             async with self._global, per_host:  # released while waiting to retry
-                return await self._once(url, headers)
+                return await self._once(url, headers, guard)
 
         return await self._policy.run(attempt)
 
-    async def _once(self, url: str, headers: dict[str, str]) -> Page:
+    async def _once(self, url: str, headers: dict[str, str], guard: Guard) -> Page:
         assert self._client is not None, "use Fetcher as an async context manager"
         started = time.monotonic()
         try:
             async with (
                 asyncio.timeout(self.settings.timeout),
-                self._client.stream("GET", url, headers=headers) as resp,
+                self._followed(url, headers, guard) as resp,
             ):
                 if resp.status_code >= 400:
                     raise _status_error(resp)
@@ -95,7 +100,7 @@ class Fetcher:
                     raise BlockedError("the site answered with an anti-bot challenge")
                 body = await self._read(resp)  # a 304's empty body too: the connection is reused
                 return Page(
-                    url=str(resp.url),
+                    url=masked(str(resp.url)),  # kept and shown: never its credentials
                     status=resp.status_code,
                     body=body,
                     content_type=resp.headers.get("content-type"),
@@ -108,6 +113,8 @@ class Fetcher:
         except httpx.TooManyRedirects:
             reason = f"more than {self.settings.max_redirects} redirects"
             raise FetchError(reason, transient=False) from None
+        except httpx.LocalProtocolError as exc:
+            raise FetchError(f"invalid request: {_first_line(exc)}", transient=False) from None
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError(f"invalid URL: {exc}", transient=False) from None
         except httpx.ConnectError as exc:
@@ -116,6 +123,27 @@ class Fetcher:
             raise FetchError(f"connection broke off mid-page: {_first_line(exc)}") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {_first_line(exc)}") from None
+
+    @contextlib.asynccontextmanager
+    async def _followed(
+        self, url: str, headers: dict[str, str], guard: Guard
+    ) -> AsyncIterator[httpx.Response]:
+        """The response at the end of ``url``'s redirects, each checked by ``guard`` first."""
+        assert self._client is not None
+        request = self._client.build_request("GET", url, headers=headers)
+        for _ in range(self.settings.max_redirects + 1):
+            resp = await self._client.send(request, stream=True)
+            following = resp.next_request if resp.is_redirect else None
+            if following is None:
+                try:
+                    yield resp
+                finally:
+                    await resp.aclose()
+                return
+            await resp.aclose()
+            await guard.check(str(following.url))
+            request = following
+        raise httpx.TooManyRedirects("too many redirects", request=request)
 
     async def _read(self, resp: httpx.Response) -> bytes:
         cap = self.settings.max_bytes

@@ -87,5 +87,5 @@ class PageGetter(Getter):
 
 def _browser(ctx: Context, source: Source) -> Browser:
     if ctx.browser is None or not ctx.browser.available():
-        raise ExtractError(f"{source.url} needs a browser to render it; {how_to_get_a_browser()}")
+        raise ExtractError(f"{source.shown_url} needs a browser; {how_to_get_a_browser()}")
     return ctx.browser

@@ -122,7 +122,7 @@ async def inspect(url: str, settings: Settings) -> Inspection:
         if not browser.available():
             containers = [Container(sel, static[sel], None) for sel in CANDIDATES]
             return Inspection(page.url, title, containers, rendered=False)
-        rendered_html, loaded = await browser.look(page.url)
+        rendered_html, loaded = await browser.look(url)  # as given: the page's is masked
     containers = [Container(s, static[s], _chars(rendered_html, s, page.url)) for s in CANDIDATES]
     found = Inspection(page.url, title, containers, rendered=True)
     best = found.best

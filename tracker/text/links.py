@@ -100,3 +100,55 @@ def cloudflare_href(href: str) -> str | None:
         return None
     address = cloudflare_email(fragment) if fragment else None
     return f"mailto:{address}" if address else ""
+
+
+# Query parameters whose value is a credential: shown as *** wherever a URL is shown or kept.
+_SECRET_PARAMS = re.compile(
+    r"(?:^|[_-])(?:token|key|apikey|secret|password|passwd|pwd|pass|sig|signature|auth"
+    r"|authorization|credentials?|session|sessionid|ticket|access)(?:$|[_-])",
+    re.I,
+)
+
+
+def masked(url: str) -> str:
+    """``url`` with its credentials shown as ``***``: the password (or a lone user name, often
+    a token) before the host, and the values of parameters named like secrets."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user, colon, _ = userinfo.partition(":")
+        netloc = f"{user}:***@{host}" if colon else f"***@{host}"
+    query = parts.query
+    if query:
+        pieces = []
+        for piece in query.split("&"):
+            name, eq, _value = piece.partition("=")
+            secret = eq and _SECRET_PARAMS.search(unquote(name))
+            pieces.append(f"{name}=***" if secret else piece)
+        query = "&".join(pieces)
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url
+    return parts._replace(netloc=netloc, query=query).geturl()
+
+
+def secrets_of(url: str) -> tuple[str, ...]:
+    """The credentials in ``url``, as written and decoded: what must be scrubbed from any text."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ()
+    found: list[str] = []
+    if "@" in parts.netloc:
+        userinfo = parts.netloc.rsplit("@", 1)[0]
+        user, colon, password = userinfo.partition(":")
+        found.append(password if colon else user)
+    for piece in parts.query.split("&"):
+        name, eq, value = piece.partition("=")
+        if eq and value and _SECRET_PARAMS.search(unquote(name)):
+            found.append(value)
+    found += [unquote(s) for s in found]
+    return tuple(s for s in dict.fromkeys(found) if len(s) >= 3)

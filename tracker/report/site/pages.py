@@ -42,7 +42,7 @@ def _source_card(r: SourceReport) -> str:
     status = state.last_status or "never checked"
     lines = [
         f'<h2><a href="{esc(source_path(s.id))}">{esc(s.name)}</a></h2>',
-        f'<div class="meta">{esc(s.id)} · {esc(s.url)}</div>',
+        f'<div class="meta">{esc(s.id)} · {esc(s.shown_url)}</div>',
         f"<p>{badge(status, status)} last check {esc(state.last_check or 'never')}",
     ]
     if state.failures:
@@ -68,7 +68,7 @@ def source_page(r: SourceReport) -> str:
     rows = "".join(_history_row(e, {c.entry.version for c in r.changes}, s.id) for e in r.entries)
     body = (
         f"<h1>{esc(s.name)}</h1>"
-        f'<div class="meta">{esc(s.id)} · <a href="{esc(s.url)}">{esc(s.url)}</a> · '
+        f'<div class="meta">{esc(s.id)} · <a href="{esc(s.shown_url)}">{esc(s.shown_url)}</a> · '
         f'<a href="{esc(s.id)}.xml">Atom feed</a></div>'
         f"<p>{badge(r.state.last_status or 'never checked', r.state.last_status or '')} "
         f"last check {esc(r.state.last_check or 'never')}</p>"
@@ -125,10 +125,10 @@ def _redline(
 ) -> str:
     back = f' · <a href="{esc(history)}">history</a>' if history else ""
     blocks = "".join(change_block(c) for c in about.changes)
+    url = esc(source.shown_url)
     body = (
         f"<h1>{esc(heading)}</h1>"
-        f'<div class="meta">{esc(meta)} · <a href="{esc(source.url)}">{esc(source.url)}</a>'
-        f"{back}</div>"
+        f'<div class="meta">{esc(meta)} · <a href="{url}">{url}</a>{back}</div>'
         f"{fired_list(about.fired)}{notes_list(notes)}"
         + (blocks or "<p>No difference a reader could see.</p>")
     )

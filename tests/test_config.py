@@ -126,6 +126,64 @@ BAD = [
         "notify[1].name",
         "one line",
     ),
+    # Found by the second adversarial pass: each accepted, then failing at run time.
+    (
+        GOOD_SOURCE + '[[notify]]\nkind = "webhook"\nurl = "http://"\n',
+        "notify[1].url",
+        "not an http(s) URL",
+    ),
+    (
+        GOOD_SOURCE + '[[notify]]\nkind = "webhook"\nurl = "https://e.com/a b"\n',
+        "notify[1].url",
+        "has spaces",
+    ),
+    (
+        GOOD_SOURCE + '[[notify]]\nkind = "slack"\nwebhook_url = "https://e.com:99999/x"\n',
+        "notify[1].webhook_url",
+        "Port out of range",
+    ),
+    (
+        GOOD_SOURCE
+        + '[[notify]]\nkind = "email"\nhost = "h\\r\\nX: y"\nfrom = "a@b.c"\nto = "d@e.f"\n',
+        "notify[1].host",
+        "one line",
+    ),
+    (
+        GOOD_SOURCE
+        + '[[notify]]\nkind = "email"\nhost = "h"\nfrom = "a@b.c\\nBcc: x@y.z"\nto = "d@e.f"\n',
+        "notify[1].from",
+        "one line",
+    ),
+    (
+        GOOD_SOURCE
+        + '[[notify]]\nkind = "email"\nhost = "h"\nfrom = "a@b.c"\nto = ["d@e.f\\r\\nBcc: x@y.z"]\n',
+        "notify[1].to",
+        "one line",
+    ),
+    (
+        '[tracker]\nuser_agent = "a\\r\\nX-Evil: 1"\n' + GOOD_SOURCE,
+        "tracker.user_agent",
+        "one line",
+    ),
+    (
+        '[tracker]\naccept_language = "zh\\nX: 1"\n' + GOOD_SOURCE,
+        "tracker.accept_language",
+        "one line",
+    ),
+    ('[tracker]\nuser_agent = "追踪器/1.0"\n' + GOOD_SOURCE, "tracker.user_agent", "ASCII"),
+    ('[tracker]\nmax_bytes = "0"\n' + GOOD_SOURCE, "tracker.max_bytes", "is not a size"),
+    ("[tracker]\nmax_bytes = 0\n" + GOOD_SOURCE, "tracker.max_bytes", "is not a size"),
+    ("[tracker]\ntimeout = 1e-300\n" + GOOD_SOURCE, "tracker.timeout", "at least 0.1s"),
+    ("[tracker]\nretries = 1000000\n" + GOOD_SOURCE, "tracker.retries", "from 0 to 20"),
+    ('[tracker]\ninterval = "1ms"\n' + GOOD_SOURCE, "tracker.interval", "at least 1s"),
+    (
+        '[tracker]\noutbox_interval = "1ms"\n' + GOOD_SOURCE,
+        "tracker.outbox_interval",
+        "at least 1s",
+    ),
+    (GOOD_SOURCE + 'interval = "1ms"\n', "source.doc.interval", "at least 1s"),
+    (GOOD_SOURCE + 'cron = "0 0 30 2 *"\n', "source.doc.cron", "never fires"),
+    ("[tracker]\nx = " + "[" * 5000 + "]" * 5000 + "\n" + GOOD_SOURCE, None, "nested too deep"),
 ]
 
 
@@ -164,6 +222,16 @@ def test_missing_config_file(tmp_path):
 def test_usage_error_exits_2():
     run = run_subprocess("check", "--no-such-flag")
     assert run.code == 2 and "Traceback" not in run.err
+
+
+def test_a_baseline_that_is_not_utf8_is_refused_when_the_file_is_read(tmp_path, tracker):
+    """Before: accepted, then an internal error on every run."""
+    (tmp_path / "signed.md").write_bytes("协议".encode("gb18030") + b"\xff\xfe")
+    path = tmp_path / "tracker.toml"
+    path.write_text(GOOD_SOURCE + "baseline = 'signed.md'\n", "utf-8")
+    run = tracker("check", "--config", path)
+    assert run.code == 2 and run.err.count("\n") == 1
+    assert "source.doc.baseline: " in run.err and "not UTF-8 text" in run.err
 
 
 def test_paths_are_relative_to_the_config_file(tmp_path):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import doc_source, write_config
+from .conftest import doc_source, versions, write_config
 from .history_story import BASELINE, told
 from .pages import cloud_page
 
@@ -163,3 +163,20 @@ def test_a_damaged_version_is_one_line_not_a_traceback(story):
     assert done.err.startswith("tracker: a recorded version cannot be read:")
     assert "Traceback" not in done.err and done.err.count("\n") == 1
     assert json.loads((sorted(versions.iterdir())[0] / "meta.json").read_text())["origin"]
+
+
+@pytest.mark.parametrize("meta", ["[]", "null", '"text"', "3"])
+def test_metadata_that_is_json_but_no_object_is_damaged_metadata(story, meta):
+    """Before: `[]` or `null` in any version's meta.json crashed history, the report and every
+    check with report_dir (a traceback, exit 1)."""
+    names = versions(story.state, "doc")
+    (story.state / "doc" / "versions" / names[1] / "meta.json").write_text(meta, "utf-8")
+    listed = story.tracker("history", "doc", "--json")
+    assert listed.code == 0, listed.err
+    assert len(listed.json["versions"]) == len(names)
+    assert story.tracker("report", "--out", story.folder / "site").code == 0
+    story.settings = {"report_dir": "site"}
+    story.configure()
+    checked = story.check()
+    assert checked.code in (0, 1) and "Traceback" not in checked.err, checked.err
+    assert story.tracker("diff", "doc", names[0], names[2]).code == 0

@@ -5,6 +5,7 @@ fetch fails."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -89,9 +90,12 @@ def cron(value: Any, ctx: Context) -> str:
     from apscheduler.triggers.cron import CronTrigger  # the scheduler's own parser, only if used
 
     try:
-        CronTrigger.from_crontab(expression)
+        trigger = CronTrigger.from_crontab(expression, timezone="UTC")
     except ValueError as exc:
         raise Invalid(f"invalid cron expression: {exc}") from None
+    now = datetime.now(UTC)
+    if trigger.get_next_fire_time(None, now) is None:
+        raise Invalid(f"{expression!r} never fires: the source would never be checked")
     return expression
 
 

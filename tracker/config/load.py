@@ -79,6 +79,8 @@ def parse(registry: Registry, text: str, ctx: Context) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(ctx.file, None, f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(ctx.file, None, "invalid TOML: values nested too deep") from None
     for key in data:
         if key not in ("tracker", "source", "watch", "notify"):
             raise ConfigError(ctx.file, key, "unknown key")

@@ -26,6 +26,7 @@ from .values import (
     choice,
     duration,
     file_path,
+    header,
     integer,
     line,
     ratio,
@@ -43,6 +44,7 @@ DEFAULT_USER_AGENT = (
     "Chrome/131.0.0.0 Safari/537.36"
 )
 DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9"
+MIN_INTERVAL = 1.0  # seconds between a daemon's checks (or deliveries), at least
 
 
 def _processes(value: Any, ctx: Any) -> int | None:
@@ -58,8 +60,8 @@ class Settings:
     """The ``[tracker]`` table: run-wide settings."""
 
     state_dir: Path = setting(Path("snapshots"), read=state_path)  # beside the configuration
-    timeout: float = setting(20.0, read=duration())
-    retries: int = setting(2, read=integer(0))
+    timeout: float = setting(20.0, read=duration(minimum=0.1))
+    retries: int = setting(2, read=integer(0, 20))
     backoff: float = setting(1.0, read=duration(zero=True))
     max_retry_after: float = setting(60.0, read=duration(zero=True))
     max_bytes: int = setting(5 * 1024 * 1024, read=size)
@@ -67,14 +69,14 @@ class Settings:
     concurrency: int = setting(16, read=integer(1))
     per_host: int = setting(4, read=integer(1))
     processes: int | None = setting(None, read=_processes)  # None: "auto", one per core
-    user_agent: str = setting(DEFAULT_USER_AGENT, read=line)
-    accept_language: str = setting(DEFAULT_ACCEPT_LANGUAGE, read=line)
-    lock_timeout: float = setting(30.0, read=duration())
+    user_agent: str = setting(DEFAULT_USER_AGENT, read=header)
+    accept_language: str = setting(DEFAULT_ACCEPT_LANGUAGE, read=header)
+    lock_timeout: float = setting(30.0, read=duration(minimum=0.1))
     truncation_ratio: float = setting(0.5, read=ratio)
     truncation_confirmations: int = setting(3, read=integer(1))
     failure_alert_after: int = setting(3, read=integer(1))
-    interval: float = setting(6 * 3600.0, read=duration())
-    outbox_interval: float = setting(60.0, read=duration())
+    interval: float = setting(6 * 3600.0, read=duration(minimum=MIN_INTERVAL))
+    outbox_interval: float = setting(60.0, read=duration(minimum=MIN_INTERVAL))
     browser: Path | None = setting(None, read=state_path)  # a Chromium; None: found on PATH
     render_concurrency: int = setting(2, read=integer(1))  # pages rendered at once, at most
     render_restart_after: int = setting(100, read=integer(1))  # pages, then a new browser
@@ -134,7 +136,7 @@ class Source:
     remove: tuple[str, ...] = setting((), read=checks.removed)
     ignore: tuple[re.Pattern[str], ...] = setting((), read=checks.patterns)
     min_length: int = setting(100, read=integer(0))
-    interval: float | None = setting(None, read=duration())
+    interval: float | None = setting(None, read=duration(minimum=MIN_INTERVAL))
     cron: str | None = setting(None, read=checks.cron)
     baseline: Path | None = setting(None, read=file_path)
     kind: str = "page"  # a name in tracker.sources' registry (read by the loader)

@@ -192,6 +192,22 @@ def line(value: Any, ctx: Context) -> str:
     return value
 
 
+def header(value: Any, ctx: Context) -> str:
+    """A value sent in an HTTP header: one line of ASCII."""
+    found = line(value, ctx)
+    if not found.isascii():
+        raise Invalid("must be ASCII: it is sent in an HTTP header")
+    return found
+
+
+def lines(value: Any, ctx: Context) -> tuple[str, ...]:
+    """A string or a list of them, each one line: names and addresses go into headers."""
+    found = [value] if isinstance(value, str) else value
+    if not isinstance(found, list) or not found:
+        raise Invalid("must be a string or a list of them")
+    return tuple(line(v, ctx) for v in found)
+
+
 def strings(value: Any, ctx: Context) -> tuple[str, ...]:
     """A list of non-empty strings (possibly empty)."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -241,15 +257,20 @@ def parse_duration(value: object) -> float | None:
     return None
 
 
-def duration(zero: bool = False) -> Reader:
-    """A duration in seconds, above zero (or zero, if ``zero``) and at most a year."""
+def duration(zero: bool = False, minimum: float = 0.0) -> Reader:
+    """A duration in seconds: above zero (or zero, if ``zero``), at least ``minimum`` (a floor
+    that keeps a typo from hammering a site or spinning a loop), at most a year."""
 
     def seconds(value: Any, ctx: Context) -> float:
         found = parse_duration(value)
         if found is None:
             raise Invalid(f"{value!r} is not a duration like '30s', '30m' or '6h'")
-        if found == 0 and not zero:
+        if found == 0 and zero:
+            return found
+        if found == 0:
             raise Invalid("must be more than zero")
+        if found < minimum:
+            raise Invalid(f"{value!r} is too short: at least {minimum:g}s")
         if found > MAX_DURATION:
             raise Invalid(f"{value!r} is longer than a year")
         return found
@@ -258,11 +279,15 @@ def duration(zero: bool = False) -> Reader:
 
 
 def size(value: Any, ctx: Context) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    if isinstance(value, str) and (m := _SIZE_RE.match(value)):
-        return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()]
-    raise Invalid(f'{value!r} is not a size like 5000000 or "5MB"')
+    """A number of bytes, more than zero: 5000000 or "5MB"."""
+    found = 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        found = value
+    elif isinstance(value, str) and (m := _SIZE_RE.match(value)):
+        found = int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()]
+    if found <= 0:
+        raise Invalid(f'{value!r} is not a size like 5000000 or "5MB"')
+    return found
 
 
 def choice(*allowed: str) -> Reader:
@@ -282,8 +307,15 @@ def state_path(value: Any, ctx: Context) -> Path:
 
 
 def file_path(value: Any, ctx: Context) -> Path:
-    """A file a source names (a baseline), relative to the configuration file's folder."""
+    """A text file a source names (a baseline), relative to the configuration file's folder:
+    read once now, so a file that cannot be is said here and not on every run."""
     path = ctx.file_base / string(value, ctx)
     if not path.is_file():
         raise Invalid(f"no such file: {path}")
+    try:
+        path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise Invalid(f"{path}: {exc.strerror or exc}") from None
     return path

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..config import Context, Invalid, Secret, setting
+from ..config import Context, Invalid, Secret, setting, url_problem
 from ..config.values import choice, line
 from ..errors import TrackerError
 from ..message import Message
@@ -56,9 +56,12 @@ class Channel:
 
 
 def http_url(value: Any, ctx: Context) -> Secret:
-    """A webhook's URL: a secret, since it carries its own credentials."""
-    if not isinstance(value, Secret) or not value.value.startswith(("https://", "http://")):
+    """A webhook's URL: a secret, since it carries its own credentials; checked as a source's
+    URL is (never quoted: it is the secret)."""
+    if not isinstance(value, Secret):
         raise Invalid("is not an http(s) URL")
+    if problem := url_problem(value.value):
+        raise Invalid(problem)
     return value
 
 

@@ -17,7 +17,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any, ClassVar
 
 from ..config import Context, Invalid, Secret, secret_setting, setting
-from ..config.values import boolean, integer, string
+from ..config.values import boolean, integer, line, lines, string
 from ..message import Message
 from ..model import ChangeKind, Event
 from ..text.controls import neutral
@@ -96,14 +96,10 @@ def build(message: Message, sender: str, to: tuple[str, ...]) -> EmailMessage:
 
 
 def _addresses(value: Any, ctx: Context) -> tuple[str, ...]:
-    found = [value] if isinstance(value, str) else value
-    if (
-        not found
-        or not isinstance(found, list)
-        or not all(isinstance(a, str) and "@" in a for a in found)
-    ):
+    found = lines(value, ctx)
+    if not all("@" in a for a in found):
         raise Invalid("must be a list of email addresses")
-    return tuple(found)
+    return found
 
 
 def _ascii_password(value: Secret, ctx: Context) -> Secret:
@@ -116,13 +112,13 @@ def _ascii_password(value: Secret, ctx: Context) -> Secret:
 @dataclass(frozen=True, kw_only=True)
 class EmailChannel(Channel):
     kind: ClassVar[str] = "email"
-    host: str = setting(read=string)
+    host: str = setting(read=line)
     port: int | None = setting(None, read=integer(1, 65535))  # None: by the kind of TLS
     starttls: bool = setting(False, read=boolean)
     implicit_tls: bool = setting(False, read=boolean, key="ssl")
     username: str | None = setting(None, read=string)
     password: Secret | None = secret_setting(required=False, check=_ascii_password)
-    sender: str = setting(read=string, key="from")
+    sender: str = setting(read=line, key="from")
     to: tuple[str, ...] = setting(read=_addresses)
 
     def __post_init__(self) -> None:

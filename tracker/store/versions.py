@@ -98,10 +98,13 @@ class Versions:
         return list(names)
 
     def get(self, name: str) -> Version:
-        """A version by its full name (OSError or ValueError if it cannot be read)."""
+        """A version by its full name.
+
+        Metadata that is damaged (not JSON, or JSON but no object) leaves the version
+        standing with ``damaged_meta`` in its place: its text is what counts.
+        """
         path = self.dir / name
-        meta = json.loads((path / "meta.json").read_text("utf-8"))
-        return Version(name, path, meta)
+        return Version(name, path, _meta(path, name))
 
     def latest(self) -> Version | None:
         """The newest version whose text can be read (callers hold the lock).
@@ -162,13 +165,8 @@ class Versions:
             return None, "has no text"
         except (OSError, ValueError):  # ValueError: not UTF-8
             return None, "has a text that cannot be read"
-        try:
-            meta = json.loads((path / "meta.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            meta = None
-        if not isinstance(meta, dict):  # the text stands on its own
-            meta = {"version": name, "damaged_meta": True}
-        elif meta.get("text_hash") != sha256(text):
+        meta = _meta(path, name)
+        if not meta.get("damaged_meta") and meta.get("text_hash") != sha256(text):
             return None, "has a torn text (it does not match its hash)"
         return Version.holding(name, path, meta, text), ""
 
@@ -194,3 +192,14 @@ class Versions:
         names = self.names()
         k = names.index(name)
         return self.get(names[k - 1]) if k > 0 else None
+
+
+def _meta(path: Path, name: str) -> dict[str, Any]:
+    """A version's ``meta.json``; damaged (unreadable, or not an object): a stand-in saying so."""
+    try:
+        meta = json.loads((path / "meta.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        meta = None
+    if not isinstance(meta, dict):
+        return {"version": name, "damaged_meta": True}
+    return meta

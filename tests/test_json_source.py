@@ -85,8 +85,13 @@ def test_markdown_fields_read_as_the_baseline_does(site, tmp_path, tracker):
         ({"code": 0, "data": {"list": []}}, None, "data has keys list"),
         ({"code": 0, "data": {"items": [{"body": 5}]}}, None, "holds a int, not text"),
         (None, b"<html>not json</html>", "the response is not JSON"),
+        (
+            None,
+            b"[" * 100_000 + b"]" * 100_000,
+            "the response is not usable JSON (nested too deep)",
+        ),
     ],
-    ids=["index-missing", "key-missing", "not-text", "invalid-json"],
+    ids=["index-missing", "key-missing", "not-text", "invalid-json", "nested-too-deep"],
 )
 def test_a_json_source_that_cannot_be_read_is_an_error(site, tmp_path, tracker, data, raw, problem):
     api = Endpoint(site)

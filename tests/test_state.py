@@ -130,3 +130,17 @@ def test_a_hand_edited_state_with_wrong_types_costs_its_bookkeeping_only(site, t
     site.page("/a", cloud_page(TEN_TO_THREE))
     src = tracker("check", "--config", cfg, "--json").source("a")
     assert src["status"] == "changed" and [c["clause"] for c in src["changes"]] == ["2.7"]
+
+
+def test_a_link_where_the_state_is_written_is_never_followed(site, two, tracker, tmp_path):
+    """Before: the fixed temporary name .tmp-state.json was opened following links, so a link
+    there made a check overwrite its target."""
+    cfg, state, _ = two
+    tracker("check", "--config", cfg)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me", "utf-8")
+    (state / "a" / ".tmp-state.json").symlink_to(target)
+    site.page("/a", cloud_page(TEN_TO_THREE))
+    assert tracker("check", "--config", cfg).code == 1
+    assert target.read_text("utf-8") == "keep me"
+    assert json.loads((state / "a" / "state.json").read_text("utf-8"))["last_status"] == "changed"

@@ -66,6 +66,8 @@ class JsonGetter(Getter):
             data = json.loads(body)
         except ValueError as exc:
             raise ExtractError(f"the response is not JSON ({exc})") from None
+        except RecursionError:
+            raise ExtractError("the response is not usable JSON (nested too deep)") from None
         options = options_of(source)
         text = _as_text(field_value(data, options.field), options, source, page.url)
         if len(text) < source.min_length:

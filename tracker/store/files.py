@@ -16,23 +16,14 @@ from typing import Any
 from .layout import TMP_PREFIX
 
 
-def atomic_write(
-    path: Path,
-    data: bytes,
-    sync: bool = True,
-    mtime_ns: int | None = None,
-    tmp: Path | None = None,
-) -> None:
+def atomic_write(path: Path, data: bytes, sync: bool = True, mtime_ns: int | None = None) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new file, whole.
 
     ``sync`` also makes it survive a power cut; a killed process needs only the rename.
-    ``tmp`` is a fixed name to write to first, for callers that are the only writer
-    (a leftover from a killed run is simply overwritten); otherwise a unique one is made.
+    The data is first written under a new unique name, created exclusively: a link
+    planted where a temporary file would go is never followed.
     """
-    if tmp is None:
-        fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
-    else:
-        fd, name = os.open(tmp, _CREATE, 0o644), str(tmp)
+    fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
     try:
         _fill(fd, data, sync)
         if mtime_ns is not None:
@@ -46,7 +37,9 @@ def atomic_write(
         fsync_dir(path.parent)
 
 
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+# Files of a version are written inside a folder made for it alone (mkdtemp); a link there
+# is still never followed.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW
 
 
 def write(path: Path, data: bytes, sync: bool) -> None:

@@ -73,6 +73,7 @@ class SourceStore:
             ) from None
         self.versions.held = True
         try:
+            self._sweep_temporaries()  # what a run killed while holding it left behind
             yield
         finally:
             self.versions.held = False
@@ -124,8 +125,7 @@ class SourceStore:
             return
         written = time.time_ns() // 10**9 * 10**9
         payload = dumps({**data, "written": written}).encode("utf-8")
-        tmp = self.dir / f"{TMP_PREFIX}state.json"  # we hold the lock: nobody else writes it
-        atomic_write(self.state_path, payload, sync=False, mtime_ns=written, tmp=tmp)
+        atomic_write(self.state_path, payload, sync=False, mtime_ns=written)
         self._as_read = data
 
     # -- versions --------------------------------------------------------------------
@@ -156,10 +156,7 @@ class SourceStore:
         rename, so neither is ever seen half-written.
         """
         name = name or self.next_name()
-        try:
-            self.versions_dir.mkdir(parents=True)
-        except FileExistsError:
-            self._sweep_temporaries()
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
         meta = {"version": name, **meta, "text_hash": sha256(text)}
         durable = message is not None
         tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.versions_dir))
@@ -182,15 +179,13 @@ class SourceStore:
         return Version(name, self.versions_dir / name, meta)
 
     def _sweep_temporaries(self) -> None:
-        """Remove versions a killed run left half-written (damaged ones are kept elsewhere).
-
-        Only ``versions/`` needs it: ``state.json`` goes through one fixed temporary
-        name, overwritten by the next write.  Callers hold the lock.
-        """
-        with contextlib.suppress(FileNotFoundError):
-            for entry in os.scandir(self.versions_dir):
-                if entry.name.startswith(TMP_PREFIX):
-                    if entry.is_dir(follow_symlinks=False):
-                        shutil.rmtree(entry.path, ignore_errors=True)
-                    else:
-                        os.unlink(entry.path)
+        """Remove what a killed run left half-written: versions, and states (damaged versions
+        are kept elsewhere).  Callers hold the lock: nobody else writes here now."""
+        for folder in (self.versions_dir, self.dir):
+            with contextlib.suppress(FileNotFoundError):
+                for entry in os.scandir(folder):
+                    if entry.name.startswith(TMP_PREFIX):
+                        if entry.is_dir(follow_symlinks=False):
+                            shutil.rmtree(entry.path, ignore_errors=True)
+                        else:
+                            os.unlink(entry.path)

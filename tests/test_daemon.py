@@ -413,3 +413,33 @@ def test_the_daemon_keeps_the_report_current(site, tmp_path, daemon):
     assert [p.name for p in (tmp_path / ".site.builds").iterdir() if p.is_dir()] == [
         os.readlink(tmp_path / "site").split("/")[-1]
     ]  # the builds before were swept
+
+
+# -- issue 23, item 15 ---------------------------------------------------------------------
+
+
+def test_a_stale_status_file_with_a_live_pid_and_missing_keys(tmp_path, tracker):
+    """Before: tracker status crashed on it."""
+    cfg = _config(tmp_path, None, None, sources=[doc_source("https://example.com/")])
+    (tmp_path / "snapshots").mkdir()
+    status = tmp_path / "snapshots" / "daemon.json"
+    for stale in ({"pid": os.getpid()}, {"pid": os.getpid(), "next_runs": [1]}, [os.getpid()]):
+        status.write_text(json.dumps(stale), "utf-8")
+        run = tracker("status", "--config", cfg)
+        assert run.code == 0 and "Traceback" not in run.err, run.err
+        assert tracker("status", "--config", cfg, "--json").code == 0
+
+
+def test_a_sighup_after_an_edit_reloads_once(site, tmp_path, daemon):
+    """Before: the signal reloaded, then the file watcher saw the edit and reloaded again."""
+    site.page("/doc", cloud_page())
+    cfg = _config(tmp_path, site, None)
+    d = daemon(cfg)
+    d.wait_for(lambda: d.lines("check", "source=doc"))
+    cfg.write_text(cfg.read_text() + "\n# edited\n")
+    d.proc.send_signal(signal.SIGHUP)
+    d.wait_for(lambda: d.lines("reloaded"))
+    checks = len(d.lines("check", "source=doc"))  # the watcher looks once a second:
+    d.wait_for(lambda: len(d.lines("check", "source=doc")) >= checks + 3)  # it has looked
+    assert len(d.lines("reloaded")) == 1, d.lines("reloaded")
+    assert d.stop() == 0

@@ -7,7 +7,11 @@ against real local HTTP sinks.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import ssl
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -17,7 +21,7 @@ from typing import ClassVar
 import pytest
 from werkzeug import Request, Response
 
-from tests.conftest import Sink, doc_source, versions, write_config
+from tests.conftest import Sink, doc_source, free_port, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker import notify
 from tracker.message import Message
@@ -349,3 +353,102 @@ def test_a_webhook_answer_is_read_only_as_far_as_its_status(site, tmp_path, trac
     assert [d["status"] for d in run.json["deliveries"]] == ["sent"]
     assert time.monotonic() - started < 3  # decided on the status line, not the body
     assert tracker("check", "--config", cfg).code == 0 and len(posts) == 1  # never again
+
+
+# -- issue 23, item 15 ---------------------------------------------------------------------
+
+
+def test_an_unwritable_version_folder_costs_no_other_delivery(site, tmp_path, tracker, hook):
+    """Before: failing to keep one change's delivery state in its version folder abandoned
+    every other delivery of the run (one run late)."""
+    cfg = two_sources(site, tmp_path, webhook(hook.url))
+    tracker("check", "--config", cfg)
+    change_both(site)
+    hook.status = 503
+    tracker("check", "--config", cfg)
+    [a_version] = versions(tmp_path / "snapshots", "a")[-1:]
+    record = tmp_path / "snapshots" / "a" / "versions" / a_version / "deliveries.json"
+    record.unlink()
+    record.mkdir()  # where the record is kept, something that cannot be replaced
+    hook.status = 200
+    run = tracker("check", "--config", cfg, "--json")
+    assert sorted(b["id"] for b in hook.bodies) == ["a", "b"]
+    assert [d["status"] for d in run.json["deliveries"]] == ["sent", "sent"]
+    assert tracker("outbox", "--config", cfg).code == 0
+
+
+class _Silent:
+    """An SMTP server that accepts the connection and never says a word."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+
+
+def test_an_smtp_server_that_never_answers_is_a_timeout(site, tmp_path, tracker):
+    """Before: it was reported as "disconnected"."""
+    silent = _Silent()
+    table = (
+        f'[[notify]]\nkind = "email"\nhost = "127.0.0.1"\nport = {silent.port}\n'
+        'from = "a@b.c"\nto = "d@e.f"\n'
+    )
+    cfg = two_sources(site, tmp_path, table, timeout="1s")
+    tracker("check", "--config", cfg)
+    site.page("/a", cloud_page(TEN_TO_THREE))
+    [delivery] = tracker("check", "--config", cfg, "--json").json["deliveries"]
+    assert delivery["status"] == "pending" and "timed out after 1s" in delivery["error"]
+    silent.sock.close()
+
+
+def test_a_starttls_certificate_that_is_not_trusted_is_a_permanent_failure(site, tmp_path, tracker):
+    """Before: it was retried for ever as transient; it holds until the configuration changes."""
+    from aiosmtpd.controller import Controller
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    port = free_port()
+
+    class Box:
+        async def handle_DATA(self, server, session, envelope):
+            return "250 OK"
+
+    controller = Controller(Box(), hostname="127.0.0.1", port=port, tls_context=context)
+    controller.start()
+    try:
+        table = (
+            f'[[notify]]\nkind = "email"\nhost = "127.0.0.1"\nport = {port}\nstarttls = true\n'
+            'from = "a@b.c"\nto = "d@e.f"\n'
+        )
+        cfg = two_sources(site, tmp_path, table)
+        tracker("check", "--config", cfg)
+        site.page("/a", cloud_page(TEN_TO_THREE))
+        [delivery] = tracker("check", "--config", cfg, "--json").json["deliveries"]
+        assert delivery["status"] == "failed", delivery
+        assert "certificate" in delivery["error"] and delivery["attempts"] == 1
+    finally:
+        controller.stop()
+
+
+def test_what_killed_runs_left_in_the_outbox_is_swept(site, tmp_path, tracker, hook):
+    """Before: .tmp-* files left in the outbox by killed runs stayed for ever."""
+    cfg = two_sources(site, tmp_path, webhook(hook.url))
+    tracker("check", "--config", cfg)
+    site.page("/a", cloud_page(TEN_TO_THREE))
+    tracker("check", "--config", cfg)
+    outbox = tmp_path / "snapshots" / "outbox"
+    stale, fresh = outbox / ".tmp-killed", outbox / "sent" / ".tmp-in-flight"
+    for leftover in (stale, fresh):
+        leftover.write_text("{half", "utf-8")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    assert tracker("outbox", "--deliver", "--config", cfg).code == 0
+    assert not stale.exists()  # an hour old: nobody is writing it
+    assert fresh.exists()  # it may be another run's write under way

@@ -22,6 +22,7 @@ from ..report.outbox import print_deliveries, print_outbox
 from ..report.site.build import refresh
 from ..report.status import SourceStatus, print_status
 from ..run import processes
+from ..store.daemon import read_status
 from ..store.source import SourceStore
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, Wiring, exit_status
 
@@ -104,14 +105,12 @@ def outbox(w: Wiring) -> int:
 
 def status(w: Wiring) -> int:
     cfg, args = w.config, w.args
-    from ..run.status_file import read_status
-
     daemon = read_status(cfg.settings.state_dir)
     pending: dict[str, int] = {}
     for entry in Outbox(cfg.settings).pending():
         sid = entry.message.outcome.id
         pending[sid] = pending.get(sid, 0) + 1
-    next_runs = (daemon or {}).get("next_runs", {})
+    next_runs = daemon.next_runs if daemon else {}
     rows = []
     for source in cfg.sources:
         state = SourceStore(cfg.settings.state_dir, source.id).read_state()
@@ -119,7 +118,8 @@ def status(w: Wiring) -> int:
         next_run = next_runs.get(source.id)
         rows.append(SourceStatus.of(source.id, state, next_run, pending, following))
     if args.json:
-        payload = {"daemon": daemon, "sources": [row.to_json() for row in rows]}
+        shown = daemon.to_json() if daemon else None
+        payload = {"daemon": shown, "sources": [row.to_json() for row in rows]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         print_status(rows, daemon, terminal.console())

@@ -70,6 +70,7 @@ async def deliver(
             if wait:
                 log.warning("outbox is locked by another tracker process; delivery skipped")
             return out
+        outbox.sweep()
         entries, _ = outbox.survey(source_ids, rebuild=False)
         down: dict[str, str] = {}  # channels that failed transiently this run, and why
         async with Courier(settings.timeout) as courier:

@@ -162,8 +162,23 @@ class EmailChannel(Channel):
             raise DeliveryError(
                 f"{where}: server said {exc.smtp_code}", transient=transient
             ) from None
-        except (smtplib.SMTPException, OSError) as exc:  # OSError covers timeouts
+        except ssl.SSLCertVerificationError as exc:  # holds until the configuration changes
+            reason = f"{where}: its certificate is not trusted ({exc.verify_message})"
+            raise DeliveryError(reason, transient=False) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            if _timed_out(exc):  # smtplib reports a silent server as "disconnected"
+                raise DeliveryError(f"{where}: timed out after {timeout:g}s") from None
             reason = (
                 exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
             )
             raise DeliveryError(f"{where}: {reason}") from None
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a send failed because the server said nothing in time, however smtplib put it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, TimeoutError) or "timed out" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

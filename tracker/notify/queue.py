@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 import filelock
 
 from ..config import Config, Settings
+from ..errors import describe_os_error
 from ..message import Message
 from ..model import Delivered, Event
 from ..store import layout
@@ -33,6 +35,7 @@ from .channel import Channel
 log = logging.getLogger("tracker.notify.outbox")
 
 DONE = (Delivered.SENT, Delivered.DROPPED)  # a channel with nothing left to do
+SWEEP_AFTER = 600.0  # seconds after which a temporary file is a killed run's, not a write
 
 
 @dataclass
@@ -284,7 +287,24 @@ class Outbox:
         path = layout.deliveries_path(self.state_dir, about.id, about.version)
         if path.parent.is_dir():
             record = {"id": entry.id, "deliveries": entry._deliveries_json()}
-            atomic_write(path, _dumps(record), sync=False)
+            try:
+                atomic_write(path, _dumps(record), sync=False)
+            except OSError as exc:  # the queue holds the state too: this costs one copy, not a run
+                log.warning("cannot keep the delivery record %s: %s", path, describe_os_error(exc))
+
+    def sweep(self, older_than: float = SWEEP_AFTER) -> None:
+        """Remove what killed runs left half-written: temporary files no write is using now
+        (older than ``older_than`` seconds; a check may be queueing beside the delivery)."""
+        cutoff = time.time() - older_than
+        for folder in (self.dir, self.sent_dir):
+            with contextlib.suppress(FileNotFoundError):
+                for item in os.scandir(folder):
+                    if item.name.startswith(layout.TMP_PREFIX) and item.is_file(
+                        follow_symlinks=False
+                    ):
+                        with contextlib.suppress(FileNotFoundError):
+                            if item.stat(follow_symlinks=False).st_mtime < cutoff:
+                                os.unlink(item.path)
 
     def _set_aside(self, path: Path) -> None:
         self.damaged_dir.mkdir(parents=True, exist_ok=True)

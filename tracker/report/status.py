@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..model import Following, Status
+from ..store.daemon import DaemonStatus
 from ..store.state import State
 
 
@@ -63,10 +64,10 @@ class SourceStatus:
 
 
 def print_status(
-    rows: Sequence[SourceStatus], daemon: Mapping[str, Any] | None, console: Console
+    rows: Sequence[SourceStatus], daemon: DaemonStatus | None, console: Console
 ) -> None:
     if daemon:
-        console.print(f"daemon: running (pid {daemon['pid']}, since {daemon['started']})")
+        console.print(f"daemon: running (pid {daemon.pid}, since {daemon.started or 'unknown'})")
     else:
         console.print("daemon: not running")
     headers = ("source", "last check", "status", "last change", "failures", "next run", "alerts")

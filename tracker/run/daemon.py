@@ -163,6 +163,7 @@ class Daemon:
     # -- reloading ---------------------------------------------------------------------------
 
     async def reload(self, why: str) -> None:
+        self.config_mtime = _mtime(self.config_path)  # what this reload reads: not again
         try:
             new = self.load()
         except ConfigError as exc:

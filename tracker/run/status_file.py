@@ -14,10 +14,10 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..stamps import isoformat, utcnow
 from ..store import layout
+from ..store.daemon import DaemonStatus
 from ..store.files import atomic_write
 
 STATUS_EVERY = 3.0  # seconds between two writes of the status file, at least
@@ -42,14 +42,10 @@ class StatusFile:
             self._later.cancel()
             self._later = None
         self._written = time.monotonic()
-        status = {
-            "pid": os.getpid(),
-            "started": self.started,
-            "config": self.config,
-            "updated": isoformat(utcnow()),
-            "next_runs": next_runs(),
-        }
-        data = (json.dumps(status, ensure_ascii=False, indent=2) + "\n").encode()
+        status = DaemonStatus(
+            os.getpid(), self.started, self.config, isoformat(utcnow()), next_runs()
+        )
+        data = (json.dumps(status.to_json(), ensure_ascii=False, indent=2) + "\n").encode()
         with contextlib.suppress(OSError):
             atomic_write(self.path, data, sync=False)
 
@@ -58,13 +54,3 @@ class StatusFile:
             self._later.cancel()
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-
-
-def read_status(state_dir: Path) -> dict[str, Any] | None:
-    """The running daemon's status, or None if no daemon is running on ``state_dir``."""
-    try:
-        status = json.loads(layout.daemon_status(state_dir).read_text("utf-8"))
-        os.kill(int(status["pid"]), 0)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return status if isinstance(status, dict) else None

@@ -157,7 +157,10 @@ def test_diff_without_a_recorded_change_says_so(tmp_path, site, tracker):
 def test_a_damaged_version_is_one_line_not_a_traceback(story):
     versions = story.state / "doc" / "versions"
     second = sorted(versions.iterdir())[1]
-    (second / "meta.json").write_text("{torn", "utf-8")
+    (second / "meta.json").write_text("{torn", "utf-8")  # damaged metadata: the text counts
+    torn = story.tracker("diff", "doc", "0001", "0002", "--json")
+    assert torn.code == 0 and [c["clause"] for c in torn.json["changes"]] == ["2.7"]
+    (second / "text.md").unlink()  # no text: nothing to compare
     done = story.tracker("diff", "doc", "0001", "0002")
     assert done.code == 3
     assert done.err.startswith("tracker: a recorded version cannot be read:")

@@ -76,6 +76,47 @@ def test_misnested_markup_is_read_as_chromium_reads_it(tab, fragment):
     assert letters(ours) == letters(chromium_text(tab, page, "#doc") or "")
 
 
+# A page read with scripting on, as every real reader's browser reads it (issue 18, item 1):
+# <noscript> holds raw text then, so an analytics <iframe> in it swallows nothing.
+GTM = (
+    '<noscript><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-X" height="0" '
+    'width="0" style="display:none;visibility:hidden" /></noscript>'
+)
+SCRIPTING_ON = [
+    (
+        "self-closed-iframe-before-main",
+        f"<html><body>{GTM}<main><h1>隐私政策</h1><p>1. 条款</p></main></body></html>",
+    ),
+    (
+        "in-head",
+        f"<html><head>{GTM}<title>t</title></head><body><main><p>1. 条款</p></main></body></html>",
+    ),
+    (
+        "fallback-text-inside",
+        "<html><body><main><noscript><p>请启用 JavaScript</p></noscript><p>1. 条款</p></main></body></html>",
+    ),
+    (
+        "markup-that-would-nest",
+        "<html><body><noscript><div><table><tr><td></noscript><main><p>1. 条款</p></main></body></html>",
+    ),
+    (
+        "uppercase-and-attributes",
+        '<html><body><NOSCRIPT data-x="1"><img src=x></NoScript ><main><p>1. 条款</p></main></body></html>',
+    ),
+    (
+        "inside-a-script-string",
+        '<html><body><script>var s = "<noscript>";</script><main><p>1. 条款</p></main></body></html>',
+    ),
+]
+
+
+@pytest.mark.parametrize("page", [c[1] for c in SCRIPTING_ON], ids=[c[0] for c in SCRIPTING_ON])
+def test_noscript_is_read_as_a_browser_with_scripting_reads_it(tab, page):
+    theirs = chromium_text(tab, page, "main")
+    ours = "".join(plain(line) for line in extract(page, ("main",), min_length=0).splitlines())
+    assert theirs is not None and letters(ours) == letters(theirs)
+
+
 def _snapshots() -> list[tuple[str, str]]:
     """The first and last snapshot of every document, with its selector."""
     out = []

@@ -355,3 +355,40 @@ def test_a_rendered_page_that_leads_into_a_private_network_is_refused(
     src = tracker("check", "--config", cfg, "--json").source("away")
     assert src["status"] == "error" and "led to a private address" in src["error"], src
     assert "169.254.169.254" in src["error"]
+
+
+# -- issue 18, item 1: a page read as a browser with scripting on reads it -------------------
+
+NEXT_SHELL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>隐私政策</title></head>
+<body><noscript><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-X" height="0"
+width="0" style="display:none;visibility:hidden" /></noscript>
+<div id="__next"><main></main></div><script>
+fetch("{api}").then((r) => r.json()).then((d) => {{
+  document.querySelector("main").innerHTML = d.html;
+}});
+</script></body></html>"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("render", ["never", "always"])
+def test_a_noscript_iframe_before_the_agreement_swallows_nothing(
+    site, tmp_path, tracker, launches, render
+):
+    """Before: lexbor parsed <noscript> as markup (scripting off); its self-closed <iframe>
+    swallowed the rest of the page as raw text, and `main` matched nothing, static or
+    rendered (the rendered DOM, serialised, was parsed again the same way)."""
+    App(site, name="privacy")  # the endpoint the script reads the agreement from
+    if render == "never":  # the agreement in the page itself
+        page = NEXT_SHELL.replace("<main></main>", f"<main>{body_html(AGREEMENT)}</main>")
+        site.page(
+            "/privacy", page.replace("{api}", "/nowhere").replace("{{", "{").replace("}}", "}")
+        )
+    else:  # built by its script, as Next.js pages are
+        site.page("/privacy", NEXT_SHELL.format(api="/api/privacy"))
+    source = rule_source(site.url("/privacy"), "privacy", selector=["main"], render=render)
+    cfg = configure(tmp_path, launches, [source])
+    src = tracker("check", "--config", cfg, "--json").source("privacy")
+    assert src["status"] == "baseline", src["error"]
+    [v1] = versions(tmp_path / "snapshots", "privacy")
+    text = (tmp_path / "snapshots" / "privacy" / "versions" / v1 / "text.md").read_text("utf-8")
+    assert "2.7" in text and "提前10个自然日" in text

@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from ..errors import BlockedError, ExtractError, UnreadableError
 from .html_text import render
+from .scripting import scripting_on
 
 # Phrases of anti-bot and verification pages.  Only looked for when the page holds
 # no plausible agreement text, because agreements themselves may mention 验证码.
@@ -83,7 +84,7 @@ def extract_page(
             f"the page nests its elements {depth} deep, past the {_MAX_NESTING} tracker reads "
             "(browsers flatten past 512): a broken or hostile page, not an agreement"
         )
-    doc = LexborHTMLParser(html)
+    doc = LexborHTMLParser(scripting_on(html))
     roots, used = _select(doc, selectors)
     if not roots:
         if _BLOCK_MARKERS.search(_visible_sample(doc)):

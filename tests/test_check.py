@@ -519,3 +519,21 @@ def test_the_pipeline_tells_its_listeners_and_knows_nothing_of_channels(site, tm
     assert [m.event for m in heard] == ["change", "failing"]
     assert heard[0].outcome.changes[0].clause == "2.7"
     assert not (tmp_path / "snapshots" / "outbox").exists()  # nobody queued anything
+
+
+def test_text_that_only_moved_is_a_change_of_its_own(site, tmp_path, tracker):
+    """Before: a block moved with its words unchanged was `unchanged`, and nothing recorded."""
+    block = "更新日期：2025年2月20日。\n版本：v3（历史版本见官网）。\n"
+    site.page("/doc", cloud_page(AGREEMENT.rstrip("\n") + "\n" + block))
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
+    assert tracker("check", "--config", cfg).code == 0
+    site.page("/doc", cloud_page(block + AGREEMENT))
+    run = tracker("check", "--config", cfg, "--json")
+    src = run.source("doc")
+    assert run.code == 1 and src["status"] == "changed" and src["severity"] == "info"
+    [change] = src["changes"]
+    assert (change["kind"], change["clause"]) == ("moved", None)
+    assert change["old_path"] == ["9. 其他", "9.6"] and change["path"] == ["preamble"]
+    assert change["words"].startswith("更新日期") and change["old"] is None
+    assert len(versions(tmp_path / "snapshots", "doc")) == 2
+    assert tracker("check", "--config", cfg).code == 0  # once

@@ -244,3 +244,43 @@ def test_moves_fire_no_watch():
     changes, alerts = assessed(AGREEMENT, _with_new_chapter_3())
     assert all(c.watches == () for c in changes if c.kind == "moved")
     assert {a.watch for a in alerts} <= {"fees"}  # only the new fee chapter's keywords
+
+
+# -- issue 18, item 2: moved text is one `moved` change, never silence ----------------------
+
+UPDATED = "更新日期：2025年2月20日。\n版本：v3（历史版本见官网）。\n"
+
+
+def _lines(text: str) -> list[str]:
+    return text.rstrip("\n").split("\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "was", "now"),
+    [
+        (AGREEMENT.rstrip("\n") + "\n" + UPDATED, UPDATED + AGREEMENT, "9. 其他 › 9.6", "preamble"),
+        (UPDATED + AGREEMENT, AGREEMENT.rstrip("\n") + "\n" + UPDATED, "preamble", "9. 其他 › 9.6"),
+    ],
+    ids=["end-to-top", "top-to-end"],
+)
+def test_a_block_that_moved_with_its_words_is_one_moved_change(old, new, was, now):
+    changes, _ = assessed(old, new)
+    [c] = changes
+    assert (c.kind, c.clause, c.count, c.severity) == ("moved", None, 2, "info")
+    assert c.words.startswith("更新日期：2025年2月20日。")
+    from tracker.notify.text import change_heading
+
+    heading = change_heading(c)
+    assert heading.startswith("(unnumbered) moved, 2 paragraphs · “更新日期：2025年2月20日。")
+    assert f"from {was} to {now} · info" in heading
+
+
+def test_a_clause_that_moved_keeping_its_number_is_one_moved_change():
+    lines = _lines(AGREEMENT)
+    i = next(k for k, line in enumerate(lines) if line.startswith("9.5 "))
+    moved = lines[i]
+    rest = lines[:i] + lines[i + 1 :]
+    j = next(k for k, line in enumerate(rest) if line.startswith("9.2 "))
+    new = "\n".join([*rest[:j], moved, *rest[j:]]) + "\n"
+    changes, _ = assessed(AGREEMENT, new)
+    assert [(c.kind, c.clause, c.severity) for c in changes] == [("moved", "9.5", "info")]

@@ -183,6 +183,8 @@ class Change:
     severity: str = "info"
     watches: tuple[str, ...] = ()
     references: tuple[Retarget, ...] = ()  # named documents whose links now lead elsewhere
+    old_path: tuple[str, ...] = ()  # a moved text: the heading path where it was
+    words: str | None = None  # a moved text: its first words (what names unnumbered text)
     # For watches, not part of the report: the ids this entry's clauses had in the old text
     # and have in the new one, and where each renumbered or removed old clause went.
     old_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
@@ -210,6 +212,17 @@ class Change:
             "severity": self.severity,
             "watches": list(self.watches),
             "references": [r.to_json() for r in self.references],
+            **self._moved_json(),
+        }
+
+    def _moved_json(self) -> dict[str, object]:
+        """Where a moved text was, and its first words (only for moves: other JSON unchanged)."""
+        if self.kind is not ChangeKind.MOVED:
+            return {}
+        return {
+            "old_path": list(self.old_path),
+            "old_path_text": " › ".join(self.old_path),
+            "words": self.words,
         }
 
     @classmethod
@@ -232,6 +245,8 @@ class Change:
             references=tuple(
                 Retarget(r["text"], r["old"], r["new"]) for r in data.get("references") or ()
             ),
+            old_path=tuple(data.get("old_path") or ()),
+            words=data.get("words"),
         )
 
 

@@ -37,6 +37,7 @@ class Pair:
     members: list[Pair] = field(default_factory=list)
     old_parts: tuple[Clause, ...] = ()
     new_parts: tuple[Clause, ...] = ()
+    moved: bool = False  # matched out of order: it stands elsewhere among the others now
 
     @property
     def kind(self) -> ChangeKind:
@@ -105,7 +106,7 @@ def _align(a: Sequence[Clause], b: Sequence[Clause]) -> list[Pair]:
                 j = candidates.pop(0)
                 taken.add(j)
                 olds.remove(i)
-                pairs.append(Pair(a[i], b[j], (j, i)))
+                pairs.append(Pair(a[i], b[j], (j, i), moved=True))
     # The clauses that kept their words say which chapter became which.
     chapters = chapter_map((p.old, p.new) for p in pairs if p.old and p.new)
     for olds, news, start in gaps:
@@ -138,7 +139,7 @@ def _zip(i1: int, i2: int, j1: int, j2: int) -> zip[tuple[int, int]]:
 
 
 def _changed(p: Pair) -> bool:
-    if p.old is None or p.new is None:
+    if p.old is None or p.new is None or p.moved:
         return True
     return p.kind is ChangeKind.MODIFIED or p.old.id != p.new.id
 
@@ -156,10 +157,21 @@ def _group(pairs: list[Pair]) -> list[Pair]:
         if host is not None:
             host.members.append(p)
             continue
+        if out and _moved_together(out[-1], p):  # a block that moved whole: one entry
+            out[-1].members.append(p)
+            continue
         out.append(p)
         if p.kind is not ChangeKind.MODIFIED and _key(p):
             open_groups.append(p)
     return out
+
+
+def _moved_together(g: Pair, p: Pair) -> bool:
+    """Whether ``p`` moved right behind ``g`` (or its last member): next to it before and after."""
+    if not (g.moved and p.moved and g.kind is ChangeKind.MOVED and p.kind is ChangeKind.MOVED):
+        return False
+    last = g.members[-1] if g.members else g
+    return (p.order[0] - last.order[0], p.order[1] - last.order[1]) == (1, 1)
 
 
 def _key(p: Pair) -> tuple[object, ...]:

@@ -18,6 +18,7 @@ from ..text.dialect import LINK
 from ..text.normalise import comparable
 from .align import Pair, changed_pairs
 from .facts import fact_changes, facts
+from .moves import Move, clause_at, find_moves, first_words, without, wording_lines
 from .segment import Clause, plain, segment
 
 _OPS = {-1: "delete", 0: "equal", 1: "insert"}
@@ -27,9 +28,50 @@ _SPACES = re.compile(r"[ \t]+")
 
 
 def diff(old: str, new: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Change]:
-    """Changed clauses between two texts, in document order."""
+    """Changed clauses between two texts, in document order; then the texts that moved."""
     patterns = tuple(ignore)
-    return diff_clauses(segment(old, patterns), segment(new, patterns))
+    return diff_texts(old, new, patterns, segment(old, patterns), segment(new, patterns))
+
+
+def diff_texts(
+    old: str,
+    new: str,
+    ignore: Sequence[re.Pattern[str]],
+    a: Sequence[Clause],
+    b: Sequence[Clause],
+) -> list[Change]:
+    """What changed from ``old`` to ``new`` (segmented as ``a`` and ``b``): the clauses, and
+    each run of lines that moved with its words unchanged (:mod:`tracker.compare.moves`)."""
+    # The clauses already hold each line's comparison form, in order: no second pass.
+    found = find_moves([f for c in a for f in c.forms], [f for c in b for f in c.forms])
+    if not found:
+        return diff_clauses(a, b)
+    old_lines, new_lines = wording_lines(old, ignore), wording_lines(new, ignore)
+    stored = new.splitlines()
+    moved = [_moved(m, a, b, [stored[new_lines[k][0]] for k in m.new]) for m in found]
+    old_rest = without(old, {old_lines[k][0] for m in found for k in m.old})
+    new_rest = without(new, {new_lines[k][0] for m in found for k in m.new})
+    return diff_clauses(segment(old_rest, ignore), segment(new_rest, ignore)) + moved
+
+
+def _moved(move: Move, a: Sequence[Clause], b: Sequence[Clause], lines: list[str]) -> Change:
+    """One run of lines that moved, named by its first words and where it was and went."""
+    was, now = clause_at(a, move.old.start), clause_at(b, move.new.start)
+    # The clauses the run begins (a numbered clause that moved whole), not the one whose
+    # paragraphs it trails: those are unnumbered text.
+    numbered = [c for c in b if c.id and c.lines and c.lines[0] in lines]
+    return Change(
+        ChangeKind.MOVED,
+        numbered[0].id if numbered else None,
+        None,
+        None,
+        path=now.path if now else (),
+        aspect="",
+        count=len(lines),
+        members=tuple(dict.fromkeys(c.id for c in numbered if c.id)),
+        old_path=was.path if was else (),
+        words=first_words(lines),
+    )
 
 
 def diff_clauses(a: Sequence[Clause], b: Sequence[Clause]) -> list[Change]:
@@ -77,6 +119,8 @@ def _change(p: Pair) -> Change:
             aspect="",
             count=count,
             members=members,
+            old_path=old.path,
+            words=first_words(new.lines),
             moves=tuple(
                 (m.old.id, m.new.id)
                 for m in (p, *p.members)

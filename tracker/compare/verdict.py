@@ -23,7 +23,7 @@ from ..config import Watch
 from ..model import Change, Fired
 from ..stamps import sha256
 from ..text.normalise import comparable_pairs
-from .changes import diff_clauses
+from .changes import diff_texts
 from .identity import identify, not_a_document, overlap, same_document
 from .references import references, signature
 from .segment import segment
@@ -109,7 +109,7 @@ def compare(
     shrunk = None
     if before.form != after.form:
         shrunk = shrink(before.form, after.form, truncation_ratio)
-    changes = diff_clauses(a, b)
+    changes = diff_texts(old, new, ignore, a, b)
     moved = follow(changes, source_id, watches, follows)
     changes, fired = assess(changes, source_id, watches, follows, after=moved)
     if not changes:

@@ -47,17 +47,24 @@ def title(message: Message) -> str:
 def heading_parts(change: Change) -> list[tuple[str, str]]:
     """A change's headline as ``(role, text)`` parts: every rendering shows these, its own way.
 
-    Roles: ``clause``, ``what`` (kind, renumbering, size, aspect), ``path``, ``severity``.
+    Roles: ``clause``, ``what`` (kind, renumbering, size, aspect), ``words`` (a moved
+    unnumbered text's first words), ``path`` (for a move: from where to where), ``severity``.
     """
     what = [str(change.kind)]
     if change.old_clause:
         what[0] += f" (was {change.old_clause})"
     if change.count > 1:
-        what.append(f"{change.count} clauses")
+        unit = "paragraphs" if change.clause is None else "clauses"
+        what.append(f"{change.count} {unit}")
     if note := aspect_note(change.aspect):
         what.append(note)
     parts = [("clause", change.clause or "(unnumbered)"), ("what", ", ".join(what))]
-    if change.path:
+    if change.kind is ChangeKind.MOVED and change.words and not change.clause:
+        parts.append(("words", f"“{change.words}”"))  # what names an unnumbered text
+    if change.kind is ChangeKind.MOVED and change.old_path != change.path:
+        was, now = " › ".join(change.old_path) or "the top", change.path_text or "the top"
+        parts.append(("path", f"from {was} to {now}"))
+    elif change.path:
         parts.append(("path", change.path_text))
     watches = f" ({', '.join(change.watches)})" if change.watches else ""
     parts.append(("severity", change.severity + watches))

@@ -128,7 +128,7 @@ def print_changes(about: Outcome, console: Console) -> None:
             console.print(Text("    ") + line, soft_wrap=True)
 
 
-_ROLE_STYLE = {"clause": "bold", "what": "", "path": "dim"}
+_ROLE_STYLE = {"clause": "bold", "what": "", "words": "italic", "path": "dim"}
 
 
 def _headline(c: Change) -> Text:

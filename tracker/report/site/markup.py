@@ -93,8 +93,9 @@ def change_block(change: Change) -> str:
         f'<h3>{esc(parts["clause"])} <span class="dim">{esc(parts["what"])}</span> '
         f"{badge(parts['severity'], severity)}</h3>"
     )
-    if parts.get("path"):
-        head += f'<div class="meta">{esc(parts["path"])}</div>'
+    for role in ("words", "path"):
+        if parts.get(role):
+            head += f'<div class="meta">{esc(parts[role])}</div>'
     return f'<section class="change {esc(severity)}">{head}{_change_body(change)}</section>'
 
 

@@ -125,3 +125,19 @@ def renumber_from(text: str, first: int, by: int = 1) -> str:
         line = re.sub(r"^(\**)(\d+(?:\.\d+)+)", lambda m: m.group(1) + shift(m.group(2)), line)
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+RELATED = ("如何创建会议", "会议录制说明", "计费概述", "错误码说明", "开发者常见问题")
+
+
+def busy_page(load: int, text: str = AGREEMENT) -> str:
+    """A page whose ``article`` holds, beside the agreement, a view counter and a list of
+    related articles that differ on every load (``load``: how many came before)."""
+    shown = [RELATED[(load + i) % len(RELATED)] for i in range(2)]
+    related = "".join(f'<li><a href="/a/{i}">{t}</a></li>' for i, t in enumerate(shown))
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>协议</title></head>
+<body><nav><a href="/">首页</a></nav><main><article>
+<p class="views">阅读量：{8412 + 9146 * load}</p>
+{body_html(text)}
+<div class="related"><h3>相关文章</h3><ul>{related}</ul></div>
+</article></main></body></html>"""

@@ -6,9 +6,12 @@ import hashlib
 import os
 from pathlib import Path
 
+from werkzeug import Response
+
 from .conftest import Sink, doc_source, versions, write_config
 from .history_story import BASELINE, FEES, told
-from .pages import AGREEMENT, change_clause, cloud_page
+from .pages import AGREEMENT, busy_page, change_clause, cloud_page
+from .test_inspect import serve_busy
 
 HOOK = '\n[[notify]]\nkind = "webhook"\nname = "hook"\nurl = "{}"\n'
 
@@ -121,3 +124,33 @@ def test_a_failing_source_is_an_error_and_counts_nothing(tmp_path, site, tracker
     assert done.code == 3
     assert "selector '#nowhere' matched nothing" in done.source("doc")["error"]
     assert tree(story.state) == before  # no failure counted, no lock file made
+
+
+def test_a_source_whose_only_differences_change_on_every_load_says_so(tmp_path, site, tracker):
+    url = serve_busy(site)
+    config = write_config(tmp_path, [{"id": "busy", "url": url, "selector": "article"}])
+    assert tracker("check", "-c", config).code == 0
+    done = tracker("check", "-c", config, "--dry-run", "--json")
+    busy = done.json["sources"][0]
+    assert busy["status"] == "changed"  # what a check would say: every time
+    assert busy["volatile_lines"][0].startswith("阅读量：")
+    (note,) = busy["notes"]
+    assert note.startswith("only lines that change from one load to the next differ (阅读量：")
+    assert 'leave them out with remove = ["div.related"] and ignore = ["^' in note
+    human = tracker("check", "-c", config, "--dry-run").out
+    assert "only lines that change from one load to the next differ" in human
+
+
+def test_a_real_change_beside_changing_lines_is_still_the_news(tmp_path, site, tracker):
+    url = serve_busy(site)
+    config = write_config(tmp_path, [{"id": "busy", "url": url, "selector": "article"}])
+    assert tracker("check", "-c", config).code == 0
+    text = change_clause(AGREEMENT, "提前10个自然日", "提前5个自然日")
+    loads = iter(range(1, 100))
+    site.routes["/busy"].handler = lambda _: Response(
+        busy_page(next(loads), text), content_type="text/html; charset=utf-8"
+    )
+    busy = tracker("check", "-c", config, "--dry-run", "--json").json["sources"][0]
+    assert busy["status"] == "changed" and "2.7" in [c["clause"] for c in busy["changes"]]
+    (note,) = busy["notes"]
+    assert note.startswith("4 lines change from one load to the next (阅读量："), note

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.pages import cloud_page
+from werkzeug import Request, Response
+
+from tests.pages import busy_page, cloud_page
 from tests.test_render import CHROMIUM, App, needs_chromium
 
 
@@ -38,6 +40,36 @@ def test_a_javascript_page_and_the_json_it_loads(site, tmp_path, tracker):
     json_block = run.out.split("Or read the JSON itself, without a browser:\n\n", 1)[1]
     assert 'kind = "json"' in json_block and 'field = "html"' in json_block
     _works(tmp_path / "json", tracker, json_block)
+
+
+def serve_busy(site, path: str = "/busy") -> str:
+    """Serve :func:`busy_page`, one load after another."""
+    loads = iter(range(10_000))
+
+    def answer(_: Request) -> Response:
+        return Response(busy_page(next(loads)), content_type="text/html; charset=utf-8")
+
+    site.page(path, handler=answer)
+    return site.url(path)
+
+
+def test_lines_that_change_between_two_loads_are_marked_and_left_out(site, tmp_path, tracker):
+    url = serve_busy(site)
+    run = tracker("inspect", url)
+    assert run.code == 0, run.err
+    assert "Changes from one load to the next (" in run.out
+    marked = [line[4:] for line in run.out.splitlines() if line.startswith("  ~ ")]
+    assert marked[0].startswith("阅读量：") and "计费概述" in marked, marked
+    assert not any("腾讯" in m for m in marked)  # no line of the agreement
+    block = _block(run.out)
+    assert 'selector = "article"' in block
+    assert 'remove = ["div.related"]' in block and "计费概述" not in block
+    assert re.search(r'ignore = \["\^[^"]*阅读量[:：]', block), block
+    _works(tmp_path, tracker, block)
+    cfg = tmp_path / "tracker.toml"
+    for _ in range(3):  # the counter climbs, the list turns: not one alert
+        again = tracker("check", "--config", cfg, "--json")
+        assert [s["status"] for s in again.json["sources"]] == ["unchanged"], again.out
 
 
 def _works(folder, tracker, block: str, browser: bool = False) -> None:

@@ -12,11 +12,14 @@ it was.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+import contextlib
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..compare.segment import numbered, segment
+from ..compare.volatile import changing_lines, remedy
 from ..config import Config, Source
 from ..errors import SourceError
 from ..model import Origin, Page, Reading, Status
@@ -26,6 +29,7 @@ from ..sources.http import Fetcher
 from ..store.source import SourceStore
 from ..store.state import State
 from ..store.versions import Version, Versions
+from ..text.decode import decode
 from ..text.markdown import from_markdown
 from .decide import Action, changed_settings, decide
 from .record import changed
@@ -44,6 +48,7 @@ class Trial:
     lines: list[str] = field(default_factory=list)  # the text's first lines
     clauses: int = 0  # numbered clauses in the text read
     characters: int = 0
+    volatile: list[str] = field(default_factory=list)  # lines that differ between two loads
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +57,7 @@ class Trial:
             "first_lines": self.lines,
             "clauses": self.clauses,
             "characters": self.characters,
+            "volatile_lines": self.volatile,
         }
 
 
@@ -72,6 +78,12 @@ async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
         trial.clauses = numbered(segment(reading.text, source.ignore))
         trial.characters = len(reading.text)
         await asyncio.to_thread(_judge, trial, config, store, state, page, reading)
+        if trial.result.status is Status.CHANGED:  # load again: is the change the page's?
+            with contextlib.suppress(SourceError):  # only a remark is lost
+                other, again = await fetch_in_full(source, state, ctx)
+                if lines := changing_lines(reading.text, again.text):
+                    args = (trial, lines, config, store, state, (page, other))
+                    await asyncio.to_thread(_volatile, *args)
     except SourceError as exc:
         trial.result = Result(source, Status.ERROR, error=exc.reason, blocked=exc.blocked)
     except OSError as exc:  # the state folder cannot be read
@@ -106,6 +118,44 @@ def _judge(
     elif decision.action is Action.CHANGE:
         trial.result = changed(source, decision, None)
         trial.result.notes = result.notes
+
+
+def _volatile(
+    trial: Trial,
+    lines: list[str],
+    config: Config,
+    store: SourceStore,
+    state: State,
+    pages: tuple[Page, Page],
+) -> None:
+    """Say which lines changed between two loads seconds apart, and whether the change
+    found is theirs alone (then every check would alert): the settings that leave
+    them out are tried as a check would apply them, the stored page read again."""
+    trial.volatile = lines
+    source = trial.result.source
+    html = [decode(page.body, page.content_type)[0] for page in pages]
+    cure = remedy(lines, source.selectors, html)
+    quieter = replace(
+        source,
+        remove=tuple(dict.fromkeys((*source.remove, *cure.remove))),
+        ignore=(*source.ignore, *map(re.compile, cure.ignore)),
+    )
+    without = Trial(Result(quieter, Status.UNCHANGED))
+    with contextlib.suppress(SourceError):  # the page cannot be read that way: say less
+        reading = getter_for(quieter).read(pages[0], quieter)
+        _judge(without, config, store, state, pages[0], reading)
+    listed = "; ".join(lines[:3]) + ("; …" if len(lines) > 3 else "")
+    settings = cure.settings().replace("\n", " and ")
+    if without.result.status is Status.CHANGED:
+        trial.result.notes.append(
+            f"{len(lines)} lines change from one load to the next ({listed}); "
+            f"to leave them out: {settings}"
+        )
+    else:
+        trial.result.notes.append(
+            f"only lines that change from one load to the next differ ({listed}): "
+            f"every check would alert; leave them out with {settings}"
+        )
 
 
 def _reread(latest: Version, source: Source, notes: list[str]) -> Version:

@@ -7,6 +7,8 @@ from rich.text import Text
 
 from ..sources.probe import Inspection
 
+_SHOWN = 10  # changing lines listed
+
 
 def print_inspection(found: Inspection, console: Console) -> None:
     """What ``tracker inspect`` found, and the source block to paste (all plain text)."""
@@ -28,6 +30,12 @@ def print_inspection(found: Inspection, console: Console) -> None:
         say("JavaScript: not known (no browser to render with)")
     else:
         say(f"JavaScript: {'needed: the text is built by scripts' if js else 'not needed'}")
+    if changing := found.volatile.lines:
+        say(f"Changes from one load to the next ({len(changing)} lines, left out below):", "yellow")
+        for line in changing[:_SHOWN]:
+            say(f"  ~ {line}")
+        if len(changing) > _SHOWN:
+            say(f"  … and {len(changing) - _SHOWN} more")
     for f in found.fields:
         say(f"JSON: {f.url} holds it in field {f.path} ({f.format}, {f.characters:,} characters)")
     say("\nPaste into tracker.toml:\n")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..compare.volatile import Remedy, changing_lines, remedy
 from ..config import Settings
 from ..errors import SourceError
 from ..text.decode import decode
@@ -65,6 +66,7 @@ class Inspection:
     containers: list[Container]
     rendered: bool  # whether a browser rendered the page
     fields: list[JsonField] = field(default_factory=list)
+    volatile: Remedy = field(default_factory=Remedy)
 
     @property
     def best(self) -> Container | None:
@@ -96,6 +98,8 @@ class Inspection:
         ]
         if self.needs_javascript:
             lines.append('render = "auto"  # the text is built by JavaScript: rendered in Chromium')
+        if cure := self.volatile.settings():
+            lines += [f"{line}  # changes from one load to the next" for line in cure.splitlines()]
         return "\n".join(lines) + "\n"
 
     def json_block(self) -> str | None:
@@ -113,23 +117,43 @@ class Inspection:
 
 
 async def inspect(url: str, settings: Settings) -> Inspection:
+    """What a page holds, loaded twice (twice rendered too, if the text needs it): what
+    differs between the loads is no agreement, and the source block leaves it out."""
     async with Fetcher(settings) as fetcher:
         page = await fetcher.fetch(url)
+        again = await fetcher.fetch(url)
     html, _ = decode(page.body, page.content_type)
+    second, _ = decode(again.body, again.content_type)
     static = {sel: _chars(html, sel, page.url) for sel in CANDIDATES}
     title = extract_title(html)
     async with Browser(settings) as browser:
         if not browser.available():
             containers = [Container(sel, static[sel], None) for sel in CANDIDATES]
-            return Inspection(page.url, title, containers, rendered=False)
+            found = Inspection(page.url, title, containers, rendered=False)
+            found.volatile = _volatility(found, html, second)
+            return found
         rendered_html, loaded = await browser.look(url)  # as given: the page's is masked
-    containers = [Container(s, static[s], _chars(rendered_html, s, page.url)) for s in CANDIDATES]
-    found = Inspection(page.url, title, containers, rendered=True)
+        containers = [
+            Container(s, static[s], _chars(rendered_html, s, page.url)) for s in CANDIDATES
+        ]
+        found = Inspection(page.url, title, containers, rendered=True)
+        if found.needs_javascript:  # the text is in the rendered page: load that twice
+            html, (second, _) = rendered_html, await browser.look(url)
+    found.volatile = _volatility(found, html, second)
     best = found.best
     if best is not None:
         target = comparable(_text(rendered_html, best.selector, page.url))
         found.fields = [f for body_url, body in loaded for f in _fields(body_url, body, target)]
     return found
+
+
+def _volatility(found: Inspection, first: str, second: str) -> Remedy:
+    """The lines of the chosen container that differ between two loads, and their remedy."""
+    best = found.best
+    if best is None:
+        return Remedy()
+    texts = (_text(html, best.selector, found.url) for html in (first, second))
+    return remedy(changing_lines(*texts), (best.selector,), (first, second))
 
 
 def suggest_id(url: str) -> str:

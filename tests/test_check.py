@@ -480,7 +480,7 @@ def test_json_changes_carry_clause_path_spans_facts_and_alerts(site, tmp_path, t
     } in change["diff"]
     assert "".join(s["text"] for s in change["diff"] if s["op"] != "insert") == change["old"]
     assert "".join(s["text"] for s in change["diff"] if s["op"] != "delete") == change["new"]
-    assert change["facts"] == [{"old": "10个自然日", "new": "3个自然日"}]
+    assert change["facts"] == [{"old": "10个自然日", "new": "3个自然日", "kind": "duration"}]
     assert change["watches"] == ["fee-notice"] and change["severity"] == "critical"
     [v1, v2] = versions(tmp_path / "snapshots", "doc")
     alert_file = tmp_path / "snapshots" / "doc" / "versions" / v2 / "alert.json"

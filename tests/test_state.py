@@ -100,7 +100,7 @@ def test_a_damaged_meta_json_keeps_its_version_and_its_text_is_compared(site, tw
     cfg, state, _, v2 = _damage_the_latest(site, two, tracker, "meta.json", b"{garbled")
     src = tracker("check", "--config", cfg, "--json").source("a")
     [change] = src["changes"]
-    assert change["facts"] == [{"old": "11个自然日", "new": "12个自然日"}]  # not 10 → 12
+    assert change["facts"] == [{"old": "11个自然日", "new": "12个自然日", "kind": "duration"}]
     assert (state / "a" / "versions" / v2 / "text.md").exists()
 
 

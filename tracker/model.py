@@ -140,13 +140,18 @@ class Span:
 
 @dataclass(frozen=True)
 class Fact:
-    """One differing figure: ``old`` → ``new``; a side is None if it has no counterpart."""
+    """One differing figure: ``old`` → ``new``; a side is None if it has no counterpart.
+
+    ``kind`` says what it measures (amount, duration, share, date, quantity); it is
+    not part of what makes two facts the same (one recorded before kinds has none).
+    """
 
     old: str | None
     new: str | None
+    kind: str | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, str | None]:
-        return {"old": self.old, "new": self.new}
+        return {"old": self.old, "new": self.new, "kind": self.kind}
 
     def __str__(self) -> str:
         return f"{self.old or '∅'} → {self.new or '∅'}"
@@ -237,7 +242,9 @@ class Change:
             path=tuple(data.get("path") or ()),
             aspect=str(data.get("aspect") or "wording"),
             spans=tuple(Span(s["op"], s["text"]) for s in data.get("diff") or ()),
-            facts=tuple(Fact(f.get("old"), f.get("new")) for f in data.get("facts") or ()),
+            facts=tuple(
+                Fact(f.get("old"), f.get("new"), f.get("kind")) for f in data.get("facts") or ()
+            ),
             count=int(data.get("count", 1)),
             members=tuple(data.get("members") or ()),
             severity=str(data.get("severity") or "info"),

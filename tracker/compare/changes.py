@@ -17,7 +17,7 @@ from ..model import Change, ChangeKind, Fact, Retarget, Span
 from ..text.dialect import LINK
 from ..text.normalise import comparable
 from .align import Pair, changed_pairs
-from .facts import fact_changes, facts
+from .facts import fact_changes, figures
 from .moves import Move, clause_at, find_moves, first_words, without, wording_lines
 from .segment import Clause, plain, segment
 
@@ -91,8 +91,9 @@ def _change(p: Pair) -> Change:
         clauses = [c for c in side if c]
         text = "\n".join(c.text for c in clauses)
         # A clause added or removed with its figures changes them as much as an edit would.
-        figures = dict.fromkeys(facts(_body_plain(clauses)))
-        found = tuple(Fact(None, f) if kind is ChangeKind.ADDED else Fact(f, None) for f in figures)
+        read = {f.wording: f.kind for f in figures(_body_plain(clauses))}
+        added = kind is ChangeKind.ADDED
+        found = tuple(Fact(None, w, k) if added else Fact(w, None, k) for w, k in read.items())
         return Change(
             kind,
             clauses[0].id,

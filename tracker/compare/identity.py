@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..text.normalise import normalise_line
-from .facts import Kind, facts, kind
+from .facts import Kind, figures
 from .segment import Clause, plain
 
 _SAME_CLAUSE = 0.5  # token similarity at which two clauses are one, reworded
@@ -170,7 +170,7 @@ def not_a_document(form: str, clauses: Sequence[Clause]) -> str | None:
 
 def _is_name(line: str, seen: str) -> bool:
     """A heading or a short title line, not a date line such as "Last updated …"."""
-    if _NOT_A_NAME.match(seen) or any(kind(f) is Kind.DATE for f in facts(seen)):
+    if _NOT_A_NAME.match(seen) or any(f.kind is Kind.DATE for f in figures(seen)):
         return False
     if line.lstrip().startswith("#"):
         return True

@@ -257,14 +257,14 @@ def test_notify_test_sends_a_sample_to_every_channel(site, tmp_path, tracker, si
     run = tracker("notify", "--test", "--config", cfg)
     assert run.code == 0
     assert (
-        "slack slack: sent" in run.out
-        and "webhook webhook: sent" in run.out
-        and "email email: sent" in run.out
+        "✓ slack 'slack': sent" in run.out
+        and "✓ webhook 'webhook': sent" in run.out
+        and "✓ email 'email': sent" in run.out
     )
     assert hook.bodies[0]["event"] == "test" and len(slack.bodies) == 1 and len(smtp.messages) == 1
     slack.status = 500
     failed = tracker("notify", "--test", "--config", cfg)
-    assert failed.code == 4 and "slack slack: slack 'slack': HTTP 500" in failed.out
+    assert failed.code == 4 and "✗ slack 'slack': HTTP 500" in failed.out
 
 
 def test_secrets_never_reach_output_or_logs(site, tmp_path, tracker, sinks, smtp, env):
@@ -281,15 +281,43 @@ def test_secrets_never_reach_output_or_logs(site, tmp_path, tracker, sinks, smtp
     assert "XXXXsecretXXXX" not in stored and "s3cret-smtp" not in stored
 
 
-def test_missing_secret_is_a_config_error_naming_the_variable(
+def test_a_missing_secret_is_that_channels_failure_alone(
     site, tmp_path, tracker, sinks, monkeypatch
 ):
-    slack, _ = sinks
+    """Only sending needs a secret: every source is checked, every other command works, and
+    the channel's messages wait until its variable is set, then go exactly once."""
+    slack, hook = sinks
     monkeypatch.delenv("TEST_SLACK_URL", raising=False)
-    cfg = setup_site(site, tmp_path, notify_tables(slack))
-    run = tracker("check", "--config", cfg)
-    assert run.code == 2
-    assert "notify[1].webhook_url_env: environment variable TEST_SLACK_URL is not set" in run.err
+    cfg = setup_site(site, tmp_path, notify_tables(slack, hook))
+    first = tracker("check", "--config", cfg, "--json")
+    assert first.code == 0 and first.json["sources"][0]["status"] == "baseline"
+    site.page("/doc", cloud_page(TEN_TO_THREE))
+    changed = tracker("check", "--config", cfg, "--json")
+    assert changed.code == 4 and changed.json["sources"][0]["status"] == "changed"
+    waits = [d for d in changed.json["deliveries"] if d["channel"] == "slack"]
+    assert [d["status"] for d in waits] == ["pending"]
+    assert waits[0]["error"] == "slack 'slack': environment variable TEST_SLACK_URL is not set"
+    assert len(hook.bodies) == 1 and slack.bodies == []  # the webhook was served all the same
+    status = tracker("status", "--config", cfg)
+    assert status.code == 0
+    assert (
+        "✗ slack 'slack' cannot send: environment variable TEST_SLACK_URL is not set" in status.out
+    )
+    as_json = tracker("status", "--config", cfg, "--json").json["channels"]
+    assert {c["name"]: c["problem"] for c in as_json} == {
+        "slack": "environment variable TEST_SLACK_URL is not set",
+        "webhook": None,
+    }
+    listed = tracker("outbox", "--config", cfg)
+    assert listed.code == 4 and "environment variable TEST_SLACK_URL is not set" in listed.out
+    assert tracker("history", "--config", cfg, "doc").code == 0
+    assert tracker("diff", "--config", cfg, "doc").code == 0
+    assert "TEST_SLACK_URL" in tracker("notify", "--test", "--config", cfg).out
+    monkeypatch.setenv("TEST_SLACK_URL", slack.url)  # set: the waiting message goes, once
+    assert tracker("check", "--config", cfg).code == 0
+    assert tracker("check", "--config", cfg).code == 0
+    assert len(slack.bodies) == 1
+    assert [b["event"] for b in hook.bodies] == ["change", "test"]
 
 
 @pytest.mark.parametrize(

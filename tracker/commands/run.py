@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Sequence
 
 from rich.text import Text
 
@@ -18,7 +19,7 @@ from ..notify.queue import Outbox
 from ..notify.sample import sample_message
 from ..report import terminal
 from ..report.console import as_json, print_human, print_trials
-from ..report.outbox import print_deliveries, print_outbox
+from ..report.outbox import print_deliveries, print_outbox, print_unready
 from ..report.site.build import refresh
 from ..report.status import SourceStatus, print_status
 from ..run import processes
@@ -93,12 +94,14 @@ def outbox(w: Wiring) -> int:
             "damaged": damaged,
             "requeued": requeued,
             "deliveries": [d.to_json() for d in deliveries],
+            "channels": channels_json(cfg.channels),
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         console = terminal.console()
         if deliveries:
             print_deliveries(deliveries, len(entries), console)
+        print_unready(cfg.channels, console)
         print_outbox(entries, damaged, requeued, console)
     return EXIT_UNDELIVERED if entries else EXIT_OK
 
@@ -119,11 +122,22 @@ def status(w: Wiring) -> int:
         rows.append(SourceStatus.of(source.id, state, next_run, pending, following))
     if args.json:
         shown = daemon.to_json() if daemon else None
-        payload = {"daemon": shown, "sources": [row.to_json() for row in rows]}
+        payload = {
+            "daemon": shown,
+            "sources": [row.to_json() for row in rows],
+            "channels": channels_json(cfg.channels),
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
-        print_status(rows, daemon, terminal.console())
+        console = terminal.console()
+        print_status(rows, daemon, console)
+        print_unready(cfg.channels, console)
     return EXIT_OK
+
+
+def channels_json(channels: Sequence[Channel]) -> list[dict[str, object]]:
+    """Each channel, and why it cannot send now (null when it can)."""
+    return [{"name": c.name, "kind": c.kind, "problem": c.unready()} for c in channels]
 
 
 def notify_test(w: Wiring) -> int:
@@ -135,9 +149,9 @@ def notify_test(w: Wiring) -> int:
     console = terminal.console()
     for channel, error in results:
         if error is None:
-            console.print(Text(f"✓ {channel.kind} {channel.name}: sent", style="green"))
+            console.print(Text(f"✓ {channel.label}: sent", style="green"))
         else:
-            console.print(Text(f"✗ {channel.kind} {channel.name}: {error}", style="red"))
+            console.print(Text(f"✗ {error}", style="red"))  # it names the channel
     return EXIT_UNDELIVERED if any(error for _, error in results) else EXIT_OK
 
 
@@ -146,6 +160,9 @@ async def _send_sample(cfg: config.Config) -> list[tuple[Channel, str | None]]:
     out: list[tuple[Channel, str | None]] = []
     async with Courier(cfg.settings.timeout) as courier:
         for channel in cfg.channels:
+            if why := channel.unready():
+                out.append((channel, f"{channel.label}: {why}"))
+                continue
             try:
                 await channel.send(msg, courier)
             except DeliveryError as exc:

@@ -43,13 +43,21 @@ class Invalid(Exception):
 
 @dataclass(frozen=True)
 class Secret:
-    """A value that must never be shown: its repr and str name only where it came from."""
+    """A value that must never be shown: its repr and str name only where it came from.
+
+    ``missing`` names the environment variable a ``*_env`` key names when it is not
+    set: only what uses the secret fails (a channel's messages wait), never the load.
+    """
 
     value: str = field(repr=False)
     origin: str = "the configuration file"
+    missing: str | None = None
 
     def __str__(self) -> str:
         return f"<secret from {self.origin}>"
+
+    def __bool__(self) -> bool:
+        return self.missing is None
 
 
 @dataclass(frozen=True)
@@ -138,8 +146,8 @@ def read(
         try:
             if spec.secret:
                 value = _secret(table, key, ctx)
-                if value is not None:
-                    values[f.name] = spec.read(value, ctx)
+                if value is not None:  # checked once it is there to check
+                    values[f.name] = spec.read(value, ctx) if value else value
                 elif f.default is MISSING:
                     raise Invalid(f"missing (or set {key}_env)")
             elif key in table:
@@ -164,9 +172,7 @@ def _secret(table: Mapping[str, Any], key: str, ctx: Context) -> Secret | None:
         if not isinstance(var, str) or not var:
             raise Invalid("must be a string", env_key)
         value = ctx.environ.get(var)
-        if not value:
-            raise Invalid(f"environment variable {var} is not set", env_key)
-        return Secret(value, f"${var}")
+        return Secret(value, f"${var}") if value else Secret("", f"${var}", missing=var)
     if key in table:
         return Secret(string(table[key], ctx))
     return None

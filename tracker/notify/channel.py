@@ -9,6 +9,7 @@ file or from the environment (``<key>_env``) into
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -49,6 +50,23 @@ class Channel:
 
     def wants(self, severity: str) -> bool:
         return rank(severity) >= rank(self.min_severity)
+
+    @property
+    def label(self) -> str:
+        """How messages and errors name it: ``slack 'team'``."""
+        return f"{self.kind} {self.name!r}"
+
+    def unready(self) -> str | None:
+        """Why this channel cannot send now (a secret's variable is not set), or None.
+
+        Its messages then wait in the outbox, said by ``check``, ``status`` and
+        ``outbox``; every source is still checked and every other channel served.
+        """
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Secret) and value.missing:
+                return f"environment variable {value.missing} is not set"
+        return None
 
     async def send(self, message: Message, courier: Courier) -> None:
         """Send one message, or raise DeliveryError (anything else: it cannot be built)."""

@@ -123,6 +123,10 @@ class _Run:
             elif name in self.down:
                 out.append(delivery(name, Delivered.PENDING, self.down[name]))
                 continue
+            elif why := channel.unready():  # its messages wait until it can send
+                self.down[name] = f"{channel.label}: {why}"
+                handover.error = self.down[name]
+                out.append(delivery(name, Delivered.PENDING, handover.error))
             else:
                 status, error, tries = await self._send(channel, message)
                 handover.attempts += tries
@@ -150,8 +154,8 @@ class _Run:
         except DeliveryError as exc:
             return (Delivered.PENDING if exc.transient else Delivered.FAILED), exc.reason, tries
         except Exception as exc:  # building or sending this message failed: it alone
-            log.warning("%s %s cannot send message %s", channel.kind, channel.name, message.id)
-            return Delivered.FAILED, f"{channel.kind} {channel.name!r}: {_describe(exc)}", tries
+            log.warning("%s cannot send message %s", channel.label, message.id)
+            return Delivered.FAILED, f"{channel.label}: {_describe(exc)}", tries
         return Delivered.SENT, None, tries
 
 

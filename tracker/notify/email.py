@@ -137,7 +137,7 @@ class EmailChannel(Channel):
         await courier.blocking(lambda: self._send(msg, courier.timeout))
 
     def _send(self, msg: EmailMessage, timeout: float) -> None:
-        where = f"email {self.name!r} via {self.host}:{self.smtp_port}"
+        where = f"{self.label} via {self.host}:{self.smtp_port}"
         try:
             if self.implicit_tls:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(

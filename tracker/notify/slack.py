@@ -110,5 +110,5 @@ class SlackChannel(Channel):
     webhook_url: Secret = secret_setting(check=http_url)
 
     async def send(self, message: Message, courier: Courier) -> None:
-        who = f"slack {self.name!r}"
+        who = self.label
         await courier.post_json(who, self.webhook_url, payload(message), detail=True)

@@ -27,4 +27,4 @@ class WebhookChannel(Channel):
     url: Secret = secret_setting(check=http_url)
 
     async def send(self, message: Message, courier: Courier) -> None:
-        await courier.post_json(f"webhook {self.name!r}", self.url, body(message))
+        await courier.post_json(self.label, self.url, body(message))

@@ -8,8 +8,10 @@ from rich.console import Console
 from rich.text import Text
 
 from ..model import Delivered
+from ..notify.channel import Channel
 from ..notify.deliver import Delivery
 from ..notify.queue import Entry
+from ..text.counts import counted
 
 
 def print_deliveries(deliveries: Sequence[Delivery], pending: int, console: Console) -> None:
@@ -22,9 +24,16 @@ def print_deliveries(deliveries: Sequence[Delivery], pending: int, console: Cons
             line = Text(f"✗ {d.channel}: not sent {d.message}: {d.error}", style="red")
         console.print(line, soft_wrap=True)
     if pending:
-        plural = "s" if pending > 1 else ""
-        note = f"{pending} alert{plural} wait in the outbox (tracker outbox)"
+        note = f"{counted(pending, 'alert', 'waits')} in the outbox (tracker outbox)"
         console.print(Text(note, style="yellow"), soft_wrap=True)
+
+
+def print_unready(channels: Sequence[Channel], console: Console) -> None:
+    """The channels that cannot send now, and why: their alerts wait until they can."""
+    for channel in channels:
+        if why := channel.unready():
+            note = f"✗ {channel.label} cannot send: {why}; its alerts wait in the outbox"
+            console.print(Text(note, style="red"), soft_wrap=True)
 
 
 def print_outbox(
@@ -47,7 +56,7 @@ def print_outbox(
         head = f"{m.id}  {m.event}  {m.severity}  queued {m.created}"
         console.print(Text(head, style="bold"), soft_wrap=True)
         for name, handover in entry.deliveries.items():
-            detail = f"    {name}: {handover.status}, {handover.attempts} attempts"
+            detail = f"    {name}: {handover.status}, {counted(handover.attempts, 'attempt')}"
             if handover.error:
                 detail += f", last error: {handover.error}"
             failed = handover.status is Delivered.FAILED

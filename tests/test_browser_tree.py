@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.chromium import BROWSER_TESTS, CHROMIUM
+from tests.chromium import BROWSER_TESTS, offline_tab
 from tests.pages import SHARED
 from tracker.compare.segment import plain
 from tracker.text.extract import extract
@@ -36,13 +36,8 @@ _TEXT = """e => {
 
 @pytest.fixture(scope="module")
 def tab() -> Iterator[object]:
-    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=flags)
-        page = browser.new_page()
-        page.route("**/*", lambda route: route.abort())
+    with offline_tab() as page:
         yield page
-        browser.close()
 
 
 def chromium_text(tab, html: str, selector: str) -> str | None:

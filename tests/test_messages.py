@@ -37,7 +37,7 @@ def test_long_clauses_are_cut_to_the_changes_with_context():
     msg = _message(diff(old, new))
     [_, _, section] = slack.blocks(msg)
     body = section["text"]["text"]
-    assert len(body) < 400 and "…" in body and "~10~" in body and "*3*" in body
+    assert len(body) < 400 and "…" in body and "~[-10-]~" in body and "*{+3+}*" in body
     plain = text.plain_text(msg)
     assert "[-10-]{+3+}" in plain and len(plain) < 600
 

@@ -90,7 +90,8 @@ def test_a_change_reaches_every_channel_once(site, tmp_path, tracker, sinks, smt
     ]
     [s], [h], [m] = slack.bodies, hook.bodies, smtp.messages
     assert "2.7" in s["text"] and len(s["blocks"]) >= 3
-    assert any("~10~" in b.get("text", {}).get("text", "") for b in s["blocks"])
+    shown = "".join(b.get("text", {}).get("text", "") for b in s["blocks"])
+    assert "~[-10-]~" in shown and "*{+3+}*" in shown  # struck and bold, and marked
     assert h["id"] == "doc" and h["event"] == "change" and h["changes"][0]["clause"] == "2.7"
     assert h["alerts"] == [{"watch": "fee-notice", "severity": "critical", "clauses": ["2.7"]}]
     assert {k for k in run.source("doc")} <= set(h)  # the same shape as --json
@@ -100,7 +101,8 @@ def test_a_change_reaches_every_channel_once(site, tmp_path, tracker, sinks, smt
     text = m.get_body(("plain",)).get_content()
     html_part = m.get_body(("html",)).get_content()
     assert "提前[-10-]{+3+}个自然日" in text and "Facts: 10个自然日 → 3个自然日" in text
-    assert '<del style="' in html_part and ">10</del>" in html_part and ">3</ins>" in html_part
+    assert '<del style="' in html_part and "[-</span>10<span" in html_part
+    assert "{+</span>3<span" in html_part
 
     again = tracker("check", "--config", cfg, "--json")
     assert again.code == 0 and again.json["deliveries"] == []

@@ -1,43 +1,51 @@
 """Email over SMTP: a plain-text part and a readable HTML part, both from the same message.
 
-The subject names the agreement and the top clause.  Page text is
-HTML-escaped; deletions are red and struck through, insertions green.
+The subject names the agreement and the top clause.  The HTML part is what a
+lawyer forwards: a severity badge, the version and when the old text was last
+seen, each change with deletions struck and insertions green (and marked, so
+they read without colour), emphasis as emphasis, and a footer with the
+``tracker diff`` command and the report page.
 Uses the standard library's smtplib and email: STARTTLS or implicit TLS,
 optional login with a password from the environment.
 """
 
 from __future__ import annotations
 
-import html
 import smtplib
 import ssl
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, ClassVar
 
+from markupsafe import Markup
+
 from ..config import Context, Invalid, Secret, secret_setting, setting
 from ..config.values import boolean, integer, line, lines, string
 from ..message import Message
-from ..model import ChangeKind, Event
+from ..model import Change, ChangeKind, Event
 from ..text.controls import neutral
+from ..text.shown import Piece
 from .channel import Channel, DeliveryError, register
 from .courier import Courier
+from .html import esc, pieces_html
 from .text import (
-    body_lines,
+    body_pieces,
     change_heading,
+    event_line,
     excerpt,
     facts_line,
     following_lines,
+    footer_lines,
     plain_text,
+    recorded_line,
     reference_lines,
     title,
 )
 
-_STYLE = {
-    "delete": "background:#ffe0e0;color:#a00000;text-decoration:line-through",
-    "insert": "background:#dcf5dc;color:#006000;font-weight:bold;text-decoration:none",
-}
+_BADGE = {"info": "#1565c0", "warning": "#b26a00", "critical": "#c62828"}
+_EVENT_BADGE = {Event.FAILING: ("FAILING", "#c62828"), Event.RECOVERED: ("RECOVERED", "#2e7d32")}
 
 
 def subject(message: Message) -> str:
@@ -46,41 +54,51 @@ def subject(message: Message) -> str:
 
 
 def html_body(message: Message) -> str:
+    """The HTML part, from ``templates/email.html`` (Jinja2, every value escaped)."""
+    import jinja2  # only when a mail is built: not on every check's start-up
+
     about = message.outcome
-
-    def e(text: str) -> str:
-        return html.escape(neutral(text))
-
-    parts = [
-        '<div style="font-family:sans-serif;line-height:1.6;max-width:60em">',
-        f"<h2 style='margin:0'>{e(title(message))}</h2>",
-        f'<p><a href="{e(about.url)}">{e(about.name)}</a> · '
-        f"severity <b>{e(message.severity)}</b></p>",
+    badge, colour = _EVENT_BADGE.get(
+        message.event, (message.severity.upper(), _BADGE.get(message.severity, "#555"))
+    )
+    changes = [
+        {
+            "heading": esc(change_heading(change)),
+            "colour": _BADGE.get(change.severity, "#555"),
+            "diff": pieces_html(excerpt(change)) if change.kind is ChangeKind.MODIFIED else "",
+            "lines": [_line(change, line) for line in body_pieces(change)],
+            "references": reference_lines(change),
+            "facts": facts_line(change),
+        }
+        for change in about.changes
     ]
-    for fired in about.fired:
-        parts.append(
-            f"<p>Watch <b>{e(fired.watch)}</b> ({e(fired.severity)}): "
-            f"{e(', '.join(fired.clauses))}</p>"
-        )
-    if message.event in (Event.FAILING, Event.RECOVERED) and about.error:
-        parts.append(f"<p>Last error: {e(about.error)}</p>")
-    for change in about.changes:
-        parts.append(f"<h3 style='margin-bottom:0.2em'>{e(change_heading(change))}</h3>")
-        if change.kind is ChangeKind.MODIFIED:
-            spans = "".join(
-                e(t) if op == "equal" else f'<{op[:3]} style="{_STYLE[op]}">{e(t)}</{op[:3]}>'
-                for op, t in excerpt(change.spans)
-            )
-            parts.append(f"<p style='margin-top:0'>{spans}</p>")
-        elif lines := body_lines(change):
-            op = "insert" if change.kind is ChangeKind.ADDED else "delete"
-            parts.append(f'<p style="{_STYLE[op]}">{"<br>".join(map(e, lines))}</p>')
-        parts += [f"<p>{e(line)}</p>" for line in reference_lines(change)]
-        if facts := facts_line(change):
-            parts.append(f"<p><b>Facts:</b> {e(facts)}</p>")
-    parts += [f"<p><i>{e(note)}</i></p>" for note in following_lines(message)]
-    parts.append("</div>")
-    return "\n".join(parts)
+    footer = footer_lines(message)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("tracker.notify", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("email.html").render(
+        title=neutral(title(message)),
+        name=neutral(about.name),
+        url=about.url,
+        badge=badge,
+        badge_colour=colour,
+        event_line=neutral(event_line(message) or ""),
+        recorded=recorded_line(message),
+        watches=about.fired,
+        changes=changes,
+        notes=[neutral(n) for n in following_lines(message)],
+        footer=bool(footer),
+        command=f"tracker diff {about.id} {about.version}" if footer and about.version else "",
+        report=message.report or "",
+    )
+
+
+def _line(change: Change, line: Sequence[Piece]) -> Markup:
+    """An added or removed clause's line: all of it inserted or struck, with its emphasis."""
+    op = "insert" if change.kind is ChangeKind.ADDED else "delete"
+    return pieces_html([replace(p, op=op) for p in line])
 
 
 def build(message: Message, sender: str, to: tuple[str, ...]) -> EmailMessage:

@@ -8,23 +8,27 @@ per message (what does not fit is counted, not dropped silently).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..config import Secret, secret_setting
 from ..message import Message
-from ..model import Change, ChangeKind, Event
+from ..model import Change, ChangeKind
 from ..text.controls import neutral
+from ..text.shown import MARKS, Piece, by_op
 from .channel import Channel, http_url, register
 from .courier import Courier
 from .text import (
-    body_lines,
+    body_pieces,
     change_heading,
     cut,
+    event_line,
     excerpt,
     facts_line,
     following_lines,
     ranked,
+    recorded_line,
     reference_lines,
     see_all,
     title,
@@ -45,14 +49,30 @@ def _link(url: str, label: str) -> str:
     return f"<{escape(url).replace('|', '%7C')}|{escape(label)}>"
 
 
-def _mark(op: str, text: str) -> str:
-    text = escape(text)
-    if op == "equal" or not text.strip():
+def _wrapped(text: str, sign: str) -> str:
+    """``text`` between Slack's marks (``*`` bold, ``~`` struck), its edge spaces outside."""
+    if not sign or not text.strip():
         return text
     core = text.strip()
     lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-    sign = "~" if op == "delete" else "*"
     return f"{lead}{_ZWSP}{sign}{core}{sign}{_ZWSP}{trail}"
+
+
+def mrkdwn(found: Sequence[Piece]) -> str:
+    """Pieces in Slack's mrkdwn: a change marked (struck, bold) and ``[-…-]{+…+}`` so it
+    reads without colour; otherwise emphasis as Slack shows it (no underline: bold)."""
+    out = []
+    for op, run in by_op(found):
+        if op != "equal":
+            opening, closing = MARKS[op]
+            text = escape(opening + "".join(p.text for p in run) + closing)
+            out.append(_wrapped(text, "~" if op == "delete" else "*"))
+            continue
+        for p in run:
+            s = p.style
+            sign = "*" if s.bold or s.underline or p.heading else "_" if s.italic else ""
+            out.append(_wrapped(escape(p.text), sign))
+    return "".join(out)
 
 
 def blocks(message: Message) -> list[dict[str, Any]]:
@@ -63,12 +83,15 @@ def blocks(message: Message) -> list[dict[str, Any]]:
             "text": {"type": "plain_text", "text": cut(neutral(title(message)), HEADER_LIMIT)},
         },
     ]
-    summary = [f"{_link(about.url, about.name)} · severity *{message.severity}*"]
+    said = event_line(message)
+    summary = [_link(about.url, about.name) + ("" if said else f" · *{message.severity.upper()}*")]
+    if said:
+        summary.append(escape(said))
+    if recorded := recorded_line(message):
+        summary.append(escape(recorded))
     for fired in about.fired:
         clauses = escape(", ".join(fired.clauses))
         summary.append(f"Watch *{escape(fired.watch)}* ({fired.severity}): {clauses}")
-    if message.event in (Event.FAILING, Event.RECOVERED) and about.error:
-        summary.append(f"Last error: {escape(about.error)}")
     summary += [f"Note: {escape(note)}" for note in following_lines(message)]
     out.append(_section("\n".join(summary)))
     changes = about.changes
@@ -90,9 +113,9 @@ def _section(text: str) -> dict[str, Any]:
 def _change_text(change: Change) -> str:
     lines = [f"*{escape(change_heading(change))}*"]
     if change.kind is ChangeKind.MODIFIED:
-        lines.append("".join(_mark(op, t) for op, t in excerpt(change.spans)))
+        lines.append(mrkdwn(excerpt(change)))
     sign = "+" if change.kind is ChangeKind.ADDED else "−"
-    lines += [f"{sign} {escape(line)}" for line in body_lines(change)]
+    lines += [f"{sign} {mrkdwn(line)}" for line in body_pieces(change)]
     lines += [escape(line) for line in reference_lines(change)]
     if facts := facts_line(change):
         lines.append(f"Facts: {escape(facts)}")

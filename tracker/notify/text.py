@@ -8,12 +8,13 @@ down to the changes with some context around them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from ..message import Message
-from ..model import Change, ChangeKind, Event, Span, highest, rank
+from ..model import Change, ChangeKind, Event, highest, rank
 from ..text.controls import neutral
-
-CONTEXT = 60  # characters kept on each side of a change inside a long clause
+from ..text.counts import counted
+from ..text.shown import Piece, marked, pieces, shortened, text_pieces
 
 
 def top_change(message: Message) -> Change | None:
@@ -29,9 +30,9 @@ def title(message: Message) -> str:
     about = message.outcome
     name = about.name
     if message.event is Event.FAILING:
-        return f"{name}: cannot be checked ({about.failures} times in a row)"
+        return f"{name}: cannot be checked ({counted(about.failures, 'time')} in a row)"
     if message.event is Event.RECOVERED:
-        return f"{name}: can be checked again"
+        return f"{name}: {recovery(message)}"
     if message.event is Event.TEST:
         return f"{name}: test message from tracker"
     if about.replaced:
@@ -40,8 +41,76 @@ def title(message: Message) -> str:
     top = top_change(message)
     n = len(about.changes)
     what = f"{top.clause or 'unnumbered text'} {top.kind}" if top else "changed"
-    more = f" and {n - 1} more change{'s' if n > 2 else ''}" if n > 1 else ""
+    more = f" and {counted(n - 1, 'more change')}" if n > 1 else ""
     return f"[{message.severity}] {name}: {what}{more}"
+
+
+def recovery(message: Message) -> str:
+    """``recovered after 3 failed checks over 5 hours``: how long the source was out."""
+    about = message.outcome
+    checks = counted(about.failures, "failed check") if about.failures else "failed checks"
+    over = _span(about.failing_since, message.created)
+    return f"recovered after {checks}" + (f" over {over}" if over else "")
+
+
+def event_line(message: Message) -> str | None:
+    """What a failing or recovered message says of the source, with the last error."""
+    about = message.outcome
+    error = f" (last error: {about.error})" if about.error else ""
+    if message.event is Event.RECOVERED:
+        return f"{about.name} {recovery(message)}{error}."
+    if message.event is Event.FAILING:
+        since = f" since {shown_time(about.failing_since)}" if about.failing_since else ""
+        runs = counted(about.failures, "check")
+        return f"{about.name} could not be checked the last {runs}{since}{error}."
+    return None
+
+
+def recorded_line(message: Message) -> str | None:
+    """When the change was recorded, as which version, and when the old text was last seen."""
+    about = message.outcome
+    if message.event is not Event.CHANGE or not about.version:
+        return None
+    line = f"Recorded {shown_time(message.created)} as version {about.version}"
+    if about.old_seen:
+        line += f"; the old text was last seen {shown_time(about.old_seen)}"
+    return line + "."
+
+
+def footer_lines(message: Message) -> list[str]:
+    """How to see the whole change: the command, and the report page when there is one."""
+    about = message.outcome
+    out = []
+    if about.version and message.event is Event.CHANGE:
+        out.append(f"See it whole: tracker diff {about.id} {about.version}")
+    if message.report:
+        out.append(f"Report: {message.report}")
+    return out
+
+
+def shown_time(stamp: str | None) -> str:
+    """``2026-12-03T09:00:00Z`` as people read it: ``2026-12-03 09:00 UTC``."""
+    if not stamp:
+        return "unknown"
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return stamp
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _span(start: str | None, end: str | None) -> str | None:
+    """The time between two stamps, in hours (minutes under one hour)."""
+    try:
+        a = datetime.strptime(start or "", "%Y-%m-%dT%H:%M:%SZ")
+        b = datetime.strptime(end or "", "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+    seconds = max(0.0, (b - a).total_seconds())
+    if seconds < 3600:
+        return counted(max(1, round(seconds / 60)), "minute")
+    hours = seconds / 3600
+    return f"{hours:.1f} hours" if hours < 10 else counted(round(hours), "hour")
 
 
 def heading_parts(change: Change) -> list[tuple[str, str]]:
@@ -116,26 +185,26 @@ def facts_line(change: Change) -> str | None:
 
 
 def body_lines(change: Change) -> list[str]:
-    """An added or removed clause's lines (nothing for the other kinds)."""
+    """An added or removed clause's lines as a reader sees them (nothing for other kinds)."""
+    return ["".join(p.text for p in line) for line in body_pieces(change)]
+
+
+def body_pieces(change: Change) -> list[list[Piece]]:
+    """An added or removed clause, line by line, as pieces with their emphasis."""
     if change.kind is ChangeKind.ADDED:
-        return (change.new or "").splitlines()
-    if change.kind is ChangeKind.REMOVED:
-        return (change.old or "").splitlines()
-    return []
+        text = change.new or ""
+    elif change.kind is ChangeKind.REMOVED:
+        text = change.old or ""
+    else:
+        return []
+    return [text_pieces(line) for line in text.splitlines() if line.strip()]
 
 
-def excerpt(spans: Sequence[Span], context: int = CONTEXT) -> list[tuple[str, str]]:
-    """The diff spans with long unchanged stretches shortened to ``…`` around the changes."""
-    out: list[tuple[str, str]] = []
-    last = len(spans) - 1
-    for k, span in enumerate(spans):
-        op, text = span.op, span.text
-        if op == "equal" and len(text) > 2 * context + 1:
-            head = text[:context] if k > 0 else ""
-            tail = text[-context:] if k < last else ""
-            text = f"{head}…{tail}" if head or tail else "…"
-        out.append((op, text))
-    return out
+def excerpt(change: Change, full: bool = False) -> list[Piece]:
+    """A modified clause's diff as pieces, its long unchanged stretches cut to some context
+    around the changes (``full``: whole)."""
+    found = pieces((s.op, s.text) for s in change.spans)
+    return found if full else shortened(found)
 
 
 def cut(text: str, limit: int) -> str:
@@ -150,13 +219,17 @@ def plain_text(message: Message, limit: int = 20_000) -> str:
     """The message as plain text, with ``[-old-]{+new+}`` marks: email's text part."""
     about = message.outcome
     lines = [title(message), f"{about.name} — {about.url}", ""]
-    if message.event in (Event.FAILING, Event.RECOVERED):
-        lines.append(f"Last error: {about.error}" if about.error else "The source is back.")
+    if said := event_line(message):
+        lines.append(said)
         return neutral("\n".join(lines)) + "\n"
+    if recorded := recorded_line(message):
+        lines.append(recorded)
     for fired in about.fired:
         lines.append(f"Watch {fired.watch} ({fired.severity}): {', '.join(fired.clauses)}")
     notes = following_lines(message)
     tail = ["", *notes] if notes else []
+    if footer := footer_lines(message):
+        tail += ["", "--", *footer]
     text = "\n".join([*lines, *(line for c in about.changes for line in _block(c)), *tail])
     if len(text) > limit:  # cut to fit: the most severe clauses first
         overflow = [f"(Cut to fit: {see_all(message)})"]
@@ -169,8 +242,7 @@ def _block(change: Change) -> list[str]:
     """One change in plain text: its headline, the marked diff or its lines, its facts."""
     lines = ["", change_heading(change)]
     if change.kind is ChangeKind.MODIFIED:
-        marked = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
-        lines.append("".join(marked[op].format(t) for op, t in excerpt(change.spans)))
+        lines.append(marked(excerpt(change)))
     sign = "+" if change.kind is ChangeKind.ADDED else "-"
     lines += [f"{sign} {line}" for line in body_lines(change)]
     lines += reference_lines(change)

@@ -65,11 +65,18 @@ class Bookkeeping:
             state.body_hash = body_hash
         state.fingerprint = self.source.fingerprint
         state.last_check, state.last_status, state.last_error = now, status, None
+        state.last_seen = now
         state.shrink_hash, state.shrink_count, state.refused = None, 0, None
         if status is Status.CHANGED:
             state.last_change = now
         if state.failure_alerted:
-            recovered = Result(self.source, status, error=last_error)
+            recovered = Result(
+                self.source,
+                status,
+                error=last_error,
+                failures=state.failures,
+                since=state.failing_since,
+            )
             self._failure_message(Event.RECOVERED, state, recovered)
         state.failures, state.failing_since, state.failure_alerted = 0, None, False
         state.follows = prune(state.follows, self.source.id, self.config.watches)
@@ -133,6 +140,7 @@ class Bookkeeping:
             blocked=exc.blocked,
             failures=state.failures,
             following=self.following(state),
+            since=state.failing_since,
         )
         if state.failures >= self.config.settings.failure_alert_after and not state.failure_alerted:
             self._failure_message(Event.FAILING, state, result)

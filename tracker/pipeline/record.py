@@ -137,6 +137,9 @@ class Recorder:
             state.version = name
             return self.books.succeeded(state, page, body_hash, Status.UNCHANGED, name, key, notes)
         result = changed(source, decision, name)
+        result.old_seen = state.last_seen or (
+            state.last_check if state.last_status is not Status.ERROR else None
+        )  # a state written before last_seen was kept
         result.following = self.books.following(state)
         result.notes = [*notes, *store.versions.set_aside]
         was = latest.meta.get("charset")

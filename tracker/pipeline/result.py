@@ -27,6 +27,8 @@ class Result:
     elapsed: float = 0.0
     following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
     notes: list[str] = field(default_factory=list)  # what this check found and worked around
+    old_seen: str | None = None  # a change: when the old text was last seen
+    since: str | None = None  # failing or recovered: when the run of failures began
 
     def __post_init__(self) -> None:
         if self.error is not None:  # a reason may quote the URL: never its credentials
@@ -54,6 +56,8 @@ class Result:
             failures=self.failures,
             following=tuple(self.following),
             notes=tuple(self.source.scrub(note) for note in self.notes),
+            old_seen=self.old_seen,
+            failing_since=self.since,
         )
 
     def to_json(self) -> dict[str, Any]:

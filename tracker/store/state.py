@@ -21,6 +21,7 @@ class State:
     body_hash: str | None = None
     fingerprint: str | None = None  # the extraction settings body_hash was processed with
     last_check: str | None = None
+    last_seen: str | None = None  # the last check that read the page: the text was current then
     last_status: Status | None = None
     last_error: str | None = None
     failures: int = 0  # consecutive checks that ended in an error

@@ -90,7 +90,8 @@ def test_diff_between_any_two_versions_and_across_an_upgrade(story):
     assert across.code == 0
     assert "! version 0004_" in across.out and "is an upgrade" in across.out
     plain = story.tracker("diff", "doc", "0004")  # the upgrade: what re-reading took in
-    assert "upgrade" in plain.out and "# 腾讯会议 API 开发者协议" in plain.out
+    assert "upgrade" in plain.out and "    + 腾讯会议 API 开发者协议" in plain.out
+    assert "# " not in plain.out  # a heading is shown without its marks
 
 
 def test_show_prints_a_version_and_its_outline(story):

@@ -174,7 +174,10 @@ def _secret(table: Mapping[str, Any], key: str, ctx: Context) -> Secret | None:
         value = ctx.environ.get(var)
         return Secret(value, f"${var}") if value else Secret("", f"${var}", missing=var)
     if key in table:
-        return Secret(string(table[key], ctx))
+        value = table[key]
+        if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+            return Secret("\n".join(value))  # several, one per line (apprise's URLs)
+        return Secret(string(value, ctx))
     return None
 
 

@@ -10,6 +10,7 @@ file or from the environment (``<key>_env``) into
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -68,9 +69,32 @@ class Channel:
                 return f"environment variable {value.missing} is not set"
         return None
 
-    async def send(self, message: Message, courier: Courier) -> None:
-        """Send one message, or raise DeliveryError (anything else: it cannot be built)."""
+    async def send(
+        self, message: Message, courier: Courier, progress: Progress | None = None
+    ) -> None:
+        """Send one message, or raise DeliveryError (anything else: it cannot be built).
+
+        A channel of several services (apprise) skips the parts ``progress`` has and
+        marks each part as it goes, so a retry never sends a part twice.
+        """
         raise NotImplementedError
+
+
+class Progress:
+    """Which parts of one message's delivery on one channel are done, kept as each is."""
+
+    def __init__(
+        self, done: Iterable[int] = (), keep: Callable[[int], None] = lambda part: None
+    ) -> None:
+        self._done, self._keep = set(done), keep
+
+    def done(self, part: int) -> bool:
+        return part in self._done
+
+    def mark(self, part: int) -> None:
+        """Part ``part`` has the message: kept at once (a kill after it must not resend it)."""
+        self._done.add(part)
+        self._keep(part)
 
 
 def http_url(value: Any, ctx: Context) -> Secret:

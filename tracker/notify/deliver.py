@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +20,9 @@ from ..message import Message
 from ..model import Delivered
 from ..retry import RetryPolicy
 from ..stamps import isoformat, utcnow
-from .channel import Channel, DeliveryError
+from .channel import Channel, DeliveryError, Progress
 from .courier import Courier
-from .queue import DONE, Entry, Outbox
+from .queue import DONE, Entry, Handover, Outbox
 
 log = logging.getLogger("tracker.notify.outbox")
 
@@ -128,7 +128,8 @@ class _Run:
                 handover.error = self.down[name]
                 out.append(delivery(name, Delivered.PENDING, handover.error))
             else:
-                status, error, tries = await self._send(channel, message)
+                progress = Progress(handover.parts, self._keeper(entry, handover))
+                status, error, tries = await self._send(channel, message, progress)
                 handover.attempts += tries
                 handover.status, handover.error = status, error
                 if status is Delivered.SENT:
@@ -140,14 +141,25 @@ class _Run:
         self.outbox.file_if_done(entry)
         return out
 
-    async def _send(self, channel: Channel, message: Message) -> tuple[Delivered, str | None, int]:
+    def _keeper(self, entry: Entry, handover: Handover) -> Callable[[int], None]:
+        """What marks one part of a channel sent: in the entry, saved at once."""
+
+        def keep(part: int) -> None:
+            handover.parts.append(part)
+            self.outbox.save(entry)
+
+        return keep
+
+    async def _send(
+        self, channel: Channel, message: Message, progress: Progress
+    ) -> tuple[Delivered, str | None, int]:
         """Send with the retry policy; (sent | pending | failed, error, attempts)."""
         tries = 0
 
         async def once() -> None:
             nonlocal tries
             tries += 1
-            await channel.send(message, self.courier)
+            await channel.send(message, self.courier, progress)
 
         try:
             await self.policy.run(once)

@@ -46,14 +46,18 @@ class Handover:
     attempts: int = 0
     error: str | None = None
     sent_at: str | None = None
+    parts: list[int] = field(default_factory=list)  # a channel of several services: those sent
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "status": str(self.status),
             "attempts": self.attempts,
             "error": self.error,
             "sent_at": self.sent_at,
         }
+        if self.parts:
+            data["parts"] = sorted(self.parts)
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> Handover:
@@ -65,7 +69,10 @@ class Handover:
             raise ValueError("attempts is not a count")
         if not isinstance(error, str | None) or not isinstance(sent, str | None):
             raise ValueError("error and sent_at are text")
-        return cls(Delivered(str(data.get("status"))), attempts, error, sent)
+        parts = data.get("parts", [])
+        if not isinstance(parts, list) or not all(_index(n) for n in parts):
+            raise ValueError("parts is not a list of indexes")
+        return cls(Delivered(str(data.get("status"))), attempts, error, sent, list(parts))
 
 
 @dataclass
@@ -327,6 +334,10 @@ class _Record:
 
     id: str
     deliveries: dict[str, Handover]
+
+
+def _index(n: object) -> bool:
+    return isinstance(n, int) and not isinstance(n, bool) and n >= 0
 
 
 def _load(path: Path) -> Entry | None:

@@ -66,10 +66,10 @@ class AppriseChannel(Channel):
             return INSTALL
         return None
 
-    async def send(
-        self, message: Message, courier: Courier, progress: Progress | None = None
-    ) -> None:
-        progress = progress or Progress()
+    async def send(self, message: Message, courier: Courier) -> None:
+        await self.deliver(message, courier, Progress())
+
+    async def deliver(self, message: Message, courier: Courier, progress: Progress) -> None:
         for part, url in enumerate(self.targets):
             if progress.done(part):
                 continue

@@ -69,15 +69,15 @@ class Channel:
                 return f"environment variable {value.missing} is not set"
         return None
 
-    async def send(
-        self, message: Message, courier: Courier, progress: Progress | None = None
-    ) -> None:
-        """Send one message, or raise DeliveryError (anything else: it cannot be built).
-
-        A channel of several services (apprise) skips the parts ``progress`` has and
-        marks each part as it goes, so a retry never sends a part twice.
-        """
+    async def send(self, message: Message, courier: Courier) -> None:
+        """Send one message, or raise DeliveryError (anything else: it cannot be built)."""
         raise NotImplementedError
+
+    async def deliver(self, message: Message, courier: Courier, progress: Progress) -> None:
+        """Send as the outbox does.  A channel of several services (apprise) overrides this
+        to skip the parts ``progress`` has and mark each as it goes, so a retry never sends
+        a part twice; a channel of one part just sends."""
+        await self.send(message, courier)
 
 
 class Progress:

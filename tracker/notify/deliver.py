@@ -159,7 +159,7 @@ class _Run:
         async def once() -> None:
             nonlocal tries
             tries += 1
-            await channel.send(message, self.courier, progress)
+            await channel.deliver(message, self.courier, progress)
 
         try:
             await self.policy.run(once)

@@ -27,7 +27,7 @@ from ..message import Message
 from ..model import Change, ChangeKind, Event
 from ..text.controls import neutral
 from ..text.shown import Piece
-from .channel import Channel, DeliveryError, Progress, register
+from .channel import Channel, DeliveryError, register
 from .courier import Courier
 from .html import esc, pieces_html
 from .text import (
@@ -150,9 +150,7 @@ class EmailChannel(Channel):
         """The port given, else the usual one for the kind of TLS."""
         return self.port or (465 if self.implicit_tls else 587 if self.starttls else 25)
 
-    async def send(
-        self, message: Message, courier: Courier, progress: Progress | None = None
-    ) -> None:
+    async def send(self, message: Message, courier: Courier) -> None:
         msg = build(message, self.sender, self.to)  # a message that cannot be built fails here
         await courier.blocking(lambda: self._send(msg, courier.timeout))
 

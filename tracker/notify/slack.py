@@ -17,7 +17,7 @@ from ..message import Message
 from ..model import Change, ChangeKind
 from ..text.controls import neutral
 from ..text.shown import MARKS, Piece, by_op
-from .channel import Channel, Progress, http_url, register
+from .channel import Channel, http_url, register
 from .courier import Courier
 from .text import (
     body_pieces,
@@ -132,8 +132,6 @@ class SlackChannel(Channel):
     kind: ClassVar[str] = "slack"
     webhook_url: Secret = secret_setting(check=http_url)
 
-    async def send(
-        self, message: Message, courier: Courier, progress: Progress | None = None
-    ) -> None:
+    async def send(self, message: Message, courier: Courier) -> None:
         who = self.label
         await courier.post_json(who, self.webhook_url, payload(message), detail=True)

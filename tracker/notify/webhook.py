@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from ..config import Secret, secret_setting
 from ..message import Message
-from .channel import Channel, Progress, http_url, register
+from .channel import Channel, http_url, register
 from .courier import Courier
 
 
@@ -26,7 +26,5 @@ class WebhookChannel(Channel):
     kind: ClassVar[str] = "webhook"
     url: Secret = secret_setting(check=http_url)
 
-    async def send(
-        self, message: Message, courier: Courier, progress: Progress | None = None
-    ) -> None:
+    async def send(self, message: Message, courier: Courier) -> None:
         await courier.post_json(self.label, self.url, body(message))

@@ -14,6 +14,7 @@ sent, and is tried again on the next start.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -55,12 +56,25 @@ class Courier:
         4xx are permanent for this message.  ``detail`` adds the start of a 4xx
         answer (Slack says what it disliked).
         """
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        await self.post(who, url, body, {"Content-Type": "application/json"}, detail=detail)
+
+    async def post(
+        self,
+        who: str,
+        url: Secret,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        detail: bool = False,
+    ) -> None:
+        """POST ``body`` as it is (what a signature was computed over), judged as above."""
         assert self._client is not None, "use Courier as an async context manager"
         delivered = False
         try:
             async with (
                 asyncio.timeout(self.timeout),
-                self._client.stream("POST", url.value, json=data) as resp,
+                self._client.stream("POST", url.value, content=body, headers=headers) as resp,
             ):
                 status = resp.status_code
                 delivered = 200 <= status < 300  # decided by the status line

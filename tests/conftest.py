@@ -18,6 +18,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tests import mail
 from tracker import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,33 @@ class Sink:
             return Response("invalid_blocks", status=400)
         self.bodies.append(body)
         return Response("ok")
+
+
+SLACK_TOKEN = "T000/B000/XXXXsecretXXXX"
+
+
+@pytest.fixture
+def smtp() -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on loopback; ``messages`` holds what it received."""
+    port = free_port()
+    controller, box = mail.start(port)
+    box.port = port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def sinks(site: Site) -> tuple[Sink, Sink]:
+    """A Slack incoming webhook and a plain webhook, both on the local site."""
+    return Sink(site, f"/slack/{SLACK_TOKEN}"), Sink(site, "/hook")
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, sinks: tuple[Sink, Sink]) -> None:
+    """The secrets the notify tables name, from the environment as in production."""
+    slack, _ = sinks
+    monkeypatch.setenv("TEST_SLACK_URL", slack.url)
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "s3cret-smtp")
 
 
 @pytest.fixture(scope="session")

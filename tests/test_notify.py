@@ -9,35 +9,19 @@ import signal
 
 import pytest
 
-from tests import mail
-from tests.conftest import Sink, doc_source, free_port, write_config
+from tests.conftest import doc_source, free_port, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker import cli
 from tracker.cli import load_config
 from tracker.notify import queue
 
 TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
-SLACK_TOKEN = "T000/B000/XXXXsecretXXXX"
 WATCH = """
 [[watch]]
 name = "fee-notice"
 clauses = ["2.7", "9.1"]
 severity = "critical"
 """
-
-
-@pytest.fixture
-def smtp():
-    port = free_port()
-    controller, box = mail.start(port)
-    box.port = port  # type: ignore[attr-defined]
-    yield box
-    controller.stop()
-
-
-@pytest.fixture
-def sinks(site):
-    return Sink(site, f"/slack/{SLACK_TOKEN}"), Sink(site, "/hook")
 
 
 def notify_tables(slack=None, hook=None, smtp=None, extra=None) -> str:
@@ -57,13 +41,6 @@ def notify_tables(slack=None, hook=None, smtp=None, extra=None) -> str:
             f"{extra.get('email', '')}"
         )
     return WATCH + "\n" + "\n".join(out)
-
-
-@pytest.fixture
-def env(monkeypatch, sinks):
-    slack, _ = sinks
-    monkeypatch.setenv("TEST_SLACK_URL", slack.url)
-    monkeypatch.setenv("TEST_SMTP_PASSWORD", "s3cret-smtp")
 
 
 def setup_site(site, tmp_path, extra, **settings):

@@ -1,7 +1,8 @@
 """The one message: what is stored with a change, queued in the outbox, and sent.
 
 A message is about one source: a change recorded (with the changes, the watches
-that fired and the notices), the source failing, or the source back.  The check
+that fired and the notices), the source failing, or the source back; or it is a
+channel's digest, which gathers such messages (``items``).  The check
 makes it from its result; every channel and the report read it back with
 :meth:`Message.from_json`, typed, so none of them re-derives a change from a dict.
 Its JSON is the source object of ``tracker check --json`` under ``source``, with
@@ -93,6 +94,7 @@ class Message:
     created: str
     outcome: Outcome
     report: str | None = None  # where the change's report page is, when one is configured
+    items: tuple[Message, ...] = ()  # a digest: the messages it gathers, in order
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -104,6 +106,8 @@ class Message:
         }
         if self.report:
             data["report"] = self.report
+        if self.items:
+            data["items"] = [item.to_json() for item in self.items]
         return data
 
     @classmethod
@@ -116,4 +120,5 @@ class Message:
             created=str(data.get("created") or ""),
             outcome=Outcome.from_json(data["source"]),
             report=data.get("report"),
+            items=tuple(cls.from_json(item) for item in data.get("items") or ()),
         )

@@ -85,6 +85,7 @@ class Event(StrEnum):
     FAILING = "failing"
     RECOVERED = "recovered"
     TEST = "test"
+    DIGEST = "digest"  # a channel's daily or weekly batch of changes below its immediate_severity
 
 
 class Delivered(StrEnum):
@@ -94,6 +95,7 @@ class Delivered(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # this message cannot go to this channel: waits for outbox --retry
     DROPPED = "dropped"  # given up (outbox --drop)
+    HELD = "held"  # kept for the channel's next digest
 
 
 # -- what was fetched and read ---------------------------------------------------------------

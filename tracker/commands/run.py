@@ -12,7 +12,7 @@ from rich.text import Text
 from .. import config, logs
 from ..compare.severity import followings
 from ..errors import describe_os_error
-from ..notify import Channel, DeliveryError
+from ..notify import Channel, DeliveryError, digest
 from ..notify.courier import Courier
 from ..notify.deliver import Delivery, deliver
 from ..notify.queue import Outbox
@@ -23,6 +23,7 @@ from ..report.outbox import print_deliveries, print_outbox, print_unready
 from ..report.site.build import refresh
 from ..report.status import SourceStatus, print_status
 from ..run import processes
+from ..stamps import isoformat, utcnow
 from ..store.daemon import read_status
 from ..store.source import SourceStore
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, Wiring, exit_status
@@ -61,7 +62,7 @@ def send_waiting(cfg: config.Config) -> tuple[list[Delivery], int]:
     outbox = Outbox(cfg.settings)
     try:
         deliveries = asyncio.run(deliver(outbox, cfg.channels, [s.id for s in cfg.sources]))
-        waiting = len(outbox.pending())
+        waiting = sum(entry.waiting for entry in outbox.pending())  # held: on time, not owing
     except OSError as exc:  # an unusable state folder costs delivery, never the report
         terminal.warn(f"outbox: {describe_os_error(exc)}")
         return [], 1
@@ -100,10 +101,10 @@ def outbox(w: Wiring) -> int:
     else:
         console = terminal.console()
         if deliveries:
-            print_deliveries(deliveries, len(entries), console)
+            print_deliveries(deliveries, sum(e.waiting for e in entries), console)
         print_unready(cfg.channels, console)
-        print_outbox(entries, damaged, requeued, console)
-    return EXIT_UNDELIVERED if entries else EXIT_OK
+        print_outbox(entries, damaged, requeued, console, cfg.channels)
+    return EXIT_UNDELIVERED if any(e.waiting for e in entries) else EXIT_OK
 
 
 def status(w: Wiring) -> int:
@@ -111,6 +112,8 @@ def status(w: Wiring) -> int:
     daemon = read_status(cfg.settings.state_dir)
     pending: dict[str, int] = {}
     for entry in Outbox(cfg.settings).pending():
+        if not entry.waiting:  # held for a digest: on time
+            continue
         sid = entry.message.outcome.id
         pending[sid] = pending.get(sid, 0) + 1
     next_runs = daemon.next_runs if daemon else {}
@@ -136,8 +139,17 @@ def status(w: Wiring) -> int:
 
 
 def channels_json(channels: Sequence[Channel]) -> list[dict[str, object]]:
-    """Each channel, and why it cannot send now (null when it can)."""
-    return [{"name": c.name, "kind": c.kind, "problem": c.unready()} for c in channels]
+    """Each channel, why it cannot send now (null when it can), and when its next digest goes."""
+    now = utcnow()
+    return [
+        {
+            "name": c.name,
+            "kind": c.kind,
+            "problem": c.unready(),
+            "next_digest": isoformat(digest.next_due(c, now)) if c.digest else None,
+        }
+        for c in channels
+    ]
 
 
 def notify_test(w: Wiring) -> int:

@@ -201,6 +201,13 @@ def line(value: Any, ctx: Context) -> str:
     return value
 
 
+def clock_time(value: Any, ctx: Context) -> str:
+    """A time of day, ``HH:MM`` (24 hours)."""
+    if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise Invalid('must be a time of day, "HH:MM" (UTC)')
+    return value
+
+
 def header(value: Any, ctx: Context) -> str:
     """A value sent in an HTTP header: one line of ASCII."""
     found = line(value, ctx)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..config import Context, Invalid, Secret, setting, url_problem
-from ..config.values import choice, line
+from ..config.values import choice, clock_time, line
 from ..errors import TrackerError
 from ..message import Message
-from ..model import SEVERITIES, rank
+from ..model import SEVERITIES, Event, rank
 
 if TYPE_CHECKING:
     from .courier import Courier
@@ -48,6 +48,18 @@ class Channel:
     kind: ClassVar[str]
     name: str = setting("", read=line)  # "": named by its kind when the file is read
     min_severity: str = setting("info", read=choice(*SEVERITIES))
+    digest: str | None = setting(None, read=choice("daily", "weekly"))
+    digest_at: str = setting("09:00", read=clock_time)  # UTC; weekly digests go on Mondays
+    immediate_severity: str = setting("critical", read=choice(*SEVERITIES))
+
+    def held(self, message: Message) -> bool:
+        """Whether ``message`` waits for this channel's digest: a change below
+        ``immediate_severity``; failing and recovered go at once, as critical does."""
+        return (
+            self.digest is not None
+            and message.event is Event.CHANGE
+            and rank(message.severity) < rank(self.immediate_severity)
+        )
 
     def wants(self, severity: str) -> bool:
         return rank(severity) >= rank(self.min_severity)

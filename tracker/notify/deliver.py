@@ -20,6 +20,7 @@ from ..message import Message
 from ..model import Delivered
 from ..retry import RetryPolicy
 from ..stamps import isoformat, utcnow
+from . import digest
 from .channel import Channel, DeliveryError, Progress
 from .courier import Courier
 from .queue import DONE, Entry, Handover, Outbox
@@ -71,12 +72,16 @@ async def deliver(
                 log.warning("outbox is locked by another tracker process; delivery skipped")
             return out
         outbox.sweep()
-        entries, _ = outbox.survey(source_ids, rebuild=False)
+        outbox.survey(source_ids, rebuild=False)
+        now = utcnow()
+        digest.gather(outbox, outbox.pending(), channels, now)  # digests that came due queue
+        entries = outbox.pending()
         down: dict[str, str] = {}  # channels that failed transiently this run, and why
         async with Courier(settings.timeout) as courier:
             for entry in entries:
                 run = _Run(outbox, policy, courier, by_name, down)
                 out.extend(await run.entry(entry))
+        digest.gather(outbox, outbox.pending(), channels, now)  # what sent digests gathered
     return out
 
 
@@ -110,9 +115,11 @@ class _Run:
 
         for name in order:  # configuration order: reports never depend on timing
             handover = states[name]
-            if handover.status in (*DONE, Delivered.FAILED):  # failed waits for --retry
-                continue
             channel = self.by_name.get(name)
+            if handover.status is Delivered.HELD and not (channel and channel.digest):
+                handover.status = Delivered.PENDING  # its digest was turned off: send it now
+            if handover.status in (*DONE, Delivered.FAILED, Delivered.HELD):
+                continue  # failed waits for --retry, held for its digest
             if channel is None:  # renamed or removed: waits, said, until dropped
                 handover.status = Delivered.FAILED
                 handover.error = (

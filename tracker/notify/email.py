@@ -33,11 +33,11 @@ from .html import esc, pieces_html
 from .text import (
     body_pieces,
     change_heading,
+    digest_line,
     event_line,
     excerpt,
     facts_line,
     following_lines,
-    footer_lines,
     plain_text,
     recorded_line,
     reference_lines,
@@ -57,22 +57,10 @@ def html_body(message: Message) -> str:
     """The HTML part, from ``templates/email.html`` (Jinja2, every value escaped)."""
     import jinja2  # only when a mail is built: not on every check's start-up
 
-    about = message.outcome
     badge, colour = _EVENT_BADGE.get(
         message.event, (message.severity.upper(), _BADGE.get(message.severity, "#555"))
     )
-    changes = [
-        {
-            "heading": esc(change_heading(change)),
-            "colour": _BADGE.get(change.severity, "#555"),
-            "diff": pieces_html(excerpt(change)) if change.kind is ChangeKind.MODIFIED else "",
-            "lines": [_line(change, line) for line in body_pieces(change)],
-            "references": reference_lines(change),
-            "facts": facts_line(change),
-        }
-        for change in about.changes
-    ]
-    footer = footer_lines(message)
+    digest = message.event is Event.DIGEST
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("tracker.notify", "templates"),
         autoescape=True,
@@ -80,19 +68,40 @@ def html_body(message: Message) -> str:
     )
     return env.get_template("email.html").render(
         title=neutral(title(message)),
-        name=neutral(about.name),
-        url=about.url,
         badge=badge,
         badge_colour=colour,
-        event_line=neutral(event_line(message) or ""),
-        recorded=recorded_line(message),
-        watches=about.fired,
-        changes=changes,
-        notes=[neutral(n) for n in following_lines(message)],
-        footer=bool(footer),
-        command=f"tracker diff {about.id} {about.version}" if footer and about.version else "",
-        report=message.report or "",
+        digest_line=digest_line(message) if digest else "",
+        sections=[_section(m) for m in (message.items if digest else (message,))],
     )
+
+
+def _section(message: Message) -> dict[str, Any]:
+    """What the mail says of one message (a digest says it of each it gathers)."""
+    about = message.outcome
+    has_command = about.version and message.event is Event.CHANGE
+    return {
+        "title": neutral(title(message)),
+        "name": neutral(about.name),
+        "url": about.url,
+        "event_line": neutral(event_line(message) or ""),
+        "recorded": recorded_line(message),
+        "watches": about.fired,
+        "changes": [_change(change) for change in about.changes],
+        "notes": [neutral(n) for n in following_lines(message)],
+        "command": f"tracker diff {about.id} {about.version}" if has_command else "",
+        "report": message.report or "",
+    }
+
+
+def _change(change: Change) -> dict[str, Any]:
+    return {
+        "heading": esc(change_heading(change)),
+        "colour": _BADGE.get(change.severity, "#555"),
+        "diff": pieces_html(excerpt(change)) if change.kind is ChangeKind.MODIFIED else "",
+        "lines": [_line(change, line) for line in body_pieces(change)],
+        "references": reference_lines(change),
+        "facts": facts_line(change),
+    }
 
 
 def _line(change: Change, line: Sequence[Piece]) -> Markup:

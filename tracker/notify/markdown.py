@@ -13,13 +13,14 @@ import re
 from collections.abc import Sequence
 
 from ..message import Message
-from ..model import Change, ChangeKind
+from ..model import Change, ChangeKind, Event
 from ..text.controls import neutral
 from ..text.shown import MARKS, Piece, by_op
 from .text import (
     body_pieces,
     change_heading,
     cut,
+    digest_line,
     event_line,
     excerpt,
     facts_line,
@@ -29,6 +30,7 @@ from .text import (
     recorded_line,
     reference_lines,
     see_all,
+    title,
 )
 
 _SPECIAL = re.compile(r"[\\`*~<>#|]|(?<!\w)_|_(?!\w)|(?<=\])\(")
@@ -42,6 +44,11 @@ def escape(text: str) -> str:
 
 def markdown(message: Message, limit: int = 20_000) -> str:
     """The message's body (the title goes apart); within ``limit`` characters."""
+    if message.event is Event.DIGEST:
+        parts = [escape(digest_line(message))]
+        for item in message.items:
+            parts += ["---", f"**{escape(title(item))}**", markdown(item, limit)]
+        return cut("\n\n".join(parts), limit)
     about = message.outcome
     head = [f"[{escape(about.name)}]({about.url})"]
     if said := event_line(message):

@@ -90,6 +90,13 @@ class Entry:
     def done(self) -> bool:
         return all(h.status in DONE for h in self.deliveries.values())
 
+    @property
+    def waiting(self) -> bool:
+        """Whether a channel still owes it (held for a digest is not owing: it is on time)."""
+        return any(
+            h.status in (Delivered.PENDING, Delivered.FAILED) for h in self.deliveries.values()
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {**self.message.to_json(), "deliveries": self._deliveries_json()}
 
@@ -148,13 +155,22 @@ class Outbox:
         """Queue ``message`` for the channels that want its severity; False if already known."""
         if self.known(message.id):
             return False
-        wanted = [c.name for c in channels if c.wants(message.severity)]
-        entry = Entry(message, {name: Handover() for name in wanted})
+        wanted = [c for c in channels if c.wants(message.severity)]
+        entry = Entry(message, {c.name: _first(c, message) for c in wanted})
         self.keep_record(entry)  # first in the version folder: the queue can be rebuilt from it
         folder = self.dir if wanted else self.sent_dir  # nobody wants it: record, don't queue
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / f"{message.id}.json", _dumps(entry.to_json()))
         return bool(wanted)
+
+    def queue(self, entry: Entry) -> None:
+        """Queue an entry made here (a digest): it has no version folder to be rebuilt from."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.dir / f"{entry.id}.json", _dumps(entry.to_json()))
+
+    def sent(self, message_id: str) -> Entry | None:
+        """A message filed as done, or None."""
+        return _load(self.sent_dir / f"{message_id}.json")
 
     # -- reading -------------------------------------------------------------------------
 
@@ -334,6 +350,11 @@ class _Record:
 
     id: str
     deliveries: dict[str, Handover]
+
+
+def _first(channel: Channel, message: Message) -> Handover:
+    """Where a new message starts on a channel: held for its digest, or to be sent."""
+    return Handover(Delivered.HELD if channel.held(message) else Delivered.PENDING)
 
 
 def _index(n: object) -> bool:

@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 
 from ..config import Secret, secret_setting
 from ..message import Message
-from ..model import Change, ChangeKind
+from ..model import Change, ChangeKind, Event
 from ..text.controls import neutral
+from ..text.counts import counted
 from ..text.shown import MARKS, Piece, by_op
 from .channel import Channel, http_url, register
 from .courier import Courier
@@ -23,6 +24,7 @@ from .text import (
     body_pieces,
     change_heading,
     cut,
+    digest_line,
     event_line,
     excerpt,
     facts_line,
@@ -76,13 +78,31 @@ def mrkdwn(found: Sequence[Piece]) -> str:
 
 
 def blocks(message: Message) -> list[dict[str, Any]]:
-    about = message.outcome
     out: list[dict[str, Any]] = [
         {
             "type": "header",
             "text": {"type": "plain_text", "text": cut(neutral(title(message)), HEADER_LIMIT)},
         },
     ]
+    if message.event is not Event.DIGEST:
+        out.append(_section(_summary(message)))
+        return out + _changes(message, BLOCK_LIMIT - len(out))
+    out.append(_section(escape(digest_line(message))))
+    for n, item in enumerate(message.items):
+        room = BLOCK_LIMIT - len(out) - 2
+        if room < 2:  # what does not fit is counted, never dropped in silence
+            left = counted(len(message.items) - n, "more message")
+            out.append(_context(f"…and {left} in this digest: see tracker history"))
+            break
+        out.append({"type": "divider"})
+        out.append(_section(f"*{escape(title(item))}*\n" + _summary(item)))
+        out += _changes(item, min(room - 1, 1 + len(item.outcome.changes)))
+    return out
+
+
+def _summary(message: Message) -> str:
+    """The source, its severity (or what became of it), the watches, the notices."""
+    about = message.outcome
     said = event_line(message)
     summary = [_link(about.url, about.name) + ("" if said else f" · *{message.severity.upper()}*")]
     if said:
@@ -93,17 +113,24 @@ def blocks(message: Message) -> list[dict[str, Any]]:
         clauses = escape(", ".join(fired.clauses))
         summary.append(f"Watch *{escape(fired.watch)}* ({fired.severity}): {clauses}")
     summary += [f"Note: {escape(note)}" for note in following_lines(message)]
-    out.append(_section("\n".join(summary)))
-    changes = about.changes
-    room = BLOCK_LIMIT - len(out) - 1
-    shown = changes if len(changes) <= room else ranked(changes)[:room]  # the most severe
-    out += [_section(_change_text(change)) for change in shown]
-    if len(changes) > room:
-        left = len(changes) - room
-        plural = "s" if left > 1 else ""
-        note = f"…and {left} more change{plural}: {see_all(message)}"
-        out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
-    return out
+    return "\n".join(summary)
+
+
+def _changes(message: Message, room: int) -> list[dict[str, Any]]:
+    """A section per change, within ``room`` blocks: the most severe first if some must go."""
+    changes = message.outcome.changes
+    if len(changes) <= room:
+        return [_section(_change_text(change)) for change in changes]
+    shown = ranked(changes)[: room - 1]
+    left = counted(len(changes) - len(shown), "more change")
+    return [
+        *(_section(_change_text(change)) for change in shown),
+        _context(f"…and {left}: {see_all(message)}"),
+    ]
+
+
+def _context(note: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]}
 
 
 def _section(text: str) -> dict[str, Any]:

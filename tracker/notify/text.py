@@ -35,6 +35,9 @@ def title(message: Message) -> str:
         return f"{name}: {recovery(message)}"
     if message.event is Event.TEST:
         return f"{name}: test message from tracker"
+    if message.event is Event.DIGEST:
+        sources = counted(len({m.outcome.id for m in message.items}), "source")
+        return f"[{message.severity}] {name}: {counted(len(about.changes), 'change')} in {sources}"
     if about.replaced:
         old, new = about.replaced
         return f"[{message.severity}] {name}: now holds another document: {old} → {new}"
@@ -215,8 +218,19 @@ def cut(text: str, limit: int) -> str:
     return text[: limit - len(note)] + note
 
 
+def digest_line(message: Message) -> str:
+    """What a digest gathers: the changes held for it until it came due."""
+    held = counted(len(message.items), "message")
+    return f"Changes held for this digest until {shown_time(message.created)}: {held}."
+
+
 def plain_text(message: Message, limit: int = 20_000) -> str:
     """The message as plain text, with ``[-old-]{+new+}`` marks: email's text part."""
+    if message.event is Event.DIGEST:
+        lines = [title(message), digest_line(message)]
+        for item in message.items:
+            lines += ["", f"== {title(item)} ==", plain_text(item, limit).split("\n", 1)[1]]
+        return neutral(cut("\n".join(lines), limit)) + "\n"
     about = message.outcome
     lines = [title(message), f"{about.name} — {about.url}", ""]
     if said := event_line(message):

@@ -22,11 +22,22 @@ from typing import Any, ClassVar
 
 from ..config import Secret, secret_setting
 from ..message import Message
+from ..model import Event
 from .channel import Channel, http_url, register
 from .courier import Courier
 
 
 def body(message: Message) -> dict[str, Any]:
+    """The source object, as in ``--json``, with the event and the message id; a digest
+    is its own object, holding the body of each message it gathers."""
+    if message.event is Event.DIGEST:
+        return {
+            "event": str(message.event),
+            "message_id": message.id,
+            "severity": message.severity,
+            "due": message.created,
+            "messages": [body(item) for item in message.items],
+        }
     return {**message.outcome.to_json(), "event": str(message.event), "message_id": message.id}
 
 

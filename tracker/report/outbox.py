@@ -8,9 +8,12 @@ from rich.console import Console
 from rich.text import Text
 
 from ..model import Delivered
+from ..notify import digest
 from ..notify.channel import Channel
 from ..notify.deliver import Delivery
 from ..notify.queue import Entry
+from ..notify.text import shown_time
+from ..stamps import isoformat, utcnow
 from ..text.counts import counted
 
 
@@ -41,7 +44,10 @@ def print_outbox(
     damaged: Sequence[str],
     requeued: Sequence[str],
     console: Console,
+    channels: Sequence[Channel] = (),
 ) -> None:
+    now = utcnow()
+    due = {c.name: digest.next_due(c, now) for c in channels if c.digest}
     for mid in requeued:
         note = f"queued again from its version folder: {mid} (the outbox had lost it)"
         console.print(Text(note, style="yellow"), soft_wrap=True)
@@ -51,11 +57,18 @@ def print_outbox(
     if not entries and not damaged:
         console.print("outbox is empty: every alert has been delivered")
         return
+    if not any(e.waiting for e in entries) and not damaged:
+        held = counted(len(entries), "change", "is")
+        console.print(f"nothing waits: {held} held for digests, on time")
     for entry in entries:
         m = entry.message
         head = f"{m.id}  {m.event}  {m.severity}  queued {m.created}"
         console.print(Text(head, style="bold"), soft_wrap=True)
         for name, handover in entry.deliveries.items():
+            if handover.status is Delivered.HELD:
+                when = f" at {shown_time(isoformat(due[name]))}" if name in due else ""
+                console.print(f"    {name}: held for its digest{when}")
+                continue
             detail = f"    {name}: {handover.status}, {counted(handover.attempts, 'attempt')}"
             if handover.error:
                 detail += f", last error: {handover.error}"

@@ -13,6 +13,7 @@ from tracker.compare.severity import assess
 from tracker.model import Status
 from tracker.pipeline.result import Result
 from tracker.report.console import inline, print_human
+from tracker.text.shown import pieces
 
 
 def _render(result: Result, terminal: bool) -> str:
@@ -43,7 +44,7 @@ def test_markers_when_not_a_terminal():
 def test_colour_on_a_terminal_instead_of_markers():
     out = _render(_result(AGREEMENT.replace("提前10个自然日", "提前3个自然日")), terminal=True)
     assert "[-10-]" not in out and "\x1b[" in out
-    text = inline(inline_diff("提前10个", "提前3个"), colour=True)
+    text = inline(pieces((s.op, s.text) for s in inline_diff("提前10个", "提前3个")), colour=True)
     styles = {str(span.style) for span in text.spans}
     assert styles == {"red strike", "green bold"}
 

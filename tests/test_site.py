@@ -46,10 +46,10 @@ def serve(site: Site, folder: Path, prefix: str = "/report") -> str:
     return site.url(prefix)
 
 
-def built(story) -> Path:
+def built(story, changes: int = 3) -> Path:
     done = story.tracker("report", "--out", story.folder / "report")
     assert done.code == 0, done.err
-    assert done.out.startswith("report: 1 source, 3 changes; open ")
+    assert done.out.startswith(f"report: 1 source, {changes} changes; open ")
     return story.folder / "report"
 
 
@@ -133,7 +133,7 @@ def test_a_source_page_lists_its_history_with_upgrades(story, site, chromium):
 def test_diff_html_is_a_standalone_redline(story, site, chromium, tmp_path):
     out = tmp_path / "redline.html"
     done = story.tracker("diff", "doc", "0001", "0003", "--html", out)
-    assert (done.code, done.out) == (0, "")
+    assert (done.code, done.out) == (0, f"wrote {out.resolve()}: 2 changes\n")
     site.page("/lone.html", out.read_text("utf-8"))
     visit = Visit(chromium, site.url("/lone.html"), site.url("/lone.html"))
     assert visit.failed == [] and visit.external == [] and visit.overflow <= 0
@@ -265,3 +265,32 @@ def test_a_control_character_in_a_page_keeps_every_feed_valid_xml(story, site):
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, parsed.get("bozo_exception")
         assert "␁" in parsed.entries[0].content[0].value
+
+
+@pytest.fixture
+def long_edit(story, site):
+    """The story, then a two-character edit inside a 325-character clause, and emphasis."""
+    text = change_clause(story.text, "三方邮件组", "三方邮件群组")
+    text = change_clause(text, "9.2 本协议签订地", "9.2 本协议**签订地**")
+    site.page("/doc", cloud_page(text))
+    assert story.check().code == 1
+    return story
+
+
+@needs_chromium
+def test_a_long_clause_is_cut_to_its_change_with_the_whole_one_click_away(
+    long_edit, site, chromium
+):
+    base = serve(site, built(long_edit, changes=4))
+    index = Visit(chromium, f"{base}/index.html", base)
+    link = index.page.get_by_text("3.6.3 modified").first.get_attribute("href")
+    change = Visit(chromium, f"{base}/{link}", base)
+    assert "**" not in change.text and "##" not in change.text
+    inline = change.page.locator(".inline").first.inner_text()
+    assert "…" in inline and "[-" not in inline and "{+群+}" in inline and len(inline) < 200
+    details = change.page.locator("details").first
+    assert not details.locator(".sxs .new").is_visible()  # closed until asked
+    details.locator("summary").click()
+    whole = details.locator(".sxs .new .text").inner_text()
+    assert whole.startswith("3.6.3 为合理保护您") and whole.endswith("您自行承担。")
+    assert change.page.locator("strong", has_text="签订地").count() >= 1  # emphasis shown

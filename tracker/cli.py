@@ -9,16 +9,19 @@ its function in :mod:`tracker.commands`, which returns the exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
 from . import __version__, config, logs, notify, sources
-from .commands import EXIT_FAILED, EXIT_USAGE, Wiring, look, onboard, run
+from .commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Wiring, look, onboard, run
 from .errors import CommandError, ConfigError, Failed, describe_os_error
 from .notify.queue import listeners_for
+from .report import terminal
 from .report.terminal import warn
 
 
@@ -45,6 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="TOML configuration (default: ./tracker.toml, else the built-in default)",
     )
     common.add_argument("--verbose", "-v", action="store_true", help="log details to stderr")
+    common.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (auto: on a terminal, unless NO_COLOR is set or TERM=dumb); "
+        "without colour, changes are marked [-old-]{+new+}",
+    )
+    common.add_argument(
+        "--pretty", action="store_true", help="indent --json output even when piped"
+    )
+    common.add_argument(
+        "--full", action="store_true", help="print long clauses whole, not cut to the changes"
+    )
     parser = argparse.ArgumentParser(
         prog="tracker",
         description="Watch legal agreements and say exactly which clause changed.",
@@ -123,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--clauses", action="store_true", help="print the clause outline a watch can name"
     )
+    show.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the stored Markdown, as when piped (on a terminal: as a reader sees it)",
+    )
     show.set_defaults(run=look.show)
 
     report = command(
@@ -146,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.to_stderr(logging.DEBUG if args.verbose else logging.WARNING)
+    terminal.setup(terminal.Display(args.color, args.pretty, args.full))
     try:
         wiring = Wiring(
             config=load_config(args.config),
@@ -165,9 +187,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         warn("interrupted")
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): not an error of ours
+        _quiet_stdout()
+        return EXIT_OK
     except OSError as exc:  # the state folder as a whole, say: one line, never a traceback
         warn(describe_os_error(exc))
         return EXIT_FAILED
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush finds no closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError):
+        os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

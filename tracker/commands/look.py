@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,11 +28,13 @@ from ..report.history_view import (
     print_last_changes,
     print_outline,
     print_review,
+    print_text,
     reviewed,
 )
 from ..stamps import isoformat
 from ..store.history import entries, last_change, latest_change
 from ..store.versions import Version, Versions
+from ..text.counts import counted
 from . import EXIT_OK, Wiring
 
 
@@ -196,6 +197,8 @@ def diff(w: Wiring) -> int:
             Path(args.html).write_text(page, "utf-8")
         except OSError as exc:
             raise BadInput(f"--html: {describe_os_error(exc)}") from None
+        said = f"wrote {Path(args.html).resolve()}: {counted(len(outcome.changes), 'change')}"
+        print(said, file=sys.stderr if args.json else sys.stdout)  # JSON keeps stdout alone
     if args.json:
         data = outcome.to_json()
         payload = {
@@ -226,13 +229,15 @@ def show(w: Wiring) -> int:
     version = find(versions_of(cfg, source), source, args.version or "latest")
     if args.clauses:
         print_outline(segment(version.text, source.ignore), terminal.console())
-    else:
+    elif args.markdown or not sys.stdout.isatty():  # a file, a script: the stored Markdown
         terminal.out(version.text.removesuffix("\n"))
+    else:
+        print_text(version.text, terminal.console())
     return EXIT_OK
 
 
 def _json(payload: object) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    terminal.emit_json(payload)
 
 
 def report(w: Wiring) -> int:

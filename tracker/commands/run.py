@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -38,7 +36,7 @@ def check(w: Wiring) -> int:
         trials = asyncio.run(try_all(cfg))
         if args.json:
             payload = {"dry_run": True, "sources": [t.to_json() for t in trials]}
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            terminal.emit_json(payload)
         else:
             print_trials(trials, terminal.console())
         return exit_status([t.result for t in trials])
@@ -47,7 +45,7 @@ def check(w: Wiring) -> int:
     if problem := refresh(everything):  # after the changes and failures: the status is current
         terminal.warn(f"{problem}")
     if args.json:
-        sys.stdout.write(as_json(results, [d.to_json() for d in deliveries]) + "\n")
+        terminal.emit_json(as_json(results, [d.to_json() for d in deliveries]))
     else:
         console = terminal.console()
         print_human(results, console)
@@ -97,7 +95,7 @@ def outbox(w: Wiring) -> int:
             "deliveries": [d.to_json() for d in deliveries],
             "channels": channels_json(cfg.channels),
         }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        terminal.emit_json(payload)
     else:
         console = terminal.console()
         if deliveries:
@@ -130,7 +128,7 @@ def status(w: Wiring) -> int:
             "sources": [row.to_json() for row in rows],
             "channels": channels_json(cfg.channels),
         }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        terminal.emit_json(payload)
     else:
         console = terminal.console()
         print_status(rows, daemon, console)

@@ -26,8 +26,9 @@ def esc(text: object) -> Markup:
     return escape(neutral(str(text)))
 
 
-def pieces_html(found: Sequence[Piece], marks: bool = True) -> Markup:
-    """Pieces as inline HTML; ``marks``: changes carry ``[-…-]``/``{+…+}`` too."""
+def pieces_html(found: Sequence[Piece], marks: bool = True, styled: bool = True) -> Markup:
+    """Pieces as inline HTML; ``marks``: changes carry ``[-…-]``/``{+…+}`` too; ``styled``:
+    colours inline (an email), else left to the page's style sheet (the report)."""
     out = []
     for op, run in by_op(found):
         inner = Markup("").join(_piece(p) for p in run)
@@ -38,7 +39,8 @@ def pieces_html(found: Sequence[Piece], marks: bool = True) -> Markup:
         opening, closing = MARKS[op]
         if marks:
             inner = _mark(opening) + inner + _mark(closing)
-        out.append(Markup(f'<{tag} style="{style}">') + inner + Markup(f"</{tag}>"))
+        attrs = f' style="{style}"' if styled else ""
+        out.append(Markup(f"<{tag}{attrs}>") + inner + Markup(f"</{tag}>"))
     return Markup("").join(out)
 
 

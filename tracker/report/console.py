@@ -9,7 +9,6 @@ passed to rich as plain :class:`~rich.text.Text`, never as markup, so
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +16,12 @@ from rich.console import Console
 from rich.text import Text
 
 from ..message import Outcome
-from ..model import Change, ChangeKind, Span, Status
-from ..notify.text import body_lines, heading_parts, reference_lines
+from ..model import Change, ChangeKind, Status
+from ..notify.text import body_pieces, excerpt, heading_parts, reference_lines
 from ..pipeline.result import Result
+from ..text.counts import counted
+from ..text.shown import MARKS, Piece, by_op, text_pieces
+from .terminal import coloured, display
 
 if TYPE_CHECKING:
     from ..pipeline.dry_run import Trial
@@ -34,9 +36,9 @@ _MARKS = {
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "red bold"}
 
 
-def as_json(results: Sequence[Result], deliveries: Sequence[dict[str, Any]] = ()) -> str:
-    payload = {"sources": [r.to_json() for r in results], "deliveries": list(deliveries)}
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+def as_json(results: Sequence[Result], deliveries: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """What ``check --json`` prints: each source's result, then each delivery."""
+    return {"sources": [r.to_json() for r in results], "deliveries": list(deliveries)}
 
 
 def print_human(results: Sequence[Result], console: Console) -> None:
@@ -65,11 +67,12 @@ def print_trials(trials: Sequence[Trial], console: Console) -> None:
     for t in trials:
         if t.result.status is Status.ERROR:
             continue
-        head = f"{t.result.source.id}: {t.clauses} numbered clauses, {t.characters:,} characters"
+        head = f"{t.result.source.id}: {counted(t.clauses, 'numbered clause')}, "
+        head += f"{t.characters:,} characters"
         console.print()
         console.print(Text(head + "; the text begins:", style="bold"), soft_wrap=True)
         for text_line in t.lines:
-            console.print(Text("  │ " + text_line), soft_wrap=True)
+            console.print(Text("  │ ") + shown(text_pieces(text_line)), soft_wrap=True)
         if t.result.changes:
             print_changes(t.result.outcome(), console)
     console.print(Text("\ndry run: nothing recorded, nothing sent", style="dim"))
@@ -115,7 +118,7 @@ def _summary(r: Result) -> str:
 
 def print_changes(about: Outcome, console: Console) -> None:
     """A source's changes, clause by clause, after the watches that fired."""
-    colour = console.is_terminal and console.color_system is not None
+    colour, full = coloured(console), display().full
     console.print()
     console.print(Text(f"{about.name} — {about.url}", style="bold"), soft_wrap=True)
     for fired in about.fired:
@@ -124,7 +127,7 @@ def print_changes(about: Outcome, console: Console) -> None:
         console.print(head + Text(", ".join(fired.clauses)), soft_wrap=True)
     for change in about.changes:
         console.print(_headline(change), soft_wrap=True)
-        for line in _body(change, colour):
+        for line in _body(change, colour, full):
             console.print(Text("    ") + line, soft_wrap=True)
 
 
@@ -140,30 +143,41 @@ def _headline(c: Change) -> Text:
     return head
 
 
-def _body(c: Change, colour: bool) -> list[Text]:
+def _body(c: Change, colour: bool, full: bool) -> list[Text]:
     if c.kind is ChangeKind.MOVED:
         return [Text("wording unchanged", style="dim")]
     if c.kind is ChangeKind.ADDED:
-        lines = [Text("+ " + line, style="green") for line in body_lines(c)]
+        lines = [Text("+ ", style="green") + shown(line, "green") for line in body_pieces(c)]
     elif c.kind is ChangeKind.REMOVED:
-        lines = [Text("- " + line, style="red") for line in body_lines(c)]
+        lines = [Text("- ", style="red") + shown(line, "red") for line in body_pieces(c)]
     else:
-        lines = [inline(c.spans, colour)]
+        lines = [inline(excerpt(c, full), colour)]
         lines += [Text(line, style="bold") for line in reference_lines(c)]
     if c.facts:
         lines.append(Text("facts: " + "; ".join(map(str, c.facts)), style="bold"))
     return lines
 
 
-def inline(spans: Sequence[Span], colour: bool) -> Text:
+_OP_STYLE = {"equal": "", "delete": "red strike", "insert": "green bold"}
+
+
+def inline(found: Sequence[Piece], colour: bool) -> Text:
     """One clause with its changes marked: colours on a terminal, ``[-…-]{+…+}`` otherwise."""
     out = Text()
-    for span in spans:
-        if span.op == "equal":
-            out.append(span.text)
-        elif colour:
-            style = "red strike" if span.op == "delete" else "green bold"
-            out.append(span.text, style=style)
-        else:
-            out.append(f"[-{span.text}-]" if span.op == "delete" else f"{{+{span.text}+}}")
+    for op, run in by_op(found):
+        opening, closing = ("", "") if colour else MARKS[op]
+        out.append(opening)
+        out.append_text(shown(run, _OP_STYLE[op]))
+        out.append(closing)
+    return out
+
+
+def shown(found: Sequence[Piece], base: str = "") -> Text:
+    """Pieces with their emphasis as the terminal shows it: bold, italic, underline."""
+    out = Text()
+    for p in found:
+        style = " ".join(filter(None, [base, "bold" * p.style.bold, "italic" * p.style.italic]))
+        if p.style.underline or p.style.href is not None:
+            style += " underline"
+        out.append(p.text, style=style.strip())
     return out

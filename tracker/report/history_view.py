@@ -14,7 +14,8 @@ from ..model import Origin, Status
 from ..pipeline.review import Review
 from ..store.history import Entry
 from ..store.versions import Version
-from .console import print_changes
+from ..text.shown import text_pieces
+from .console import print_changes, shown
 
 _ORIGIN_STYLE: dict[str, str] = {
     Origin.BASELINE: "cyan",
@@ -149,3 +150,11 @@ def _first_words(line: str, label: str) -> str:
     if label and words.startswith(label):
         words = words[len(label) :].lstrip(".．、 ") or words
     return words if len(words) <= _FIRST_WORDS else words[: _FIRST_WORDS - 1] + "…"
+
+
+def print_text(text: str, console: Console) -> None:
+    """A stored text as a reader sees it: headings bold, emphasis as emphasis, no marks."""
+    for line in text.removesuffix("\n").split("\n"):
+        found = text_pieces(line)
+        heading = any(p.heading for p in found)
+        _say(console, shown(found, "bold" if heading else ""))

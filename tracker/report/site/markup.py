@@ -11,11 +11,13 @@ page reads on a phone 375 px wide without scrolling sideways.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from ...model import Change, ChangeKind, Fired, Span
-from ...notify.text import aspect_note, facts_line, heading_parts
+from ...model import Change, ChangeKind, Fired
+from ...notify.html import pieces_html
+from ...notify.text import aspect_note, body_pieces, excerpt, facts_line, heading_parts
 from ...text.controls import neutral
+from ...text.shown import Piece
 
 STYLE = """
 :root { color-scheme: light dark; --del: #ffd7d5; --ins: #ccf2d1; --dim: #667; --line: #ccd; }
@@ -33,6 +35,8 @@ nav, .dim, .meta { color: var(--dim); font-size: .9rem; }
 .text { white-space: pre-wrap; margin: .5rem 0; }
 del { background: var(--del); text-decoration: line-through; }
 ins { background: var(--ins); text-decoration: none; }
+del span, ins span { color: var(--dim); font-size: .8em; }
+details summary { cursor: pointer; color: var(--dim); font-size: .9rem; }
 .sxs { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
 .sxs h4 { margin: .25rem 0; font-size: .85rem; color: var(--dim); }
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem;
@@ -73,16 +77,10 @@ def badge(text: str, kind: str = "") -> str:
     return f'<span class="badge {esc(kind)}">{esc(text)}</span>'
 
 
-def spans(diff: Iterable[Span], keep: Sequence[str] = ("delete", "insert")) -> str:
-    """Diff spans as marked-up text; spans of an op not in ``keep`` are left out."""
-    out = []
-    for span in diff:
-        op, text = span.op, esc(span.text)
-        if op == "equal":
-            out.append(text)
-        elif op in keep:
-            out.append(f"<del>{text}</del>" if op == "delete" else f"<ins>{text}</ins>")
-    return "".join(out)
+def redline(found: Sequence[Piece], keep: Sequence[str] = ("delete", "insert")) -> str:
+    """Pieces as marked-up text; pieces of an op not in ``keep`` are left out."""
+    shown = [p for p in found if p.op == "equal" or p.op in keep]
+    return str(pieces_html(shown, marks=len(keep) == 2, styled=False))
 
 
 def change_block(change: Change) -> str:
@@ -104,22 +102,25 @@ def _change_body(change: Change) -> str:
     if change.kind is ChangeKind.MOVED:
         was = f" (was {change.old_clause})" if change.old_clause else ""
         out.append(f'<p class="dim">Wording unchanged{esc(was)}.</p>')
-    elif change.kind is ChangeKind.ADDED:
-        out.append(f'<div class="text"><ins>{esc(change.new or "")}</ins></div>')
-    elif change.kind is ChangeKind.REMOVED:
-        out.append(f'<div class="text"><del>{esc(change.old or "")}</del></div>')
+    elif change.kind in (ChangeKind.ADDED, ChangeKind.REMOVED):
+        tag = "ins" if change.kind is ChangeKind.ADDED else "del"
+        lines = (redline(line, ()) for line in body_pieces(change))
+        out.append(f'<div class="text"><{tag}>{"<br>".join(lines)}</{tag}></div>')
     else:
-        diff = change.spans
         if note := aspect_note(change.aspect):
             out.append(f'<p class="dim">{esc(note.capitalize())}.</p>')
-        out.append(f'<div class="text inline">{spans(diff)}</div>')
-        out.append(
+        cut, whole = excerpt(change), excerpt(change, full=True)
+        out.append(f'<div class="text inline">{redline(cut)}</div>')
+        sxs = (
             '<div class="sxs">'
-            f'<div class="old"><h4>Before</h4><div class="text">{spans(diff, ("delete",))}</div>'
-            "</div>"
-            f'<div class="new"><h4>After</h4><div class="text">{spans(diff, ("insert",))}</div>'
+            f'<div class="old"><h4>Before</h4><div class="text">{redline(whole, ("delete",))}'
             "</div></div>"
+            f'<div class="new"><h4>After</h4><div class="text">{redline(whole, ("insert",))}'
+            "</div></div></div>"
         )
+        if cut != whole:  # the whole clause one click away
+            sxs = f"<details><summary>The whole clause, before and after</summary>{sxs}</details>"
+        out.append(sxs)
     if line := facts_line(change):
         out.append(f"<p><strong>Figures:</strong> {esc(line)}</p>")
     if change.references:

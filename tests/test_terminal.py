@@ -10,16 +10,20 @@ import json
 import re
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
+from werkzeug import Response
 
 from tests.conftest import ROOT, doc_source, run_subprocess, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
-from tests.terminal import in_pty
+from tests.terminal import Session, in_pty
 
 LONG_EDIT = change_clause(AGREEMENT, "三方邮件组", "三方邮件群组")  # inside a 325-character clause
 COLOUR = re.compile(r"\x1b\[(?:\d+;)*(?:3[0-8]|9[0-7])(?:;\d+)*m")  # a foreground colour
 ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # any control sequence: colour, cursor, erase
 TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
 
 
@@ -148,3 +152,54 @@ def test_show_reads_as_a_reader_sees_it_on_a_terminal(site, tmp_path, tracker):
     assert "9.2 本协议**签订地**" in stored and stored == tracker(
         "show", "doc", "-c", cfg
     ).out.replace("\n", "\r\n")
+
+
+def test_a_progress_line_counts_the_run_and_each_line_comes_in_order(site, tmp_path, tracker):
+    gate = threading.Event()
+    site.page("/p2", handler=lambda _req: gate.wait(30) and Response(cloud_page(), 200))
+    for n in (0, 1, 3, 4):
+        site.page(f"/p{n}", cloud_page())
+    sources = [doc_source(site.url(f"/p{n}"), f"p{n}") for n in range(5)]
+    cfg = write_config(tmp_path, sources, {"timeout": 30})
+    session = Session("check", "-c", cfg)
+    seen = session.expect(r"checking: 4 of 5 done(\x1b\[[0-9;]*m)* · 0 changed")  # p2 still out
+    plain = ESCAPE.sub("", seen)
+    assert re.search(r"\+ p0 .*baseline", plain) and re.search(r"\+ p1 .*baseline", plain)
+    assert not re.search(r"\+ p3 ", plain)  # done, but shown after p2: configuration order
+    gate.set()
+    screen = session.end()
+    assert screen.code == 0
+    shown = re.split(r"[\r\n]+", CSI.sub("", screen.raw))
+    lines = [x for x in shown if re.match(r"\+ p\d ", x)]
+    assert [x.split()[1] for x in lines] == ["p0", "p1", "p2", "p3", "p4"]  # each once
+    last = screen.raw.rindex("checking: 5 of 5 done")
+    assert "\x1b[2K" in screen.raw[last:]  # and the progress line is erased at the end
+
+
+def test_no_progress_line_when_piped_or_for_json(site, tmp_path, tracker):
+    sources = []
+    for n in range(5):
+        site.page(f"/p{n}", cloud_page())
+        sources.append(doc_source(site.url(f"/p{n}"), f"p{n}"))
+    cfg = write_config(tmp_path, sources)
+    piped = tracker("check", "-c", cfg)
+    assert "checking:" not in piped.out and len(piped.out.splitlines()) == 5
+    on_terminal = in_pty("check", "--json", "-c", cfg)
+    assert "checking:" not in on_terminal.raw and json.loads(on_terminal.raw)["sources"]
+
+
+def test_a_sources_time_is_its_own_not_its_wait_for_a_turn(site, tmp_path, tracker):
+    def slow(_req):
+        time.sleep(1.5)  # a slow page: the others wait for the one fetch slot meanwhile
+        return Response(cloud_page(), 200)
+
+    site.page("/p0", handler=slow)
+    sources = [doc_source(site.url("/p0"), "p0")]
+    for n in range(1, 4):
+        site.page(f"/p{n}", cloud_page())
+        sources.append(doc_source(site.url(f"/p{n}"), f"p{n}"))
+    cfg = write_config(tmp_path, sources, {"concurrency": 1})
+    run = tracker("check", "-c", cfg, "--json")
+    elapsed = {s["id"]: s["elapsed"] for s in run.json["sources"]}
+    assert elapsed["p0"] >= 1.5
+    assert all(elapsed[f"p{n}"] < 1.0 for n in range(1, 4)), elapsed

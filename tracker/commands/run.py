@@ -15,7 +15,7 @@ from ..notify.courier import Courier
 from ..notify.deliver import Delivery, deliver
 from ..notify.queue import Outbox
 from ..notify.sample import sample_message
-from ..report import terminal
+from ..report import progress, terminal
 from ..report.console import as_json, print_human, print_trials
 from ..report.outbox import print_deliveries, print_outbox, print_unready
 from ..report.site.build import refresh
@@ -40,15 +40,19 @@ def check(w: Wiring) -> int:
         else:
             print_trials(trials, terminal.console())
         return exit_status([t.result for t in trials])
-    results = asyncio.run(processes.check(cfg, w.listeners(cfg)))
+    console = terminal.console()
+    if progress.wanted(cfg.sources, console, args.json):
+        with progress.Progress(cfg.sources, console) as shown:
+            results = asyncio.run(processes.check(cfg, w.listeners(cfg), shown.checked))
+    else:
+        results = asyncio.run(processes.check(cfg, w.listeners(cfg)))
     deliveries, pending = send_waiting(cfg)
     if problem := refresh(everything):  # after the changes and failures: the status is current
         terminal.warn(f"{problem}")
     if args.json:
         terminal.emit_json(as_json(results, [d.to_json() for d in deliveries]))
     else:
-        console = terminal.console()
-        print_human(results, console)
+        print_human(results, console, lines=not progress.wanted(cfg.sources, console, False))
         print_deliveries(deliveries, pending, console)
     return max(exit_status(results), EXIT_UNDELIVERED if pending else EXIT_OK)
 

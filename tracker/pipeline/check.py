@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from pathlib import Path
 from ..config import Config, Source
 from ..errors import SourceError, StateError, describe_os_error
 from ..model import Origin, Status
-from ..sources import Context, getter_for, read_page
+from ..sources import Context, getter_for, read_page, waiting
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
 from ..stamps import sha256
@@ -41,26 +41,38 @@ log = logging.getLogger(__name__)
 BACKLOG = 4
 
 
+Checked = Callable[[int, Result], None]  # told of each source as it is done: (index, result)
+
+
 async def check_all(
     config: Config,
     listeners: Sequence[Listener],
     ctx: Context | None = None,
     workers: Workers | None = None,
+    checked: Checked | None = None,
 ) -> list[Result]:
     """Check every source concurrently; results in configuration order.
 
     The run shares one HTTP client and one browser, which starts only if a page
     needs rendering.  ``listeners`` hear what each check found (the outbox, say);
-    ``workers`` default to one parse and one record thread (:meth:`Workers.pipelined`).
+    ``workers`` default to one parse and one record thread (:meth:`Workers.pipelined`);
+    ``checked`` hears of each source the moment it is done (a progress line).
     """
     if ctx is None:
         async with Fetcher(config.settings) as fetcher, Browser(config.settings) as browser:
-            return await check_all(config, listeners, Context(fetcher, browser), workers)
+            ctx = Context(fetcher, browser)
+            return await check_all(config, listeners, ctx, workers, checked)
     if workers is None:
         with Workers.pipelined(config.settings.concurrency * BACKLOG) as pipelined:
-            return await check_all(config, listeners, ctx, pipelined)
-    tasks = [check_source(src, config, ctx, listeners, workers) for src in config.sources]
-    return list(await asyncio.gather(*tasks))
+            return await check_all(config, listeners, ctx, pipelined, checked)
+
+    async def one(index: int, source: Source) -> Result:
+        result = await check_source(source, config, ctx, listeners, workers)
+        if checked is not None:
+            checked(index, result)
+        return result
+
+    return list(await asyncio.gather(*(one(i, s) for i, s in enumerate(config.sources))))
 
 
 @dataclass(frozen=True)
@@ -100,10 +112,10 @@ async def check_source(
 
     ``listeners`` hear what happened: a change recorded, the source failing or back.
     """
-    started = time.monotonic()
+    started, tally = time.monotonic(), waiting.start()
     job = _Job(source, config, listeners)
     try:
-        async with workers.backlog or contextlib.nullcontext():
+        async with waiting.turn(workers.backlog):
             result = await job.run(ctx, workers)
     except SourceError as exc:
         result = await asyncio.to_thread(job.books.failed_unlocked, exc)
@@ -114,7 +126,7 @@ async def check_source(
         log.exception("internal error while checking %s", source.id)
         bug = SourceError(f"internal error: {type(exc).__name__}: {exc}")
         result = await asyncio.to_thread(job.books.failed_unlocked, bug)
-    result.elapsed = time.monotonic() - started
+    result.elapsed = time.monotonic() - started - tally.seconds  # its own time, not its turn
     return result
 
 
@@ -169,7 +181,12 @@ class _Job:
         if not same_bytes:
             page, reading = await read_page(getter, page, source, ctx, workers.parse)
         return await loop.run_in_executor(
-            workers.record, self.recorder.process, page, body_hash, same_bytes, reading
+            workers.record,
+            waiting.queued(self.recorder.process),
+            page,
+            body_hash,
+            same_bytes,
+            reading,
         )
 
     def _unprepared(self, state: State, names: list[str]) -> bool:

@@ -61,4 +61,5 @@ class Result:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return self.outcome().to_json()
+        """The outcome, and how long this source's own check took (seconds, not its turn)."""
+        return {**self.outcome().to_json(), "elapsed": round(self.elapsed, 3)}

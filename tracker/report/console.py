@@ -9,12 +9,13 @@ passed to rich as plain :class:`~rich.text.Text`, never as markup, so
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
 
+from ..config import Source
 from ..message import Outcome
 from ..model import Change, ChangeKind, Status
 from ..notify.text import body_pieces, excerpt, heading_parts, reference_lines
@@ -41,11 +42,13 @@ def as_json(results: Sequence[Result], deliveries: Sequence[dict[str, Any]] = ()
     return {"sources": [r.to_json() for r in results], "deliveries": list(deliveries)}
 
 
-def print_human(results: Sequence[Result], console: Console) -> None:
-    width = max((len(r.source.id) for r in results), default=0)
-    for r in results:
-        line = _marked(r, width) + Text(f"  {r.elapsed:5.2f}s  ", style="dim")
-        console.print(line + _styled(r, _summary(r)), soft_wrap=True)
+def print_human(results: Sequence[Result], console: Console, lines: bool = True) -> None:
+    """What a check found: a line per source (unless a progress display printed them
+    already: ``lines``), the notices, then each source's changes."""
+    width = id_width(r.source for r in results)
+    if lines:
+        for r in results:
+            console.print(source_line(r, width), soft_wrap=True)
     for r in results:
         _notices(r, [*map(str, r.following), *r.notes], console)
     for r in results:
@@ -76,6 +79,16 @@ def print_trials(trials: Sequence[Trial], console: Console) -> None:
         if t.result.changes:
             print_changes(t.result.outcome(), console)
     console.print(Text("\ndry run: nothing recorded, nothing sent", style="dim"))
+
+
+def id_width(sources: Iterable[Source]) -> int:
+    """The widest source id: the column the lines line up on."""
+    return max((len(s.id) for s in sources), default=0)
+
+
+def source_line(r: Result, width: int) -> Text:
+    """``● meeting-api-agreement   0.38s  changed: 2 changes, critical (0002_…)``."""
+    return _marked(r, width) + Text(f"  {r.elapsed:5.2f}s  ", style="dim") + _styled(r, _summary(r))
 
 
 def _marked(r: Result, width: int) -> Text:

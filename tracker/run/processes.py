@@ -30,7 +30,7 @@ from typing import Any
 from .. import logs
 from ..config import Config
 from ..model import Status
-from ..pipeline.check import check_all
+from ..pipeline.check import Checked, check_all
 from ..pipeline.events import Listener
 from ..pipeline.result import Result
 
@@ -83,14 +83,17 @@ def _share(total: int, shards: int, k: int) -> int:
     return total // shards + (1 if k < total % shards else 0)
 
 
-async def check(config: Config, listeners: Sequence[Listener]) -> list[Result]:
+async def check(
+    config: Config, listeners: Sequence[Listener], checked: Checked | None = None
+) -> list[Result]:
     """Check every source, in as many processes as :func:`processes_for` says.
 
-    Each process hears with its own copy of ``listeners`` (they are sent to it).
+    Each process hears with its own copy of ``listeners`` (they are sent to it);
+    ``checked`` hears of each source as it is done (another shard's, when it ends).
     """
     shards = processes_for(config)
     if shards == 1:
-        return await check_all(config, listeners)
+        return await check_all(config, listeners, checked=checked)
     parts = split(config, shards)
     workers: list[_Worker] = []
     try:
@@ -99,11 +102,24 @@ async def check(config: Config, listeners: Sequence[Listener]) -> list[Result]:
         log.warning("could not start a worker process (%s); checking in this one", exc)
         for worker in workers:
             worker.stop(finished=False)
-        return await check_all(config, listeners)
+        return await check_all(config, listeners, checked=checked)
     finished = False
+
+    def told(shard: int) -> Checked | None:  # a shard's index, as the whole run counts
+        if checked is None:
+            return None
+        return lambda i, result: checked(i * shards + shard, result)
+
+    async def heard(shard: int, worker: _Worker) -> list[Result]:
+        results = await worker.results()
+        if (tell := told(shard)) is not None:
+            for i, result in enumerate(results):
+                tell(i, result)
+        return results
+
     try:
-        mine = await check_all(parts[0], listeners)
-        theirs = await asyncio.gather(*(w.results() for w in workers))
+        mine = await check_all(parts[0], listeners, checked=told(0))
+        theirs = await asyncio.gather(*(heard(k, w) for k, w in enumerate(workers, 1)))
         finished = True
     finally:
         for worker in workers:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..config import Options
 from ..errors import ExtractError
+from . import waiting
 
 if TYPE_CHECKING:
     from ..config import Source
@@ -84,12 +85,12 @@ async def read_page(
     """
     loop = asyncio.get_running_loop()
     try:
-        return page, await loop.run_in_executor(executor, getter.read, page, source)
+        return page, await loop.run_in_executor(executor, waiting.queued(getter.read), page, source)
     except ExtractError as exc:
         other = await getter.fallback(page, source, ctx, exc)
         if other is None:
             raise
-    return other, await loop.run_in_executor(executor, getter.read, other, source)
+    return other, await loop.run_in_executor(executor, waiting.queued(getter.read), other, source)
 
 
 async def fetch_in_full(source: Source, state: State, ctx: Context) -> tuple[Page, Reading]:

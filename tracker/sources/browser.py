@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ExtractError, HTTPError, RenderError
 from ..model import Page
 from ..text.links import masked
+from . import waiting
 from .guard import Guard, PrivateAddressError
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class Browser:
         ``after_static`` is why the static page was not enough (render = "auto"):
         a rendered page that never fills is then the usual "matched nothing".
         """
-        async with self._slots:
+        async with waiting.turn(self._slots):
             self._active += 1
             if self._idle is not None:
                 self._idle.cancel()

@@ -25,6 +25,7 @@ from ..errors import BlockedError, FetchError, HTTPError, TooLargeError
 from ..model import Page
 from ..retry import RetryPolicy, retry_after
 from ..text.links import masked
+from . import waiting
 from .body import ACCEPT_ENCODING, CappedBody
 from .guard import Guard
 
@@ -81,7 +82,7 @@ class Fetcher:
         guard = Guard(url, self.settings.allow_private)
 
         async def attempt() -> Page:
-            async with self._global, per_host:  # released while waiting to retry
+            async with waiting.turn(self._global, per_host):  # released while waiting to retry
                 return await self._once(url, headers, guard)
 
         return await self._policy.run(attempt)

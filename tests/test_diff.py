@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages import AGREEMENT, renumber_from
+from tests.pages import AGREEMENT, change_clause, renumber_from
 from tracker.cli import load_config
 from tracker.compare.changes import diff, inline_diff
 from tracker.compare.facts import Fact, fact_changes
 from tracker.compare.segment import segment
 from tracker.compare.severity import assess
+from tracker.notify.text import change_heading
 
 DEFAULT = load_config(cwd=Path("/nonexistent"))
 
@@ -56,17 +57,31 @@ def _with_new_chapter_3() -> str:
     return shifted.replace("## 4. 开发者的权利和义务", NEW_CHAPTER + "## 4. 开发者的权利和义务")
 
 
-def test_new_chapter_and_renumbering_give_one_added_chapter_and_moves():
+def test_new_chapter_and_renumbering_give_one_added_chapter_and_one_renumbering():
     changes = diff(AGREEMENT, _with_new_chapter_3())
     assert changes[0].kind == "added" and changes[0].clause == "3" and changes[0].count == 3
     assert changes[0].new == NEW_CHAPTER.strip()
-    assert [c.kind for c in changes[1:]] == ["moved"] * 7
-    assert [(c.old_clause, c.clause) for c in changes[1:]] == [
-        (str(n), str(n + 1)) for n in range(3, 10)
-    ]
-    assert all(c.old is None and c.new is None for c in changes[1:])
+    [run] = changes[1:]  # chapters 4–10 renumbered from 3–9: one entry, said once
+    assert run.kind == "moved" and run.old is None and run.new is None
+    assert (run.clause, run.through, run.old_clause, run.old_through) == ("4", "10", "3", "9")
     renumbered = [c for c in segment(AGREEMENT) if c.key and c.key[0] >= 3]
-    assert sum(c.count for c in changes[1:]) == len(renumbered)  # each inside its chapter's entry
+    assert run.count == len(renumbered) == len(run.members)  # every clause, in its members
+    assert run.members[:3] == ("4", "4.1", "4.1.1") and run.members[-1] == "10.6"
+    assert ("9.2", "10.2") in run.moves  # a watch on 9.2 follows it to 10.2
+    assert change_heading(run).startswith(
+        "chapters 4–10 renumbered from 3–9, wording unchanged, 138 clauses · info"
+    )
+
+
+def test_a_renumbering_interrupted_by_an_edit_is_two_runs_and_the_edit():
+    new = change_clause(_with_new_chapter_3(), "4.6.2 ", "4.6.2 此外，")  # the old 3.6.2
+    heads = [change_heading(c).split(" · ")[0] for c in diff(AGREEMENT, new)]
+    assert heads == [
+        "3 added, 3 clauses",
+        "4 moved (was 3), 91 clauses",  # the edit's own chapter, around it
+        "4.6.2 modified (was 3.6.2)",
+        "chapters 5–10 renumbered from 4–9, wording unchanged, 46 clauses",
+    ]
 
 
 def test_renumbered_and_reworded_clause_is_one_modified_pair():

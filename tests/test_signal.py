@@ -1,7 +1,7 @@
 """Severity that follows meaning, and references, end to end through `tracker check`.
 
-* a watch follows its clause through renumbering, and every report says so
-  until the configuration names the new number;
+* a watch follows its clause through renumbering; the alert that renumbered it says so once,
+  and every run's summary until the configuration names the new number;
 * a clause added with a sum of money is a ``warning`` and fires the ``fees`` watch;
 * the fee keywords cover the usual wording of charges, Latin ones as whole words;
 * a retargeted reference is a change; a link added around unchanged words is not.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import doc_source, versions, write_config
+from tests.conftest import Sink, doc_source, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page, renumber_from
 from tracker.cli import load_config
 from tracker.compare.changes import diff
@@ -241,3 +241,25 @@ def test_check_and_diff_make_one_decision_about_a_followed_watch(site, tmp_path,
     assert alerted["alerted"] and alerted["changes"] == checked["changes"]
     human = tracker("diff", SID, older, newer, "--config", cfg).out
     assert "10.2  modified  · 10. 其他 › 10.2  · critical (venue)" in human
+
+
+def test_a_followed_renumbering_is_said_in_its_own_alert_and_not_in_every_later_one(
+    site, served, tracker, tmp_path
+):
+    hook = Sink(site, "/hook")
+    cfg = served("9.1")
+    cfg.write_text(cfg.read_text() + f'\n[[notify]]\nkind = "webhook"\nurl = "{hook.url}"\n')
+    tracker("check", "--config", cfg)
+    renumbered = _with_chapter_9_inserted()
+    site.page("/doc", cloud_page(renumbered))
+    assert tracker("check", "--config", cfg).code == 1
+    [said] = hook.bodies
+    assert said["following"] == [{"watch": "fee-notice", "clause": "9.1", "now": "10.1"}]
+    [run] = said["changes"][1:]  # the old chapter 9, now 10: said once, as a renumbering
+    assert (run["kind"], run["clause"], run["old_clause"]) == ("moved", "10", "9")
+
+    site.page("/doc", cloud_page(change_clause(renumbered, "2.7 尽管", "2.7 虽然")))
+    human = tracker("check", "--config", cfg)
+    assert human.code == 1 and human.out.count("watch fee-notice follows 10.1") == 1
+    later = hook.bodies[-1]
+    assert later["following"] == []  # said in its own alert; the run's summary keeps it

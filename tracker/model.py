@@ -192,6 +192,8 @@ class Change:
     references: tuple[Retarget, ...] = ()  # named documents whose links now lead elsewhere
     old_path: tuple[str, ...] = ()  # a moved text: the heading path where it was
     words: str | None = None  # a moved text: its first words (what names unnumbered text)
+    through: str | None = None  # siblings renumbered together: the last one's id (4–9)
+    old_through: str | None = None  # … and its id before (from 3–8)
     # For watches, not part of the report: the ids this entry's clauses had in the old text
     # and have in the new one, and where each renumbered or removed old clause went.
     old_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
@@ -219,6 +221,7 @@ class Change:
             "severity": self.severity,
             "watches": list(self.watches),
             "references": [r.to_json() for r in self.references],
+            **({"through": self.through, "old_through": self.old_through} if self.through else {}),
             **self._moved_json(),
         }
 
@@ -256,6 +259,8 @@ class Change:
             ),
             old_path=tuple(data.get("old_path") or ()),
             words=data.get("words"),
+            through=data.get("through"),
+            old_through=data.get("old_through"),
         )
 
 

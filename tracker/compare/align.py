@@ -38,6 +38,7 @@ class Pair:
     old_parts: tuple[Clause, ...] = ()
     new_parts: tuple[Clause, ...] = ()
     moved: bool = False  # matched out of order: it stands elsewhere among the others now
+    run: list[Pair] = field(default_factory=list)  # siblings renumbered with it by one shift
 
     @property
     def kind(self) -> ChangeKind:
@@ -47,6 +48,11 @@ class Pair:
             return ChangeKind.REMOVED
         same = self.old.body == self.new.body and not (self.old_parts or self.new_parts)
         return ChangeKind.MOVED if same and not self.retargets else ChangeKind.MODIFIED
+
+    @property
+    def folded(self) -> list[Pair]:
+        """Every pair folded into this one, with those folded into them, in document order."""
+        return [q for m in self.members for q in (m, *m.folded)]
 
     @property
     def olds(self) -> tuple[Clause, ...]:
@@ -160,6 +166,11 @@ def _group(pairs: list[Pair]) -> list[Pair]:
         if out and _moved_together(out[-1], p):  # a block that moved whole: one entry
             out[-1].members.append(p)
             continue
+        if out and _renumbered_together(out[-1], p):  # chapters 4–9, from 3–8: one entry
+            out[-1].members.append(p)
+            out[-1].run.append(p)
+            open_groups.append(p)
+            continue
         out.append(p)
         if p.kind is not ChangeKind.MODIFIED and _key(p):
             open_groups.append(p)
@@ -172,6 +183,35 @@ def _moved_together(g: Pair, p: Pair) -> bool:
         return False
     last = g.members[-1] if g.members else g
     return (p.order[0] - last.order[0], p.order[1] - last.order[1]) == (1, 1)
+
+
+def _renumbered_together(g: Pair, p: Pair) -> bool:
+    """Whether ``p`` is the sibling right after ``g``'s last, renumbered by the same shift
+    with its wording unchanged: a chapter inserted above renumbers all that follow it."""
+    if g.kind is not ChangeKind.MOVED or p.kind is not ChangeKind.MOVED or g.moved or p.moved:
+        return False
+    last = g.run[-1] if g.run else g
+    tail = g.folded[-1] if g.members else g
+    if (p.order[0] - tail.order[0], p.order[1] - tail.order[1]) != (1, 1):
+        return False  # something lies between them
+    return _shift(last) is not None and _shift(p) == _shift(last) and _next_to(last, p)
+
+
+def _shift(p: Pair) -> int | None:
+    """How far a renumbered clause's own number moved (its parents' numbers unchanged)."""
+    if p.old is None or p.new is None or not p.old.key or len(p.old.key) != len(p.new.key):
+        return None
+    (*old_up, old_n), (*new_up, new_n) = p.old.key, p.new.key
+    if old_up != new_up or not isinstance(old_n, int) or not isinstance(new_n, int):
+        return None
+    return new_n - old_n or None
+
+
+def _next_to(a: Pair, b: Pair) -> bool:
+    """Whether ``b`` is ``a``'s next sibling, in the new numbering."""
+    assert a.new is not None and b.new is not None
+    (*a_up, a_n), (*b_up, b_n) = a.new.key, b.new.key
+    return a_up == b_up and isinstance(a_n, int) and b_n == a_n + 1
 
 
 def _key(p: Pair) -> tuple[object, ...]:

@@ -84,8 +84,8 @@ def diff_clauses(a: Sequence[Clause], b: Sequence[Clause]) -> list[Change]:
 def _change(p: Pair) -> Change:
     kind = p.kind
     old, new = p.old, p.new
-    count = 1 + len(p.members)
-    side = [(m.new or m.old) for m in (p, *p.members)]
+    count = 1 + len(p.folded)
+    side = [(m.new or m.old) for m in (p, *p.folded)]
     members = tuple(dict.fromkeys(c.id for c in side if c and c.id))
     if kind in (ChangeKind.ADDED, ChangeKind.REMOVED):
         clauses = [c for c in side if c]
@@ -122,9 +122,11 @@ def _change(p: Pair) -> Change:
             members=members,
             old_path=old.path,
             words=first_words(new.lines),
+            through=p.run[-1].new.id if p.run and p.run[-1].new else None,
+            old_through=p.run[-1].old.id if p.run and p.run[-1].old else None,
             moves=tuple(
                 (m.old.id, m.new.id)
-                for m in (p, *p.members)
+                for m in (p, *p.folded)
                 if m.old and m.new and m.old.id and m.old.id != m.new.id
             ),
         )

@@ -123,17 +123,24 @@ def heading_parts(change: Change) -> list[tuple[str, str]]:
     unnumbered text's first words), ``path`` (for a move: from where to where), ``severity``.
     """
     what = [str(change.kind)]
-    if change.old_clause:
+    clause = change.clause or "(unnumbered)"
+    if change.through:  # siblings renumbered together: one entry for the run
+        unit = "chapters" if "." not in clause else "clauses"
+        clause = f"{unit} {clause}–{change.through}"
+        what = [f"renumbered from {change.old_clause}–{change.old_through}, wording unchanged"]
+    elif change.old_clause:
         what[0] += f" (was {change.old_clause})"
     if change.count > 1:
         unit = "paragraphs" if change.clause is None else "clauses"
         what.append(f"{change.count} {unit}")
     if note := aspect_note(change.aspect):
         what.append(note)
-    parts = [("clause", change.clause or "(unnumbered)"), ("what", ", ".join(what))]
+    parts = [("clause", clause), ("what", ", ".join(what))]
     if change.kind is ChangeKind.MOVED and change.words and not change.clause:
         parts.append(("words", f"“{change.words}”"))  # what names an unnumbered text
-    if change.kind is ChangeKind.MOVED and change.old_path != change.path:
+    if change.through:
+        pass  # a run of chapters: the first one's headings would name only it
+    elif change.kind is ChangeKind.MOVED and change.old_path != change.path:
         was, now = " › ".join(change.old_path) or "the top", change.path_text or "the top"
         parts.append(("path", f"from {was} to {now}"))
     elif change.path:

@@ -8,12 +8,13 @@ told to the listeners.  Each version records the watches' follow state after it
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..config import Config, Source
 from ..errors import SourceError
 from ..message import Message
-from ..model import Event, Origin, Page, Reading, Status
+from ..model import Event, Following, Origin, Page, Reading, Status
 from ..sources import Getter
 from ..stamps import isoformat, utcnow
 from ..store.source import SourceStore
@@ -122,6 +123,7 @@ class Recorder:
                 state, page, body_hash, Status.UNCHANGED, form_hash=key, notes=notes
             )
         assert latest is not None
+        followed = self.books.following(state)  # before this version: said in earlier alerts
         state.follows = decision.follows
         if action is Action.UPGRADE:
             meta |= upgrade_meta(latest, source, decision.upgrade, Origin.FETCH)
@@ -145,7 +147,8 @@ class Recorder:
         was = latest.meta.get("charset")
         if was and was != reading.codec:  # compared across codecs: say so
             result.notes.append(f"the page now reads as {reading.codec} (it read as {was})")
-        message = change_message(result, latest.name, key)
+        fresh = tuple(f for f in result.following if f not in followed)  # said once, here
+        message = change_message(result, latest.name, key, fresh)
         meta["large_removal"] = decision.large_removal
         replaced = decision.replaced
         meta["replaced"] = {"old": replaced[0], "new": replaced[1]} if replaced else None
@@ -156,15 +159,21 @@ class Recorder:
         return result
 
 
-def change_message(result: Result, previous: str, key: str) -> Message:
-    """The message about a recorded change.
+def change_message(
+    result: Result, previous: str, key: str, following: tuple[Following, ...] | None = None
+) -> Message:
+    """The message about a recorded change; ``following``: the watches it says follow a
+    renumbered clause (those this change renumbered: earlier alerts said the others).
 
     The same change has the same id whoever records it, so a repeat can be dropped;
     a real return (A → B → A → B) comes from another previous version: a new id.
     """
     message_id = f"{result.source.id}__{previous}__{key[:16]}"
     severity = result.severity or "info"
-    return Message(message_id, Event.CHANGE, severity, isoformat(utcnow()), result.outcome())
+    about = result.outcome()
+    if following is not None:
+        about = dataclasses.replace(about, following=following)
+    return Message(message_id, Event.CHANGE, severity, isoformat(utcnow()), about)
 
 
 def changed(source: Source, decision: Decision, version: str | None) -> Result:

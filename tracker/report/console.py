@@ -158,7 +158,7 @@ def _headline(c: Change) -> Text:
 
 def _body(c: Change, colour: bool, full: bool) -> list[Text]:
     if c.kind is ChangeKind.MOVED:
-        return [Text("wording unchanged", style="dim")]
+        return [] if c.through else [Text("wording unchanged", style="dim")]
     if c.kind is ChangeKind.ADDED:
         lines = [Text("+ ", style="green") + shown(line, "green") for line in body_pieces(c)]
     elif c.kind is ChangeKind.REMOVED:

@@ -99,7 +99,9 @@ def change_block(change: Change) -> str:
 
 def _change_body(change: Change) -> str:
     out = []
-    if change.kind is ChangeKind.MOVED:
+    if change.kind is ChangeKind.MOVED and change.through:
+        pass  # its heading says it all: which, from which, wording unchanged
+    elif change.kind is ChangeKind.MOVED:
         was = f" (was {change.old_clause})" if change.old_clause else ""
         out.append(f'<p class="dim">Wording unchanged{esc(was)}.</p>')
     elif change.kind in (ChangeKind.ADDED, ChangeKind.REMOVED):

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ExtractError, HTTPError, RenderError
+from ..errors import ExtractError, HTTPError, RenderError, SourceError
 from ..model import Page
 from ..text.links import masked
 from . import waiting
@@ -52,6 +52,19 @@ _FILLED = """([selectors, n]) => selectors.some((s) => {
   const el = document.querySelector(s);
   return el !== null && el.innerText.trim().length >= n;
 })"""
+
+# True once the document has not changed for ``quiet`` ms (watched from the first call).
+_QUIET = """(quiet) => {
+  const key = "__trackerQuiet";
+  if (!window[key]) {
+    window[key] = {last: performance.now()};
+    new MutationObserver(() => { window[key].last = performance.now(); }).observe(
+      document, {subtree: true, childList: true, characterData: true});
+  }
+  return performance.now() - window[key].last >= quiet;
+}"""
+QUIET = 1.0  # seconds without network or DOM changes after which a rendered page is settled
+LAYOUT = " (page layout changed?)"
 
 
 def find_browser(configured: Path | None) -> str | None:
@@ -237,9 +250,8 @@ class Browser:
                 response = await tab.goto(source.url, wait_until="domcontentloaded")
                 if response is not None and response.status >= 400:
                     raise HTTPError(response.status, f"HTTP {response.status}")
-                await tab.wait_for_function(
-                    _FILLED, arg=[list(source.selectors), source.min_length], polling=100
-                )
+                if not await _filled_or_settled(tab, source):
+                    raise _NotThere
                 html = await tab.content()
             if gate.refused is not None:  # it led somewhere it may not: nothing it showed counts
                 raise gate.refused
@@ -261,16 +273,11 @@ class Browser:
                     f"the page did not answer within {s.timeout:g}s: its scripts keep it busy",
                     transient=False,
                 ) from None
-            if after_static:
-                raise ExtractError(
-                    f"{after_static}, nor in the page rendered by a browser within "
-                    f"{s.timeout:g}s (page layout changed?)"
-                ) from None
-            raise RenderError(
-                f"the rendered page held no agreement text in {list(source.selectors)} "
-                f"after {s.timeout:g}s",
-                transient=False,
-            ) from None
+            raise _no_text(source, after_static, f"within {s.timeout:g}s") from None
+        except _NotThere:  # it settled without the text: no use waiting out the timeout
+            if gate is not None and gate.refused is not None:
+                raise gate.refused from None
+            raise _no_text(source, after_static, "once it settled") from None
         except Error as exc:  # the browser crashed or closed under the page
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise RenderError(f"the browser failed while rendering the page: {first}") from None
@@ -298,6 +305,52 @@ class Browser:
     async def _close_if_idle(self) -> None:
         if self._active == 0:
             await self.close()
+
+
+class _NotThere(Exception):
+    """The rendered page settled, and the agreement text is not in it."""
+
+
+def _no_text(source: Source, after_static: str | None, when: str) -> SourceError:
+    """The error of a rendered page without the agreement text; the layout asked about once."""
+    if after_static:
+        static = after_static.removesuffix(LAYOUT)
+        return ExtractError(f"{static}, nor in the page rendered by a browser {when}{LAYOUT}")
+    return RenderError(
+        f"the rendered page held no agreement text in {list(source.selectors)} {when}{LAYOUT}",
+        transient=False,
+    )
+
+
+async def _filled_or_settled(tab: Any, source: Source) -> bool:
+    """Wait until the agreement text is there (True), or the page has settled without it
+    (False): its network idle and its document unchanged for ``QUIET`` s.  A mistyped
+    selector so answers in seconds, not after the whole ``timeout``; a page still loading
+    or changing is waited for, up to the timeout."""
+    arg = [list(source.selectors), source.min_length]
+    filled = asyncio.ensure_future(tab.wait_for_function(_FILLED, arg=arg, polling=100))
+    settled = asyncio.ensure_future(_settled(tab))
+    try:
+        await asyncio.wait({filled, settled}, return_when=asyncio.FIRST_COMPLETED)
+        if filled.done():
+            filled.result()  # its error, if it failed
+            return True
+        settled.result()
+        return bool(await tab.evaluate(_FILLED, arg))  # filled in the very last moment?
+    finally:
+        waits = {t for t in (filled, settled) if not t.done()}
+        for task in waits:
+            task.cancel()
+        if waits:
+            await asyncio.wait(waits)  # an outer cancellation still reaches us here
+        for task in (filled, settled):
+            if not task.cancelled():
+                task.exception()  # retrieved: a wait given up on is not an error
+
+
+async def _settled(tab: Any) -> None:
+    await tab.wait_for_load_state("networkidle")
+    await tab.wait_for_function(_QUIET, arg=QUIET * 1000, polling=100)
 
 
 async def _answers(tab: Any) -> bool:

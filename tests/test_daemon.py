@@ -6,17 +6,21 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from werkzeug import Request, Response
 
-from tests.conftest import ROOT, doc_source, run_subprocess, write_config
+from tests.chromium import needs_chromium
+from tests.conftest import ROOT, doc_source, run_subprocess, versions, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
+from tests.test_render import SHELL
 from tracker.cli import load_config
 
 pytestmark = [pytest.mark.daemon, pytest.mark.slow]
@@ -443,3 +447,64 @@ def test_a_sighup_after_an_edit_reloads_once(site, tmp_path, daemon):
     d.wait_for(lambda: len(d.lines("check", "source=doc")) >= checks + 3)  # it has looked
     assert len(d.lines("reloaded")) == 1, d.lines("reloaded")
     assert d.stop() == 0
+
+
+@pytest.mark.parametrize(("journald", "stamped"), [(False, True), (True, False)])
+def test_text_logs_carry_the_time_unless_journald_reads_them(journald, stamped):
+    script = (
+        "import logging\n"
+        "from tracker import logs\n"
+        "logs.for_daemon('text', False)\n"
+        "logs.event(logging.getLogger('tracker.run.daemon'), logging.INFO, 'check', source='doc')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "JOURNAL_STREAM"}
+    if journald:
+        env["JOURNAL_STREAM"] = "8:12345"
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=30,
+    )
+    [line] = proc.stderr.splitlines()
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
+    expected = (stamp if stamped else "") + "INFO check source=doc"
+    assert re.fullmatch(expected, line), line
+
+
+@needs_chromium
+@pytest.mark.parametrize("command", ["daemon", "check"])
+def test_a_sigterm_during_a_render_ends_without_a_traceback(site, tmp_path, command):
+    asked = threading.Event()
+    gate = threading.Event()
+
+    def hanging_api(_request):
+        asked.set()  # the page is rendering, waiting for its text
+        gate.wait(30)
+        return Response("{}", content_type="application/json")
+
+    site.page("/api/rule", handler=hanging_api)
+    site.page("/rule", SHELL.format(api="/api/rule"))
+    source = {"id": "rule", "url": site.url("/rule"), "selector": [".rule-content"]}
+    cfg = _config(tmp_path, site, None, [{**source, "render": "always"}], timeout="30s")
+    log = tmp_path / "stderr.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker", command, "--config", str(cfg)],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+        env=env,
+    )
+    try:
+        assert asked.wait(30), log.read_text()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=20)
+    finally:
+        gate.set()
+        if proc.poll() is None:
+            proc.kill()
+    said = log.read_text("utf-8")
+    assert "Traceback" not in said and "Error" not in said, said
+    assert code in (0, 143, -signal.SIGTERM), (code, said)
+    assert versions(tmp_path / "snapshots", "rule") == []  # nothing half-recorded

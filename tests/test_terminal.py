@@ -203,3 +203,20 @@ def test_a_sources_time_is_its_own_not_its_wait_for_a_turn(site, tmp_path, track
     elapsed = {s["id"]: s["elapsed"] for s in run.json["sources"]}
     assert elapsed["p0"] >= 1.5
     assert all(elapsed[f"p{n}"] < 1.0 for n in range(1, 4)), elapsed
+
+
+def test_status_fits_80_columns(site, tmp_path, tracker):
+    ids = ["meeting-api-agreement", "meeting-software-license-and-service-agreement-zh-cn", "c"]
+    for sid in ids:
+        site.page(f"/{sid}", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url(f"/{sid}"), sid) for sid in ids])
+    tracker("check", "-c", cfg)
+    site.page(f"/{ids[0]}", cloud_page(TEN_TO_THREE))
+    tracker("check", "-c", cfg)
+    screen = in_pty("status", "-c", cfg, env={"COLUMNS": "80"})
+    lines = re.split(r"\r?\n", CSI.sub("", screen.raw).rstrip())
+    assert screen.code == 0 and max(len(line) for line in lines) <= 80, lines
+    header = next(line for line in lines if line.startswith("source"))
+    assert header.split() == "source last check status last change fails alerts".split()
+    assert any(line.startswith("meeting-api-agreement") and "changed" in line for line in lines)
+    assert "times in UTC" in lines[-1]

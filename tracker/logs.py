@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -35,9 +36,11 @@ def to_stderr(level: int) -> None:
 
 
 def for_daemon(log_format: str, verbose: bool) -> None:
-    """One line per record on stderr, fit for journald (which adds its own timestamps)."""
+    """One line per record on stderr: text lines start with the time (UTC), unless journald
+    reads them (``JOURNAL_STREAM`` set: it adds its own timestamps)."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonLines() if log_format == "json" else TextLines())
+    journald = bool(os.environ.get("JOURNAL_STREAM"))
+    handler.setFormatter(JsonLines() if log_format == "json" else TextLines(stamped=not journald))
     root = logging.getLogger()
     root.handlers[:] = [handler]  # every library's records, in the same form
     root.setLevel(logging.WARNING)
@@ -47,7 +50,14 @@ def for_daemon(log_format: str, verbose: bool) -> None:
     ours.propagate = True
     logging.captureWarnings(True)  # warnings.warn(...) becomes a record like any other
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").addFilter(_still_running)
     _quiet_http(logging.WARNING)
+
+
+def _still_running(record: logging.LogRecord) -> bool:
+    """A source's check still under way when its next one comes due is not news: the next
+    runs when it ends (``coalesce``).  APScheduler warns of it on every tick."""
+    return "maximum number of running instances reached" not in record.getMessage()
 
 
 def event(logger: logging.Logger, level: int, name: str, **fields: Any) -> None:
@@ -57,7 +67,11 @@ def event(logger: logging.Logger, level: int, name: str, **fields: Any) -> None:
 
 
 class TextLines(logging.Formatter):
-    """``LEVEL event key=value …``; other records as ``LEVEL logger: message``."""
+    """``[TIME] LEVEL event key=value …``; other records as ``[TIME] LEVEL logger: message``."""
+
+    def __init__(self, stamped: bool = True) -> None:
+        super().__init__()
+        self.stamped = stamped
 
     def format(self, record: logging.LogRecord) -> str:
         fields = getattr(record, "fields", None)
@@ -69,7 +83,10 @@ class TextLines(logging.Formatter):
             body = f"{record.name}: {record.getMessage()}"
             if record.exc_info:
                 body += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
-        return neutral(f"{record.levelname} {body}")  # a page's text never drives the terminal
+        line = f"{record.levelname} {body}"
+        if self.stamped:
+            line = f"{isoformat(datetime.fromtimestamp(record.created, UTC))} {line}"
+        return neutral(line)  # a page's text never drives the terminal
 
 
 class JsonLines(logging.Formatter):

@@ -253,7 +253,6 @@ def report(w: Wiring) -> int:
         raise BadInput(f"report: {exc.reason}") from None
     except ReportFailed as exc:
         raise Failed(f"report: {exc.reason}") from None
-    pages = f"{built.sources} source{'s' if built.sources != 1 else ''}"
-    changes = f"{built.changes} change{'s' if built.changes != 1 else ''}"
+    pages, changes = counted(built.sources, "source"), counted(built.changes, "change")
     terminal.out(f"report: {pages}, {changes}; open {built.path / 'index.html'}")
     return EXIT_OK

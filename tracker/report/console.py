@@ -109,7 +109,7 @@ def _notices(r: Result, notices: Sequence[str], console: Console) -> None:
 def _would(r: Result) -> str:
     if r.status is Status.CHANGED:
         n = len(r.changes)
-        return f"would report: {n} change{'s' if n != 1 else ''}, {r.severity}"
+        return f"would report: {counted(n, 'change')}, {r.severity}"
     if r.status is Status.BASELINE:
         return "would record the first version"
     return _summary(r)
@@ -125,7 +125,7 @@ def _summary(r: Result) -> str:
         note = ", large removal" if r.large_removal else ""
         if r.replaced:
             note += f", replaced: {r.replaced[0]} → {r.replaced[1]}"
-        return f"changed: {n} change{'s' if n != 1 else ''}, {r.severity}{note} ({r.version})"
+        return f"changed: {counted(n, 'change')}, {r.severity}{note} ({r.version})"
     return "unchanged"
 
 

@@ -14,6 +14,7 @@ from ..model import Origin, Status
 from ..pipeline.review import Review
 from ..store.history import Entry
 from ..store.versions import Version
+from ..text.counts import counted
 from ..text.shown import text_pieces
 from .console import print_changes, shown
 
@@ -42,7 +43,7 @@ def entry_line(e: Entry, with_source: bool = False) -> Text:
         how = "the stored page read again" if e.how == "reread" else "read from a fetch"
         line.append(f"  settings changed: {', '.join(e.settings) or 'reading'} ({how})")
     if e.changes:
-        line.append(f"  {e.changes} change{'s' if e.changes != 1 else ''}")
+        line.append(f"  {counted(e.changes, 'change')}")
     if e.severity:
         line.append(f"  {e.severity}", style=_SEVERITY_STYLE.get(e.severity, ""))
     if e.watches:
@@ -53,8 +54,9 @@ def entry_line(e: Entry, with_source: bool = False) -> Text:
 
 
 def print_history(source: Source, entries: Sequence[Entry], total: int, console: Console) -> None:
-    shown = f"{len(entries)} of {total}" if len(entries) != total else str(total)
-    _say(console, f"{source.id}  《{source.name}》  {shown} versions, newest first", "bold")
+    shown = f"{len(entries)} of {counted(total, 'version')}" if len(entries) != total else None
+    shown = shown or counted(total, "version")
+    _say(console, f"{source.id}  《{source.name}》  {shown}, newest first", "bold")
     for e in entries:
         _say(console, Text("  ") + entry_line(e))
 
@@ -68,7 +70,7 @@ def print_last_changes(rows: Sequence[tuple[Source, Entry | None, int]], console
             _say(
                 console,
                 Text(f"{source.id}  ", style="bold")
-                + Text(f"no change in {total} version{'s' if total != 1 else ''}", style="dim"),
+                + Text(f"no change in {counted(total, 'version')}", style="dim"),
             )
         else:
             _say(console, Text(f"{source.id}  ", style="bold") + Text("nothing recorded yet"))
@@ -122,7 +124,8 @@ def print_outline(clauses: Sequence[Clause], console: Console) -> None:
             line.append(path + "  ", style="dim")
         line.append(words)
         _say(console, line)
-    _say(console, f"{len(rows)} clauses and headings ({numbered(clauses)} numbered clauses)", "dim")
+    total = counted(len(rows), "clause")
+    _say(console, f"{total} and headings ({counted(numbered(clauses), 'numbered clause')})", "dim")
 
 
 def outline(clauses: Sequence[Clause]) -> list[tuple[str, str, str]]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from ..model import Following, Status
+from ..stamps import utcnow
 from ..store.daemon import DaemonStatus
 from ..store.state import State
 
@@ -63,6 +66,20 @@ class SourceStatus:
         }
 
 
+_COUNTS = ("fails", "alerts")
+
+
+def _short(stamp: str | None, this_year: int) -> str | None:
+    """``2026-12-03T15:13:46Z`` as ``12-03 15:13`` (this year) or ``2025-12-03``: 80 columns."""
+    if not stamp:
+        return None
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return stamp
+    return moment.strftime("%m-%d %H:%M" if moment.year == this_year else "%Y-%m-%d")
+
+
 def print_status(
     rows: Sequence[SourceStatus], daemon: DaemonStatus | None, console: Console
 ) -> None:
@@ -70,23 +87,26 @@ def print_status(
         console.print(f"daemon: running (pid {daemon.pid}, since {daemon.started or 'unknown'})")
     else:
         console.print("daemon: not running")
-    headers = ("source", "last check", "status", "last change", "failures", "next run", "alerts")
-    table = [headers] + [
-        (
-            r.id,
-            r.last_check or "never",
-            r.last_status or "-",
-            r.last_change or "-",
-            str(r.failures),
-            r.next_run or "-",
-            str(r.pending),
-        )
-        for r in rows
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
-    for line in table:
-        cells = (cell.ljust(w) for cell, w in zip(line, widths, strict=True))
-        console.print("  ".join(cells).rstrip())
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    table.add_column("source", overflow="fold", ratio=1)  # the one that gives way
+    names = ["last check", "status", "last change", "fails", "next run", "alerts"]
+    if not daemon:
+        names.remove("next run")  # nothing schedules a next run
+    for name in names:
+        table.add_column(name, no_wrap=True, justify="right" if name in _COUNTS else "left")
+    this_year = utcnow().year
+    for r in rows:
+        cells = {
+            "last check": _short(r.last_check, this_year) or "never",
+            "status": str(r.last_status or "-"),
+            "last change": _short(r.last_change, this_year) or "-",
+            "fails": str(r.failures),
+            "next run": _short(r.next_run, this_year) or "-",
+            "alerts": str(r.pending),
+        }
+        table.add_row(r.id, *(cells[name] for name in names))
+    console.print(table)
+    console.print(Text("times in UTC", style="dim"))
     for r in rows:
         if r.last_status is Status.ERROR and r.last_error:
             console.print(Text(f"{r.id}: {r.last_error}", style="red"), soft_wrap=True)

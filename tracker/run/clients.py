@@ -38,8 +38,9 @@ class Clients:
         try:
             yield fetcher
         finally:
-            self._users[fetcher] -= 1
-            await self._close_idle()
+            if fetcher in self._users:  # not closed meanwhile (a daemon stopping)
+                self._users[fetcher] -= 1
+                await self._close_idle()
 
     def open(self) -> list[Fetcher]:
         """The clients still open, oldest first."""

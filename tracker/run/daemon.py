@@ -50,6 +50,8 @@ from .status_file import StatusFile
 
 log = logging.getLogger("tracker.run.daemon")
 
+UNWIND = 10.0  # seconds a stopping daemon waits for the checks it cancelled to unwind
+
 
 class Daemon:
     def __init__(
@@ -69,6 +71,7 @@ class Daemon:
         self.browser = Browser(config.settings)  # started by the first page that needs it
         self.stopping = asyncio.Event()
         self.delivery: asyncio.Task[None] | None = None  # the delivery under way, if any
+        self.checking: set[asyncio.Task[Any]] = set()  # the checks under way
         self.config_mtime = _mtime(config_path)
         self.started = isoformat(utcnow())
         self.sources = {s.id: s for s in config.sources}
@@ -107,6 +110,8 @@ class Daemon:
             if self.delivery is not None:  # a send cut short is not marked: retried next start
                 self.delivery.cancel()
             await asyncio.sleep(0)
+            if self.checking:  # let them unwind (locks, pages) before their clients close
+                await asyncio.wait(set(self.checking), timeout=UNWIND)
             await self.clients.close()
             await self.browser.close()
             await self.report.close()
@@ -128,11 +133,21 @@ class Daemon:
         source = self.sources.get(source_id)
         if source is None:
             return
-        async with self.clients.borrow() as fetcher:
-            if fetcher is None:
-                return
-            ctx = Context(fetcher, self.browser)
-            result = await check_source(source, self.config, ctx, self.listeners)
+        task = asyncio.current_task()
+        assert task is not None
+        self.checking.add(task)
+        try:
+            async with self.clients.borrow() as fetcher:
+                if fetcher is None:
+                    return
+                ctx = Context(fetcher, self.browser)
+                result = await check_source(source, self.config, ctx, self.listeners)
+        except asyncio.CancelledError:
+            if not self.stopping.is_set():
+                raise
+            return  # stopping: a check cut short records nothing, and is not an error
+        finally:
+            self.checking.discard(task)
         self.plan.checked(source_id)
         self._log_check(source, result)
         self._write_status()

@@ -12,6 +12,7 @@ from ...config import Source, change_path
 from ...message import Outcome
 from ...model import Origin, Status
 from ...store.history import Entry
+from ...text.counts import counted
 from .data import ChangeRecord, SourceReport, source_path
 from .markup import badge, change_block, esc, fired_list, notes_list, page
 
@@ -46,7 +47,7 @@ def _source_card(r: SourceReport) -> str:
         f"<p>{badge(status, status)} last check {esc(state.last_check or 'never')}",
     ]
     if state.failures:
-        lines.append(f" · {state.failures} failed check{'s' if state.failures != 1 else ''}")
+        lines.append(f" · {counted(state.failures, 'failed check')}")
     lines.append("</p>")
     if state.last_status is Status.ERROR and state.last_error:
         lines.append(f'<p class="error">{esc(state.last_error)}</p>')
@@ -87,7 +88,7 @@ def _history_row(e: Entry, changed: set[str], sid: str) -> str:
     if e.origin == Origin.UPGRADE:
         what.append(f"settings changed: {', '.join(e.settings) or 'reading'}")
     if e.changes:
-        what.append(f"{e.changes} change{'s' if e.changes != 1 else ''}")
+        what.append(counted(e.changes, "change"))
     if e.watches:
         what.append(f"watches: {', '.join(e.watches)}")
     what += e.flags
@@ -111,7 +112,7 @@ def change_page(c: ChangeRecord) -> str:
 def redline_page(source: Source, heading: str, about: Outcome, notes: Sequence[str]) -> str:
     """``tracker diff --html``: a version's changes, as a page that stands alone."""
     n = len(about.changes)
-    return _redline(source, heading, f"{n} change{'s' if n != 1 else ''}", about, notes)
+    return _redline(source, heading, counted(n, "change"), about, notes)
 
 
 def _redline(

@@ -69,15 +69,17 @@ class SourceStatus:
 _COUNTS = ("fails", "alerts")
 
 
-def _short(stamp: str | None, this_year: int) -> str | None:
-    """``2026-12-03T15:13:46Z`` as ``12-03 15:13`` (this year) or ``2025-12-03``: 80 columns."""
+def _short(stamp: str | None, now: datetime) -> str | None:
+    """A time in few columns: ``15:13`` today, ``12-03`` this year, else ``2025-12-03``."""
     if not stamp:
         return None
     try:
         moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         return stamp
-    return moment.strftime("%m-%d %H:%M" if moment.year == this_year else "%Y-%m-%d")
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%m-%d" if moment.year == now.year else "%Y-%m-%d")
 
 
 def print_status(
@@ -89,24 +91,24 @@ def print_status(
         console.print("daemon: not running")
     table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
     table.add_column("source", overflow="fold", ratio=1)  # the one that gives way
-    names = ["last check", "status", "last change", "fails", "next run", "alerts"]
+    names = ["checked", "status", "changed", "fails", "next run", "alerts"]
     if not daemon:
         names.remove("next run")  # nothing schedules a next run
     for name in names:
         table.add_column(name, no_wrap=True, justify="right" if name in _COUNTS else "left")
-    this_year = utcnow().year
+    now = utcnow()
     for r in rows:
         cells = {
-            "last check": _short(r.last_check, this_year) or "never",
+            "checked": _short(r.last_check, now) or "never",
             "status": str(r.last_status or "-"),
-            "last change": _short(r.last_change, this_year) or "-",
+            "changed": _short(r.last_change, now) or "-",
             "fails": str(r.failures),
-            "next run": _short(r.next_run, this_year) or "-",
+            "next run": _short(r.next_run, now) or "-",
             "alerts": str(r.pending),
         }
         table.add_row(r.id, *(cells[name] for name in names))
     console.print(table)
-    console.print(Text("times in UTC", style="dim"))
+    console.print(Text("times in UTC: today's as 15:13, earlier ones as their date", style="dim"))
     for r in rows:
         if r.last_status is Status.ERROR and r.last_error:
             console.print(Text(f"{r.id}: {r.last_error}", style="red"), soft_wrap=True)

@@ -29,7 +29,7 @@ def change_message(report: str | None = "https://legal.example.com/r/doc/0002.ht
         severity="critical",
         changes=(change,),
         version=VERSION,
-        old_seen="2026-12-02T21:00:00Z",
+        last_seen="2026-12-02T21:00:00Z",
     )
     return Message("doc__x", Event.CHANGE, "critical", "2026-12-03T09:00:00Z", about, report)
 
@@ -85,7 +85,7 @@ def test_the_change_reads_in_chromium_as_a_lawyer_needs_it(tab):
     )
     assert underline == ["underline"]
     assert (
-        f"Recorded 2026-12-03 09:00 UTC as version {VERSION}; "
+        f"First seen 2026-12-03 09:00 UTC (version {VERSION}); "
         "the old text was last seen 2026-12-02 21:00 UTC." in seen
     )
     assert f"See it whole: tracker diff doc {VERSION}" in seen

@@ -36,7 +36,8 @@ class Outcome:
     failures: int = 0  # consecutive failed checks, this one included
     following: tuple[Following, ...] = ()  # watches on renumbered clauses
     notes: tuple[str, ...] = ()  # what the check found and worked around
-    old_seen: str | None = None  # a change: when the old text was last seen
+    first_seen: str | None = None  # a change: when the new text was first seen
+    last_seen: str | None = None  # a change: when the old text was last seen
     failing_since: str | None = None  # failing or recovered: when the failures began
 
     def to_json(self) -> dict[str, Any]:
@@ -57,7 +58,8 @@ class Outcome:
             "failures": self.failures,
             "following": [f.to_json() for f in self.following],
             "notes": list(self.notes),
-            "old_seen": self.old_seen,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
             "failing_since": self.failing_since,
         }
 
@@ -79,7 +81,8 @@ class Outcome:
             failures=int(data.get("failures") or 0),
             following=tuple(Following.from_json(f) for f in data.get("following") or ()),
             notes=tuple(str(n) for n in data.get("notes") or ()),
-            old_seen=data.get("old_seen"),
+            first_seen=data.get("first_seen"),
+            last_seen=data.get("last_seen") or data.get("old_seen"),  # as stored before
             failing_since=data.get("failing_since"),
         )
 

@@ -70,14 +70,21 @@ def event_line(message: Message) -> str | None:
 
 
 def recorded_line(message: Message) -> str | None:
-    """When the change was recorded, as which version, and when the old text was last seen."""
+    """The evidence of when: the new text first seen (as which version), the old last seen."""
     about = message.outcome
     if message.event is not Event.CHANGE or not about.version:
         return None
-    line = f"Recorded {shown_time(message.created)} as version {about.version}"
-    if about.old_seen:
-        line += f"; the old text was last seen {shown_time(about.old_seen)}"
-    return line + "."
+    return seen_line(about.first_seen or message.created, about.last_seen, about.version) + "."
+
+
+def seen_line(first_seen: str | None, last_seen: str | None, version: str | None = None) -> str:
+    """``First seen 2026-12-03 09:00 UTC (version …); the old text was last seen …``."""
+    line = f"First seen {shown_time(first_seen)}"
+    if version:
+        line += f" (version {version})"
+    if last_seen:
+        line += f"; the old text was last seen {shown_time(last_seen)}"
+    return line
 
 
 def footer_lines(message: Message) -> list[str]:

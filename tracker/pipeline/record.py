@@ -115,6 +115,14 @@ class Recorder:
             raise decision.refusal
         key = decision.key
         meta = {**version_meta(page, body_hash, reading), "follows": decision.follows}
+        # The evidence of when a text was published: when this one was first seen, and when
+        # the one before was last seen (a state written before last_seen was kept: its check).
+        seen_before = state.last_seen or (
+            state.last_check if state.last_status is not Status.ERROR else None
+        )
+        meta["first_seen"] = meta["fetched_at"]
+        if latest is not None:
+            meta["previous_last_seen"] = seen_before
         if action is Action.FIRST:
             version = store.record(reading.text, {**meta, "origin": Origin.FETCH}, reading.packed)
             return self.books.succeeded(state, page, body_hash, Status.BASELINE, version.name)
@@ -139,9 +147,7 @@ class Recorder:
             state.version = name
             return self.books.succeeded(state, page, body_hash, Status.UNCHANGED, name, key, notes)
         result = changed(source, decision, name)
-        result.old_seen = state.last_seen or (
-            state.last_check if state.last_status is not Status.ERROR else None
-        )  # a state written before last_seen was kept
+        result.first_seen, result.last_seen = meta["first_seen"], seen_before
         result.following = self.books.following(state)
         result.notes = [*notes, *store.versions.set_aside]
         was = latest.meta.get("charset")

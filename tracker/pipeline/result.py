@@ -27,7 +27,8 @@ class Result:
     elapsed: float = 0.0
     following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
     notes: list[str] = field(default_factory=list)  # what this check found and worked around
-    old_seen: str | None = None  # a change: when the old text was last seen
+    first_seen: str | None = None  # a change: when the new text was first seen (this check)
+    last_seen: str | None = None  # a change: when the old text was last seen
     since: str | None = None  # failing or recovered: when the run of failures began
 
     def __post_init__(self) -> None:
@@ -56,7 +57,8 @@ class Result:
             failures=self.failures,
             following=tuple(self.following),
             notes=tuple(self.source.scrub(note) for note in self.notes),
-            old_seen=self.old_seen,
+            first_seen=self.first_seen,
+            last_seen=self.last_seen,
             failing_since=self.since,
         )
 

@@ -11,6 +11,7 @@ from ..compare.segment import Clause, numbered, plain
 from ..config import Source
 from ..message import Message, Outcome
 from ..model import Origin, Status
+from ..notify.text import seen_line
 from ..pipeline.review import Review
 from ..store.history import Entry
 from ..store.versions import Version
@@ -79,6 +80,10 @@ def print_last_changes(rows: Sequence[tuple[Source, Entry | None, int]], console
 def print_review(source: Source, found: Review, console: Console) -> None:
     """Two stored versions, as ``tracker check`` would report the later one now."""
     _say(console, f"{source.id}: {found.older.name} → {found.newer.name}", "bold")
+    meta = found.newer.meta
+    adjacent = meta.get("previous") == found.older.name  # its last sighting is the older's
+    first = meta.get("first_seen") or meta.get("fetched_at")
+    _say(console, seen_line(first, meta.get("previous_last_seen") if adjacent else None), "dim")
     for note in found.notes:
         _say(console, f"! {note}", "yellow")
     if not found.decision.changes:
@@ -109,6 +114,10 @@ def print_alerted(source: Source, version: Version, message: Message, console: C
     previous = version.meta.get("previous") or "the version before"
     when = f"alerted {message.created}" if message.created else "alerted"
     _say(console, f"{source.id}: {previous} → {version.name} ({when})", "bold")
+    about = message.outcome
+    first = about.first_seen or version.meta.get("first_seen") or version.meta.get("fetched_at")
+    last = about.last_seen or version.meta.get("previous_last_seen")
+    _say(console, seen_line(first, last), "dim")
     for note in message.outcome.notes:
         _say(console, f"! {note}", "yellow")
     print_changes(message.outcome, console)

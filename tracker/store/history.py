@@ -31,6 +31,8 @@ class Entry:
     watches: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()  # an upgrade: the settings that changed
     how: str | None = None  # an upgrade: "reread" (the stored page) or "fetch"
+    first_seen: str | None = None  # when the check that recorded it first saw this text
+    last_seen: str | None = None  # when the text before it was last seen
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -44,6 +46,8 @@ class Entry:
             "watches": list(self.watches),
             "settings": list(self.settings),
             "how": self.how,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
         }
 
 
@@ -64,7 +68,13 @@ def entry(source_id: str, version: Version) -> Entry:
         watches=watches,
         settings=tuple(upgrade.get("settings") or ()),
         how=upgrade.get("how"),
+        first_seen=_stamp(meta.get("first_seen") or meta.get("fetched_at")),
+        last_seen=_stamp(meta.get("previous_last_seen")),
     )
+
+
+def _stamp(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def entries(source_id: str, versions: Versions) -> list[Entry]:

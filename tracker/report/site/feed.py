@@ -13,9 +13,10 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from ...notify.text import seen_line
 from ...text.controls import xml_text
 from .data import ChangeRecord
-from .markup import change_block, fired_list, notes_list
+from .markup import change_block, esc, fired_list, notes_list
 
 ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 50  # entries per feed, newest first
@@ -62,4 +63,10 @@ def _summary(c: ChangeRecord) -> str:
 
 
 def _content(c: ChangeRecord) -> str:
-    return fired_list(c.fired) + notes_list(c.notes) + "".join(map(change_block, c.changes))
+    seen = seen_line(c.entry.first_seen or c.entry.time, c.entry.last_seen)
+    return (
+        f'<p class="meta">{esc(seen)}.</p>'
+        + fired_list(c.fired)
+        + notes_list(c.notes)
+        + "".join(map(change_block, c.changes))
+    )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from ...config import Source, change_path
 from ...message import Outcome
 from ...model import Origin, Status
+from ...notify.text import seen_line
 from ...store.history import Entry
 from ...text.counts import counted
 from .data import ChangeRecord, SourceReport, source_path
@@ -97,11 +98,12 @@ def _history_row(e: Entry, changed: set[str], sid: str) -> str:
 
 
 def change_page(c: ChangeRecord) -> str:
-    since = f"compared with {c.previous}" if c.previous else ""
+    since = f" · compared with {c.previous}" if c.previous else ""
+    seen = seen_line(c.entry.first_seen or c.entry.time, c.entry.last_seen)
     return _redline(
         c.source,
         c.title,
-        f"{c.entry.version} · recorded {c.entry.time} · {since}",
+        f"{c.entry.version} · {seen}{since}",
         c.message.outcome,
         c.notes,
         home="../../index.html",

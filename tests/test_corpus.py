@@ -97,6 +97,10 @@ def test_history_replay(site, tmp_path, tracker, document):
             assert src["status"] == "unchanged", where
             assert src["changes"] == []
             seen_kinds.add("no-change")
+        elif subject.startswith(REAL) and src["status"] == "unchanged":
+            # Only its stated date changed: recorded, never alerted (issue 20).
+            assert any(n.startswith("only the stated date changed") for n in src["notes"]), where
+            seen_kinds.add("date-only")
         elif subject.startswith(REAL):
             assert src["status"] == "changed" and src["changes"], where
             assert src["replaced"] is None, where  # a revision of the same document

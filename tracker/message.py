@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Change, Event, Fired, Following, Status
+from .model import Backdated, Change, Event, Fired, Following, Stated, Status
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ class Outcome:
     failures: int = 0  # consecutive failed checks, this one included
     following: tuple[Following, ...] = ()  # watches on renumbered clauses
     notes: tuple[str, ...] = ()  # what the check found and worked around
+    stated: tuple[Stated, ...] = ()  # a change: the dates the new text states about itself
+    silent_edit: str | None = None  # a change under a stated date that did not change
+    backdated: tuple[Backdated, ...] = ()  # newly stated dates before the old text's last day
     first_seen: str | None = None  # a change: when the new text was first seen
     last_seen: str | None = None  # a change: when the old text was last seen
     failing_since: str | None = None  # failing or recovered: when the failures began
@@ -58,6 +61,9 @@ class Outcome:
             "failures": self.failures,
             "following": [f.to_json() for f in self.following],
             "notes": list(self.notes),
+            "stated": [s.to_json() for s in self.stated],
+            "silent_edit": self.silent_edit,
+            "backdated": [b.to_json() for b in self.backdated],
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
             "failing_since": self.failing_since,
@@ -81,6 +87,9 @@ class Outcome:
             failures=int(data.get("failures") or 0),
             following=tuple(Following.from_json(f) for f in data.get("following") or ()),
             notes=tuple(str(n) for n in data.get("notes") or ()),
+            stated=tuple(Stated.from_json(s) for s in data.get("stated") or ()),
+            silent_edit=data.get("silent_edit"),
+            backdated=tuple(Backdated.from_json(b) for b in data.get("backdated") or ()),
             first_seen=data.get("first_seen"),
             last_seen=data.get("last_seen") or data.get("old_seen"),  # as stored before
             failing_since=data.get("failing_since"),

@@ -264,6 +264,56 @@ class Change:
         )
 
 
+class Said(StrEnum):
+    """What an agreement says a date it states is."""
+
+    UPDATED = "updated"
+    EFFECTIVE = "effective"
+    PUBLISHED = "published"
+    VERSION = "version"
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A date the agreement states about itself, and the words it states it in."""
+
+    kind: Said
+    date: str  # 2023-08-18, or 2024-11 for a month
+    wording: str  # Last updated: August 18, 2023
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.date.split("-"))
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": str(self.kind), "date": self.date, "wording": self.wording}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Stated:
+        return cls(Said(data["kind"]), str(data["date"]), str(data["wording"]))
+
+
+@dataclass(frozen=True)
+class Backdated:
+    """A newly stated date earlier than the day the old text was still being served."""
+
+    stated: Stated
+    seen: str  # that day, YYYY-MM-DD in the source's time zone
+
+    def to_json(self) -> dict[str, str]:
+        return {**self.stated.to_json(), "last_seen": self.seen}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Backdated:
+        return cls(Stated.from_json(data), str(data["last_seen"]))
+
+    def __str__(self) -> str:
+        return (
+            f"backdated: the page now says “{self.stated.wording}”, but the old text was "
+            f"still served on {self.seen}"
+        )
+
+
 @dataclass(frozen=True)
 class Fired:
     """A watch that fired, and the clauses it fired on."""

@@ -85,6 +85,19 @@ def patterns(value: Any, ctx: Context) -> tuple[re.Pattern[str], ...]:
     return tuple(out)
 
 
+def timezone(value: Any, ctx: Context) -> str:
+    """An IANA time zone (``Asia/Shanghai``): where the source's days begin and end."""
+    name = line(value, ctx)
+    import zoneinfo  # only when a source names one
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        reason = f"{name!r} is not a time zone (an IANA name such as 'Asia/Shanghai')"
+        raise Invalid(reason) from None
+    return name
+
+
 def cron(value: Any, ctx: Context) -> str:
     expression = line(value, ctx)
     from apscheduler.triggers.cron import CronTrigger  # the scheduler's own parser, only if used

@@ -139,6 +139,7 @@ class Source:
     interval: float | None = setting(None, read=duration(minimum=MIN_INTERVAL))
     cron: str | None = setting(None, read=checks.cron)
     baseline: Path | None = setting(None, read=file_path)
+    timezone: str = setting("UTC", read=checks.timezone)  # where its days are counted
     kind: str = "page"  # a name in tracker.sources' registry (read by the loader)
     options: Options = field(default_factory=Options)  # the kind's own keys
 

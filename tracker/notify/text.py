@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..message import Message
+from ..message import Message, Outcome
 from ..model import Change, ChangeKind, Event, highest, rank
 from ..text.controls import neutral
 from ..text.counts import counted
@@ -193,8 +193,21 @@ def reference_lines(change: Change) -> list[str]:
 
 
 def following_lines(message: Message) -> list[str]:
-    """The notices of watches whose clauses were renumbered."""
-    return [str(f) for f in message.outcome.following]
+    """What the message notes besides its changes: what they mean (a silent edit, a
+    backdated date), then the watches whose clauses were renumbered."""
+    return [*meaning_lines(message.outcome), *(str(f) for f in message.outcome.following)]
+
+
+def meaning_lines(about: Outcome) -> list[str]:
+    """What a change's dates say: a wording change under an unchanged stated date, a
+    newly stated date earlier than the old text was still served."""
+    out = []
+    if about.silent_edit:
+        out.append(
+            f"Silent edit: the wording changed, but the page still says “{about.silent_edit}”."
+        )
+    out += [f"{str(b)[0].upper()}{str(b)[1:]}." for b in about.backdated]
+    return out
 
 
 def facts_line(change: Change) -> str | None:

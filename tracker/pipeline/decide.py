@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..compare.stated import dates_only, stated
 from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from ..config import Config, Source
 from ..errors import NotADocumentError, NotTheDocumentError, RefusedError, TruncatedError
-from ..model import Change, Fired, Origin, Reading, overall
+from ..model import Change, Fired, Origin, Reading, Stated, overall
 from ..store.state import State
 from ..store.versions import Version
 
@@ -30,6 +31,7 @@ class Action(StrEnum):
     FIRST = "first"  # no version yet: record this one
     NOTHING = "nothing"  # the same agreement as the latest version
     QUIET = "quiet"  # the same words, links that name no document moved: record, never alert
+    DATED = "dated"  # the same words under another stated date: record, never alert
     UPGRADE = "upgrade"  # read with other settings than the latest version: record, never alert
     CHANGE = "change"  # record, and tell the listeners
     REFUSE = "refuse"  # record nothing: ``refusal`` says why
@@ -44,6 +46,7 @@ class Decision:
     follows: dict[str, dict[str, str]] = field(default_factory=dict)  # after this reading
     upgrade: tuple[str, ...] = ()  # the settings that changed, for an upgrade
     shrink: tuple[str | None, int] = (None, 0)  # a capture cut short seen so many times
+    stated: tuple[tuple[Stated, ...], tuple[Stated, ...]] = ((), ())  # dates, before and after
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -109,7 +112,14 @@ def decide(
         return Decision(Action.NOTHING, key, comparison, follows=follows)
     if comparison.verdict is Verdict.RELINKED:
         return Decision(Action.QUIET, key, comparison, follows=follows)
-    return Decision(Action.CHANGE, key, comparison, follows=follows)
+    dates = (stated(latest.text), stated(reading.text))
+
+    def alike(a: str, b: str) -> bool:
+        return compared(a, source.ignore).form == compared(b, source.ignore).form
+
+    if dates_only(latest.text, reading.text, alike):  # metadata, not wording
+        return Decision(Action.DATED, key, comparison, follows=follows, stated=dates)
+    return Decision(Action.CHANGE, key, comparison, follows=follows, stated=dates)
 
 
 def changed_settings(was: Any, now: Mapping[str, object]) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ from ..store.versions import Version, Versions
 from ..text.decode import decode
 from ..text.markdown import from_markdown
 from .decide import Action, changed_settings, decide
-from .record import changed
+from .record import changed, dated_note
 from .result import Result
 from .upgrade import describe, reread_for, rereadable
 
@@ -115,6 +115,8 @@ def _judge(
             f"settings changed ({describe(decision.upgrade)}): would record this page as an "
             "upgrade, without an alert"
         )
+    elif decision.action is Action.DATED:
+        result.notes.append(dated_note(*decision.stated, "would be recorded, not alerted"))
     elif decision.action is Action.CHANGE:
         trial.result = changed(source, decision, None)
         trial.result.notes = result.notes

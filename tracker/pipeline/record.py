@@ -9,12 +9,15 @@ told to the listeners.  Each version records the watches' follow state after it
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import zoneinfo
 from typing import Any
 
+from ..compare.stated import backdated, silent_edit
 from ..config import Config, Source
 from ..errors import SourceError
 from ..message import Message
-from ..model import Event, Following, Origin, Page, Reading, Status
+from ..model import Event, Following, Origin, Page, Reading, Stated, Status
 from ..sources import Getter
 from ..stamps import isoformat, utcnow
 from ..store.source import SourceStore
@@ -123,6 +126,8 @@ class Recorder:
         meta["first_seen"] = meta["fetched_at"]
         if latest is not None:
             meta["previous_last_seen"] = seen_before
+        before, after = decision.stated
+        meta["stated"] = [s.to_json() for s in after]
         if action is Action.FIRST:
             version = store.record(reading.text, {**meta, "origin": Origin.FETCH}, reading.packed)
             return self.books.succeeded(state, page, body_hash, Status.BASELINE, version.name)
@@ -146,8 +151,19 @@ class Recorder:
             store.record(reading.text, {**meta, "relinked": True}, reading.packed, name=name)
             state.version = name
             return self.books.succeeded(state, page, body_hash, Status.UNCHANGED, name, key, notes)
+        early = backdated(before, after, local_day(seen_before, source.timezone))
+        meta["backdated"] = [b.to_json() for b in early]
+        if action is Action.DATED:  # a new date over the same words: kept, never alerted
+            store.record(reading.text, {**meta, "date_only": True}, reading.packed, name=name)
+            state.version = name
+            notes += [dated_note(before, after, f"recorded as {name}, not alerted")]
+            notes += map(str, early)
+            return self.books.succeeded(state, page, body_hash, Status.UNCHANGED, name, key, notes)
         result = changed(source, decision, name)
         result.first_seen, result.last_seen = meta["first_seen"], seen_before
+        result.stated, result.backdated = after, tuple(early)
+        result.silent_edit = silent_edit(before, after)
+        meta["silent_edit"] = result.silent_edit
         result.following = self.books.following(state)
         result.notes = [*notes, *store.versions.set_aside]
         was = latest.meta.get("charset")
@@ -210,6 +226,24 @@ def version_meta(page: Page, body_hash: str | None, reading: Reading) -> dict[st
         "rendered": page.rendered,
         "settings": dict(reading.settings),
     }
+
+
+def dated_note(before: tuple[Stated, ...], after: tuple[Stated, ...], done: str) -> str:
+    """What a version whose only difference is its stated date is, and what was done."""
+    old = "; ".join(f"“{s.wording}”" for s in before if s not in after) or "no date"
+    new = "; ".join(f"“{s.wording}”" for s in after if s not in before) or "no date"
+    return f"only the stated date changed ({old} → {new}): {done}"
+
+
+def local_day(stamp: str | None, zone: str) -> datetime.date | None:
+    """The day ``stamp`` (UTC) fell on in time zone ``zone``."""
+    if not stamp:
+        return None
+    try:
+        moment = datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=datetime.UTC).astimezone(zoneinfo.ZoneInfo(zone)).date()
 
 
 def upgraded_note(keys: tuple[str, ...], name: str, what: str) -> str:

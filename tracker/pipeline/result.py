@@ -7,7 +7,7 @@ from typing import Any
 
 from ..config import Source
 from ..message import Outcome
-from ..model import Change, Fired, Following, Status, overall
+from ..model import Backdated, Change, Fired, Following, Stated, Status, overall
 
 
 @dataclass
@@ -27,6 +27,9 @@ class Result:
     elapsed: float = 0.0
     following: list[Following] = field(default_factory=list)  # watches on renumbered clauses
     notes: list[str] = field(default_factory=list)  # what this check found and worked around
+    stated: tuple[Stated, ...] = ()  # a change: the dates the new text states about itself
+    silent_edit: str | None = None  # a change under a stated date that did not change
+    backdated: tuple[Backdated, ...] = ()  # newly stated dates before the old text's last day
     first_seen: str | None = None  # a change: when the new text was first seen (this check)
     last_seen: str | None = None  # a change: when the old text was last seen
     since: str | None = None  # failing or recovered: when the run of failures began
@@ -57,6 +60,9 @@ class Result:
             failures=self.failures,
             following=tuple(self.following),
             notes=tuple(self.source.scrub(note) for note in self.notes),
+            stated=self.stated,
+            silent_edit=self.silent_edit,
+            backdated=self.backdated,
             first_seen=self.first_seen,
             last_seen=self.last_seen,
             failing_since=self.since,

@@ -18,7 +18,7 @@ from rich.text import Text
 from ..config import Source
 from ..message import Outcome
 from ..model import Change, ChangeKind, Status
-from ..notify.text import body_pieces, excerpt, heading_parts, reference_lines
+from ..notify.text import body_pieces, excerpt, heading_parts, meaning_lines, reference_lines
 from ..pipeline.result import Result
 from ..text.counts import counted
 from ..text.shown import MARKS, Piece, by_op, text_pieces
@@ -134,6 +134,8 @@ def print_changes(about: Outcome, console: Console) -> None:
     colour, full = coloured(console), display().full
     console.print()
     console.print(Text(f"{about.name} — {about.url}", style="bold"), soft_wrap=True)
+    for said in meaning_lines(about):
+        console.print(Text(f"  {said}", style="yellow"), soft_wrap=True)
     for fired in about.fired:
         style = _SEVERITY_STYLE[fired.severity]
         head = Text(f"  watch {fired.watch} ({fired.severity}): ", style=style)

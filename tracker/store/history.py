@@ -14,7 +14,7 @@ from ..model import Origin
 from ..stamps import recorded_at
 from .versions import Version, Versions
 
-_FLAGS = ("large_removal", "replaced", "relinked")
+_FLAGS = ("large_removal", "replaced", "relinked", "date_only", "silent_edit", "backdated")
 
 
 @dataclass(frozen=True)

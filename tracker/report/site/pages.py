@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ...config import Source, change_path
 from ...message import Outcome
 from ...model import Origin, Status
-from ...notify.text import seen_line
+from ...notify.text import meaning_lines, seen_line
 from ...store.history import Entry
 from ...text.counts import counted
 from .data import ChangeRecord, SourceReport, source_path
@@ -132,7 +132,7 @@ def _redline(
     body = (
         f"<h1>{esc(heading)}</h1>"
         f'<div class="meta">{esc(meta)} · <a href="{url}">{url}</a>{back}</div>'
-        f"{fired_list(about.fired)}{notes_list(notes)}"
+        f"{fired_list(about.fired)}{notes_list([*meaning_lines(about), *notes])}"
         + (blocks or "<p>No difference a reader could see.</p>")
     )
     return page(heading, body, home=home)

@@ -192,6 +192,7 @@ class Change:
     references: tuple[Retarget, ...] = ()  # named documents whose links now lead elsewhere
     old_path: tuple[str, ...] = ()  # a moved text: the heading path where it was
     words: str | None = None  # a moved text: its first words (what names unnumbered text)
+    effective: Effective | None = None  # when it takes effect, where the agreement says so
     through: str | None = None  # siblings renumbered together: the last one's id (4–9)
     old_through: str | None = None  # … and its id before (from 3–8)
     # For watches, not part of the report: the ids this entry's clauses had in the old text
@@ -221,6 +222,7 @@ class Change:
             "severity": self.severity,
             "watches": list(self.watches),
             "references": [r.to_json() for r in self.references],
+            "effective": self.effective.to_json() if self.effective else None,
             **({"through": self.through, "old_through": self.old_through} if self.through else {}),
             **self._moved_json(),
         }
@@ -259,9 +261,37 @@ class Change:
             ),
             old_path=tuple(data.get("old_path") or ()),
             words=data.get("words"),
+            effective=Effective.from_json(data["effective"]) if data.get("effective") else None,
             through=data.get("through"),
             old_through=data.get("old_through"),
         )
+
+
+@dataclass(frozen=True)
+class Effective:
+    """When a change takes effect, where that is said, and the words that say it."""
+
+    date: str  # YYYY-MM-DD
+    where: str  # the clause that says it, or "the page" (its stated effective date)
+    wording: str  # 自2027年1月1日起生效
+    after: int | None = None  # days after the new text was first seen (the source's days)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date": self.date,
+            "where": self.where,
+            "wording": self.wording,
+            "after": self.after,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Effective:
+        after = data.get("after")
+        return cls(str(data["date"]), str(data["where"]), str(data["wording"]), after)
+
+    def __str__(self) -> str:
+        days = f", {self.after} days after it was first seen" if self.after is not None else ""
+        return f"takes effect {self.date}{days} ({self.where}: “{self.wording}”)"
 
 
 class Said(StrEnum):

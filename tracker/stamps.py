@@ -7,7 +7,8 @@ name carries its time as ``20261203T090000Z``.  Hashes are SHA-256 in hex.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+import zoneinfo
+from datetime import UTC, date, datetime
 
 NAME_TIME = "%Y%m%dT%H%M%SZ"  # in a version's name: 0002_20261203T090000Z
 
@@ -35,3 +36,14 @@ def recorded_at(version: str) -> str:
     """A version's time, from its name (``0002_20261201T213235Z``), as ``isoformat`` writes it."""
     stamp = version.split("_", 1)[1]
     return isoformat(datetime.strptime(stamp, NAME_TIME).replace(tzinfo=UTC))
+
+
+def local_day(stamp: str | None, zone: str) -> date | None:
+    """The day ``stamp`` (as :func:`isoformat` writes it) fell on in time zone ``zone``."""
+    if not stamp:
+        return None
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return moment.astimezone(zoneinfo.ZoneInfo(zone)).date()

@@ -207,6 +207,8 @@ def meaning_lines(about: Outcome) -> list[str]:
             f"Silent edit: the wording changed, but the page still says “{about.silent_edit}”."
         )
     out += [f"{str(b)[0].upper()}{str(b)[1:]}." for b in about.backdated]
+    effective = dict.fromkeys(c.effective for c in about.changes if c.effective)
+    out += [f"{str(e)[0].upper()}{str(e)[1:]}." for e in effective if e]
     return out
 
 

@@ -13,11 +13,14 @@ another document where a baseline says which belongs, a capture cut short).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..compare.effective import with_effective
 from ..compare.stated import dates_only, stated
 from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from ..config import Config, Source
@@ -72,9 +75,15 @@ class Decision:
 
 
 def decide(
-    latest: Version | None, reading: Reading, source: Source, config: Config, state: State
+    latest: Version | None,
+    reading: Reading,
+    source: Source,
+    config: Config,
+    state: State,
+    seen: datetime.date | None = None,
 ) -> Decision:
-    """What ``reading`` means after ``latest`` (None: nothing recorded yet).
+    """What ``reading`` means after ``latest`` (None: nothing recorded yet); ``seen``: the
+    day (the source's) the reading was first seen, whence a period after posting counts.
 
     ``state`` gives the watches' follow state, the comparison key last recorded
     and how often a capture cut short was seen.  A rereadable settings change
@@ -119,6 +128,8 @@ def decide(
 
     if dates_only(latest.text, reading.text, alike):  # metadata, not wording
         return Decision(Action.DATED, key, comparison, follows=follows, stated=dates)
+    changes = with_effective(comparison.changes, *dates, seen)  # when each takes effect
+    comparison = dataclasses.replace(comparison, changes=changes)
     return Decision(Action.CHANGE, key, comparison, follows=follows, stated=dates)
 
 

@@ -9,8 +9,6 @@ told to the listeners.  Each version records the watches' follow state after it
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import zoneinfo
 from typing import Any
 
 from ..compare.stated import backdated, silent_edit
@@ -19,7 +17,7 @@ from ..errors import SourceError
 from ..message import Message
 from ..model import Event, Following, Origin, Page, Reading, Stated, Status
 from ..sources import Getter
-from ..stamps import isoformat, utcnow
+from ..stamps import isoformat, local_day, utcnow
 from ..store.source import SourceStore
 from ..store.state import State
 from ..store.versions import Version
@@ -79,7 +77,8 @@ class Recorder:
             notes: list[str] = []
             if latest is not None:
                 latest = self._reread_if_settings_changed(latest, state, notes)
-            decision = decide(latest, reading, self.source, self.config, state)
+            today = local_day(isoformat(utcnow()), self.source.timezone)
+            decision = decide(latest, reading, self.source, self.config, state, today)
             return self.apply(decision, state, page, body_hash, latest, reading, notes)
         except SourceError as exc:
             return self.books.failed(state, exc)
@@ -233,17 +232,6 @@ def dated_note(before: tuple[Stated, ...], after: tuple[Stated, ...], done: str)
     old = "; ".join(f"“{s.wording}”" for s in before if s not in after) or "no date"
     new = "; ".join(f"“{s.wording}”" for s in after if s not in before) or "no date"
     return f"only the stated date changed ({old} → {new}): {done}"
-
-
-def local_day(stamp: str | None, zone: str) -> datetime.date | None:
-    """The day ``stamp`` (UTC) fell on in time zone ``zone``."""
-    if not stamp:
-        return None
-    try:
-        moment = datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=datetime.UTC).astimezone(zoneinfo.ZoneInfo(zone)).date()
 
 
 def upgraded_note(keys: tuple[str, ...], name: str, what: str) -> str:

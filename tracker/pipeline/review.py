@@ -14,6 +14,7 @@ from ..compare.changes import diff
 from ..compare.severity import follow
 from ..config import Config, Source, Watch
 from ..model import Origin, Reading
+from ..stamps import local_day
 from ..store.state import State
 from ..store.versions import Version, Versions
 from .decide import Decision, decide
@@ -34,7 +35,9 @@ def review(
 ) -> Review:
     """What changed from ``older`` to ``newer``, decided as a check decides it."""
     state = State(follows=follows_at(versions, older.name, source, config.watches))
-    decision = decide(older, as_reading(newer), source, config, state)
+    seen = newer.meta.get("first_seen") or newer.meta.get("fetched_at")
+    day = local_day(seen if isinstance(seen, str) else None, source.timezone)
+    decision = decide(older, as_reading(newer), source, config, state, day)
     found = Review(older, newer, decision)
     if decision.refusal is not None:
         found.notes.append(f"a check would refuse {newer.name}: {decision.refusal.reason}")

@@ -53,7 +53,7 @@ def date_of(text: str) -> date_type:
     return date_type.fromisoformat(text)
 
 
-FEE_RULE = "2.8 腾讯将发布新的收费规则，新的收费规则自{when}起生效。"
+FEE_RULE = "2.8 本条关于数据保存期限的规定自{when}起生效。"  # no promise covers it
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,95 @@ def test_a_period_after_posting_counts_from_the_first_sighting(site, tmp_path, t
 def test_the_words_that_say_when(text, when):
     found = effective_of(text, date_of("2026-12-03"))
     assert (found[0].isoformat() if found else None) == when
+
+
+# -- notice promised against notice given -------------------------------------------------
+
+FEES_FROM = "2.8 新的收费规则自{when}起生效，届时腾讯将按该规则收取费用。"
+
+
+def china_today() -> date_type:
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
+
+
+def cn(day: date_type) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@pytest.fixture
+def fees(site, tmp_path, tracker):
+    """The developer agreement checked once; then a fee rule effective in ``days``."""
+    hook = Sink(site, "/hook")
+    site.page("/doc", cloud_page())
+    extra = f'[[notify]]\nkind = "webhook"\nurl = "{hook.url}"\n'
+    source = doc_source(site.url("/doc"), timezone="Asia/Shanghai")
+    cfg = write_config(tmp_path, [source], extra=extra)
+    tracker("check", "-c", cfg)
+
+    def effective_in(days: int):
+        rule = FEES_FROM.format(when=cn(china_today() + timedelta(days=days)))
+        site.page("/doc", cloud_page(AGREEMENT.replace("2.7 ", rule + "\n\n2.7 ", 1)))
+        run = tracker("check", "-c", cfg, "--json")
+        [added] = [c for c in run.source("doc")["changes"] if c["clause"] == "2.8"]
+        return run, added, hook
+
+    return effective_in
+
+
+def test_a_fee_rule_effective_sooner_than_2_7_promises_is_critical(fees):
+    run, added, hook = fees(5)
+    assert added["notice"] == {
+        "covers": "fees",
+        "given": 4,  # the whole days after the first sighting and before the day it applies
+        "promised": 10,
+        "counted": "natural days",
+        "clause": "2.7",
+        "agreement": "腾讯会议 API 开发者协议",
+        "enough": False,
+        "guessed": False,
+    }
+    assert added["severity"] == "critical" and run.source("doc")["severity"] == "critical"
+    [alert] = hook.bodies
+    assert alert["severity"] == "critical"
+    seen, when = china_today(), china_today() + timedelta(days=5)
+    line = (
+        f"Fee rules (2.8) effective {when}, first seen {seen}: 4 natural days' notice; "
+        "《腾讯会议 API 开发者协议》 2.7 promises 10: too short."
+    )
+    assert line in run_text(alert)
+
+
+def test_a_fee_rule_with_enough_notice_is_not_critical_for_that(fees):
+    _, added, _ = fees(30)
+    assert added["notice"]["given"] == 29 and added["notice"]["enough"] is True
+    assert added["severity"] != "critical"
+
+
+def run_text(body: dict) -> str:
+    """What a person reads of a webhook body: its change lines, as the console prints."""
+    from tracker.message import Outcome
+    from tracker.notify.text import meaning_lines
+
+    return "\n".join(meaning_lines(Outcome.from_json(body)))
+
+
+def test_working_days_skip_the_national_day_holiday():
+    from tracker.compare.workdays import days_between
+
+    first, last = date_type(2026, 9, 30), date_type(2026, 10, 12)
+    assert days_between(first, last, working=True).days == 3  # 10-08, 10-09, 10-10 (make-up)
+    assert days_between(first, last).days == 11
+    later = days_between(date_type(2030, 1, 6), date_type(2030, 1, 14), working=True)
+    assert later.guessed and later.days == 5  # a year not published yet: Monday to Friday
+
+
+def test_promises_of_the_developer_agreement(tracker, tmp_path):
+    from tracker.compare.promises import promises
+
+    found = {p.clause: p for p in promises(AGREEMENT)}
+    assert (found["2.7"].covers, found["2.7"].period, found["2.7"].counted) == (
+        "fees",
+        10,
+        "natural days",
+    )
+    assert found["9.1"].period is None and found["9.1"].wording == "有权在必要时单方修改"

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Backdated, Change, Event, Fired, Following, Stated, Status
+from .meaning import Backdated, Stated
+from .model import Change, Event, Fired, Following, Status
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .meaning import Effective, Notice
+
 
 class Severity(StrEnum):
     INFO = "info"
@@ -193,6 +195,7 @@ class Change:
     old_path: tuple[str, ...] = ()  # a moved text: the heading path where it was
     words: str | None = None  # a moved text: its first words (what names unnumbered text)
     effective: Effective | None = None  # when it takes effect, where the agreement says so
+    notice: Notice | None = None  # the notice it gave, against the promise that covers it
     through: str | None = None  # siblings renumbered together: the last one's id (4–9)
     old_through: str | None = None  # … and its id before (from 3–8)
     # For watches, not part of the report: the ids this entry's clauses had in the old text
@@ -223,6 +226,7 @@ class Change:
             "watches": list(self.watches),
             "references": [r.to_json() for r in self.references],
             "effective": self.effective.to_json() if self.effective else None,
+            "notice": self.notice.to_json() if self.notice else None,
             **({"through": self.through, "old_through": self.old_through} if self.through else {}),
             **self._moved_json(),
         }
@@ -262,85 +266,9 @@ class Change:
             old_path=tuple(data.get("old_path") or ()),
             words=data.get("words"),
             effective=Effective.from_json(data["effective"]) if data.get("effective") else None,
+            notice=Notice.from_json(data["notice"]) if data.get("notice") else None,
             through=data.get("through"),
             old_through=data.get("old_through"),
-        )
-
-
-@dataclass(frozen=True)
-class Effective:
-    """When a change takes effect, where that is said, and the words that say it."""
-
-    date: str  # YYYY-MM-DD
-    where: str  # the clause that says it, or "the page" (its stated effective date)
-    wording: str  # 自2027年1月1日起生效
-    after: int | None = None  # days after the new text was first seen (the source's days)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "date": self.date,
-            "where": self.where,
-            "wording": self.wording,
-            "after": self.after,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Effective:
-        after = data.get("after")
-        return cls(str(data["date"]), str(data["where"]), str(data["wording"]), after)
-
-    def __str__(self) -> str:
-        days = f", {self.after} days after it was first seen" if self.after is not None else ""
-        return f"takes effect {self.date}{days} ({self.where}: “{self.wording}”)"
-
-
-class Said(StrEnum):
-    """What an agreement says a date it states is."""
-
-    UPDATED = "updated"
-    EFFECTIVE = "effective"
-    PUBLISHED = "published"
-    VERSION = "version"
-
-
-@dataclass(frozen=True)
-class Stated:
-    """A date the agreement states about itself, and the words it states it in."""
-
-    kind: Said
-    date: str  # 2023-08-18, or 2024-11 for a month
-    wording: str  # Last updated: August 18, 2023
-
-    @property
-    def parts(self) -> tuple[int, ...]:
-        return tuple(int(p) for p in self.date.split("-"))
-
-    def to_json(self) -> dict[str, str]:
-        return {"kind": str(self.kind), "date": self.date, "wording": self.wording}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Stated:
-        return cls(Said(data["kind"]), str(data["date"]), str(data["wording"]))
-
-
-@dataclass(frozen=True)
-class Backdated:
-    """A newly stated date earlier than the day the old text was still being served."""
-
-    stated: Stated
-    seen: str  # that day, YYYY-MM-DD in the source's time zone
-
-    def to_json(self) -> dict[str, str]:
-        return {**self.stated.to_json(), "last_seen": self.seen}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Backdated:
-        return cls(Stated.from_json(data), str(data["last_seen"]))
-
-    def __str__(self) -> str:
-        return (
-            f"backdated: the page now says “{self.stated.wording}”, but the old text was "
-            f"still served on {self.seen}"
         )
 
 

@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..model import Change, ChangeKind, Effective, Said, Stated
+from ..meaning import Effective, Said, Stated
+from ..model import Change, ChangeKind
 from ..text.shown import unmarked
 from .dates import COMPILED, read_date
 from .numerals import number

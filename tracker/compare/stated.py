@@ -16,7 +16,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from ..model import Backdated, Said, Stated
+from ..meaning import Backdated, Said, Stated
 from .dates import COMPILED, Day, read_date
 
 _SEP = r"[\s:：,，*_]*(?:is\s+|on\s+|le\s+|为\s*|：)?[\s*_]*"

@@ -7,6 +7,7 @@ down to the changes with some context around them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -207,9 +208,22 @@ def meaning_lines(about: Outcome) -> list[str]:
             f"Silent edit: the wording changed, but the page still says “{about.silent_edit}”."
         )
     out += [f"{str(b)[0].upper()}{str(b)[1:]}." for b in about.backdated]
-    effective = dict.fromkeys(c.effective for c in about.changes if c.effective)
+    effective = dict.fromkeys(c.effective for c in about.changes if c.effective and not c.notice)
     out += [f"{str(e)[0].upper()}{str(e)[1:]}." for e in effective if e]
+    out += list(dict.fromkeys(notice_line(c) for c in about.changes if c.notice))
     return out
+
+
+def notice_line(change: Change) -> str:
+    """``Fee rules (2.8) effective 2027-01-01, first seen 2026-12-25: 6 natural days'
+    notice; 《腾讯会议 API 开发者协议》 2.7 promises 10: too short.``"""
+    assert change.notice is not None and change.effective is not None
+    what = "Fee rules" if change.notice.covers == "fees" else "The change"
+    when = dt.date.fromisoformat(change.effective.date)
+    seen = ""
+    if change.effective.after is not None:
+        seen = f", first seen {when - dt.timedelta(days=change.effective.after)}"
+    return f"{what} ({change.clause}) effective {when}{seen}: {change.notice}."
 
 
 def facts_line(change: Change) -> str | None:

@@ -21,11 +21,14 @@ from enum import StrEnum
 from typing import Any
 
 from ..compare.effective import with_effective
+from ..compare.notice import with_notice
+from ..compare.promises import promises
 from ..compare.stated import dates_only, stated
 from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from ..config import Config, Source
 from ..errors import NotADocumentError, NotTheDocumentError, RefusedError, TruncatedError
-from ..model import Change, Fired, Origin, Reading, Stated, overall
+from ..meaning import Stated
+from ..model import Change, Fired, Origin, Reading, overall
 from ..store.state import State
 from ..store.versions import Version
 
@@ -129,6 +132,8 @@ def decide(
     if dates_only(latest.text, reading.text, alike):  # metadata, not wording
         return Decision(Action.DATED, key, comparison, follows=follows, stated=dates)
     changes = with_effective(comparison.changes, *dates, seen)  # when each takes effect
+    promised = [(source.name, p) for p in promises(latest.text, source.ignore)]
+    changes = with_notice(changes, promised, seen)  # against the promises it was made under
     comparison = dataclasses.replace(comparison, changes=changes)
     return Decision(Action.CHANGE, key, comparison, follows=follows, stated=dates)
 

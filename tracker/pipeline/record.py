@@ -14,8 +14,9 @@ from typing import Any
 from ..compare.stated import backdated, silent_edit
 from ..config import Config, Source
 from ..errors import SourceError
+from ..meaning import Stated
 from ..message import Message
-from ..model import Event, Following, Origin, Page, Reading, Stated, Status
+from ..model import Event, Following, Origin, Page, Reading, Status
 from ..sources import Getter
 from ..stamps import isoformat, local_day, utcnow
 from ..store.source import SourceStore

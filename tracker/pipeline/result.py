@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Source
+from ..meaning import Backdated, Stated
 from ..message import Outcome
-from ..model import Backdated, Change, Fired, Following, Stated, Status, overall
+from ..model import Change, Fired, Following, Status, overall
 
 
 @dataclass

@@ -8,10 +8,15 @@ from datetime import date as date_type
 
 import pytest
 
-from tests.conftest import Sink, doc_source, write_config
+from tests.conftest import ROOT, Sink, doc_source, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker.compare.effective import effective_of
 
+CLOUD_2019 = (
+    ROOT.parent
+    / "shared/corpus/tencent-cloud-intl-2019"
+    / "2019-04-19_5fb61abc23_PRC_Terms_of_Service_Chinese__intl.md"
+)
 ASCII = str.maketrans("０１２３４５６７８９", "0123456789")
 TEN_TO_THREE = change_clause(AGREEMENT, "提前10个自然日", "提前3个自然日")
 
@@ -205,3 +210,45 @@ def test_promises_of_the_developer_agreement(tracker, tmp_path):
         "natural days",
     )
     assert found["9.1"].period is None and found["9.1"].wording == "有权在必要时单方修改"
+
+
+def test_tracker_promises_lists_the_developer_agreements_promises(site, tmp_path, tracker):
+    site.page("/doc", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
+    before = tracker("promises", "-c", cfg)
+    assert before.code == 0 and "nothing recorded yet" in before.out
+    tracker("check", "-c", cfg)
+    run = tracker("promises", "doc", "-c", cfg, "--json")
+    [source] = run.json["sources"]
+    rows = {p["clause"]: p for p in source["promises"]}
+    assert rows["2.7"] == {
+        "clause": "2.7",
+        "covers": "fees",
+        "period": 10,
+        "unit": "自然日",
+        "counted": "natural days",
+        "wording": "提前10个自然日",
+    }
+    assert rows["9.1"]["period"] is None and rows["9.1"]["counted"] == "none"
+    human = tracker("promises", "-c", cfg).out
+    assert "2.7" in human and "提前10个自然日" in human and "有权在必要时单方修改" in human
+    meta = json.loads(
+        next((tmp_path / "snapshots" / "doc" / "versions").glob("0001_*/meta.json")).read_text()
+    )
+    assert [p["clause"] for p in meta["promises"]] == ["2.7", "9.1"]  # kept per version
+
+
+@pytest.mark.skipif(not CLOUD_2019.exists(), reason="../shared/corpus is absent")
+def test_promises_of_the_2019_cloud_service_agreement():
+    from tracker.compare.promises import promises
+
+    found = [
+        (p.clause, str(p.covers), p.period, p.counted) for p in promises(CLOUD_2019.read_text())
+    ]
+    assert found == [
+        ("3.4.1", "maintenance", 24, "hours"),
+        ("3.4.2", "maintenance", 30, "natural days"),
+        ("3.4.5", "termination", 30, "natural days"),
+        ("5.4", "assignment", 90, "natural days"),
+        ("7.2", "termination", 15, "natural days"),
+    ]

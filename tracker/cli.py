@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from . import __version__, config, logs, notify, sources
-from .commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Wiring, look, onboard, run
+from .commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Wiring, look, meaning, onboard, run
 from .errors import CommandError, ConfigError, Failed, describe_os_error
 from .notify.queue import listeners_for
 from .report import terminal
@@ -121,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", "-n", type=int, metavar="N", help="at most N lines")
     history.add_argument("--since", metavar="DATE", help="only versions since DATE (UTC)")
     history.set_defaults(run=look.history)
+
+    promises = command(
+        "promises", "the notice each agreement promises, clause by clause (nothing fetched)"
+    )
+    promises.add_argument("source", metavar="SOURCE", nargs="?", help="the source's id")
+    promises.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    promises.set_defaults(run=meaning.promised)
 
     diff = command(
         "diff",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ..compare.promises import promises
 from ..compare.stated import backdated, silent_edit
 from ..config import Config, Source
 from ..errors import SourceError
@@ -128,6 +129,7 @@ class Recorder:
             meta["previous_last_seen"] = seen_before
         before, after = decision.stated
         meta["stated"] = [s.to_json() for s in after]
+        meta["promises"] = [p.to_json() for p in promises(reading.text, source.ignore)]
         if action is Action.FIRST:
             version = store.record(reading.text, {**meta, "origin": Origin.FETCH}, reading.packed)
             return self.books.succeeded(state, page, body_hash, Status.BASELINE, version.name)

@@ -129,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     promises.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     promises.set_defaults(run=meaning.promised)
 
+    discover = command(
+        "discover", "the agreements the tracked ones link by name that no source tracks yet"
+    )
+    discover.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    discover.set_defaults(run=meaning.discover)
+
     diff = command(
         "diff",
         "what was alerted for a version (default: the latest change), or two versions compared",

@@ -138,3 +138,25 @@ class Backdated:
             f"backdated: the page now says “{self.stated.wording}”, but the old text was "
             f"still served on {self.seen}"
         )
+
+
+@dataclass(frozen=True)
+class Incorporation:
+    """Another tracked agreement that links this one by name, binding its readers to it."""
+
+    source: str  # its id
+    name: str
+    where: tuple[str, ...]  # its clauses that link this one ("preamble" before the first)
+
+    def to_json(self) -> dict[str, object]:
+        return {"source": self.source, "name": f"《{self.name}》", "where": list(self.where)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Incorporation:
+        name = str(data["name"]).removeprefix("《").removesuffix("》")
+        return cls(str(data["source"]), name, tuple(data.get("where") or ()))
+
+    def __str__(self) -> str:
+        where = list(self.where)
+        places = " and ".join([", ".join(where[:-1]), where[-1]] if len(where) > 1 else where)
+        return f"incorporated by 《{self.name}》, {places}"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .meaning import Backdated, Stated
+from .meaning import Backdated, Incorporation, Stated
 from .model import Change, Event, Fired, Following, Status
 
 
@@ -40,6 +40,7 @@ class Outcome:
     stated: tuple[Stated, ...] = ()  # a change: the dates the new text states about itself
     silent_edit: str | None = None  # a change under a stated date that did not change
     backdated: tuple[Backdated, ...] = ()  # newly stated dates before the old text's last day
+    incorporated_by: tuple[Incorporation, ...] = ()  # tracked agreements that link this one
     first_seen: str | None = None  # a change: when the new text was first seen
     last_seen: str | None = None  # a change: when the old text was last seen
     failing_since: str | None = None  # failing or recovered: when the failures began
@@ -65,6 +66,7 @@ class Outcome:
             "stated": [s.to_json() for s in self.stated],
             "silent_edit": self.silent_edit,
             "backdated": [b.to_json() for b in self.backdated],
+            "incorporated_by": [i.to_json() for i in self.incorporated_by],
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
             "failing_since": self.failing_since,
@@ -91,6 +93,9 @@ class Outcome:
             stated=tuple(Stated.from_json(s) for s in data.get("stated") or ()),
             silent_edit=data.get("silent_edit"),
             backdated=tuple(Backdated.from_json(b) for b in data.get("backdated") or ()),
+            incorporated_by=tuple(
+                Incorporation.from_json(i) for i in data.get("incorporated_by") or ()
+            ),
             first_seen=data.get("first_seen"),
             last_seen=data.get("last_seen") or data.get("old_seen"),  # as stored before
             failing_since=data.get("failing_since"),

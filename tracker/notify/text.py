@@ -211,6 +211,7 @@ def meaning_lines(about: Outcome) -> list[str]:
     effective = dict.fromkeys(c.effective for c in about.changes if c.effective and not c.notice)
     out += [f"{str(e)[0].upper()}{str(e)[1:]}." for e in effective if e]
     out += list(dict.fromkeys(notice_line(c) for c in about.changes if c.notice))
+    out += [f"{str(i)[0].upper()}{str(i)[1:]}." for i in about.incorporated_by]
     return out
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ..compare.incorporated import cited
+from ..compare.notice import with_notice
 from ..compare.promises import promises
 from ..compare.stated import backdated, silent_edit
 from ..config import Config, Source
@@ -25,6 +27,7 @@ from ..store.state import State
 from ..store.versions import Version
 from .bookkeeping import Bookkeeping
 from .decide import Action, Decision, changed_settings, decide
+from .incorporation import incorporators
 from .result import Result
 from .upgrade import describe, record_upgrade, reread_for, rereadable, upgrade_meta
 
@@ -130,6 +133,7 @@ class Recorder:
         before, after = decision.stated
         meta["stated"] = [s.to_json() for s in after]
         meta["promises"] = [p.to_json() for p in promises(reading.text, source.ignore)]
+        meta["references"] = [c.to_json() for c in cited(reading.text, source.ignore)]
         if action is Action.FIRST:
             version = store.record(reading.text, {**meta, "origin": Origin.FETCH}, reading.packed)
             return self.books.succeeded(state, page, body_hash, Status.BASELINE, version.name)
@@ -162,6 +166,12 @@ class Recorder:
             notes += map(str, early)
             return self.books.succeeded(state, page, body_hash, Status.UNCHANGED, name, key, notes)
         result = changed(source, decision, name)
+        found = incorporators(self.config, source)  # who else binds their readers to this
+        result.incorporated_by = found.by
+        if found.promised and any(c.effective for c in result.changes):
+            own = [(source.name, p) for p in promises(latest.text, source.ignore)]
+            today = local_day(meta["first_seen"], source.timezone)
+            result.changes = list(with_notice(result.changes, [*own, *found.promised], today))
         result.first_seen, result.last_seen = meta["first_seen"], seen_before
         result.stated, result.backdated = after, tuple(early)
         result.silent_edit = silent_edit(before, after)

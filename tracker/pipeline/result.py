@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Source
-from ..meaning import Backdated, Stated
+from ..meaning import Backdated, Incorporation, Stated
 from ..message import Outcome
 from ..model import Change, Fired, Following, Status, overall
 
@@ -31,6 +31,7 @@ class Result:
     stated: tuple[Stated, ...] = ()  # a change: the dates the new text states about itself
     silent_edit: str | None = None  # a change under a stated date that did not change
     backdated: tuple[Backdated, ...] = ()  # newly stated dates before the old text's last day
+    incorporated_by: tuple[Incorporation, ...] = ()  # tracked agreements that link this one
     first_seen: str | None = None  # a change: when the new text was first seen (this check)
     last_seen: str | None = None  # a change: when the old text was last seen
     since: str | None = None  # failing or recovered: when the run of failures began
@@ -64,6 +65,7 @@ class Result:
             stated=self.stated,
             silent_edit=self.silent_edit,
             backdated=self.backdated,
+            incorporated_by=self.incorporated_by,
             first_seen=self.first_seen,
             last_seen=self.last_seen,
             failing_since=self.since,

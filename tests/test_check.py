@@ -424,7 +424,7 @@ def test_only_selected_sources_with_source_flag(site, tmp_path, tracker):
 def test_json_output_shape(site, setup, tracker):
     cfg, _ = setup
     run = tracker("check", "--config", cfg, "--json")
-    assert set(run.json) == {"sources", "deliveries"}
+    assert set(run.json) == {"sources", "deliveries", "drift"}
     assert run.json["deliveries"] == []
     src = run.json["sources"][0]
     assert {"id", "status", "error", "changes", "alerts"} <= set(src)

@@ -160,3 +160,44 @@ class Incorporation:
         where = list(self.where)
         places = " and ".join([", ".join(where[:-1]), where[-1]] if len(where) > 1 else where)
         return f"incorporated by 《{self.name}》, {places}"
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A translation that has not followed a change of the agreement it translates."""
+
+    source: str  # the translation that lags
+    name: str
+    original: str  # the source it translates (translation_of), or the other way round
+    original_name: str
+    changed: str  # the day the original's change was first seen, YYYY-MM-DD
+    version: str  # the original's version that changed
+    after: int  # days allowed (drift_after), all passed
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "original": self.original,
+            "original_name": self.original_name,
+            "changed": self.changed,
+            "version": self.version,
+            "after_days": self.after,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], name: str = "", other: str = "") -> Drift:
+        return cls(
+            str(data["source"]),
+            name or str(data["source"]),
+            str(data["original"]),
+            other or str(data["original"]),
+            str(data["changed"]),
+            str(data["version"]),
+            int(data["after_days"]),
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"《{self.name}》 has not followed the change of 《{self.original_name}》 of "
+            f"{self.changed} after {self.after} days"
+        )

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .meaning import Backdated, Incorporation, Stated
+from .meaning import Backdated, Drift, Incorporation, Stated
 from .model import Change, Event, Fired, Following, Status
 
 
@@ -41,6 +41,7 @@ class Outcome:
     silent_edit: str | None = None  # a change under a stated date that did not change
     backdated: tuple[Backdated, ...] = ()  # newly stated dates before the old text's last day
     incorporated_by: tuple[Incorporation, ...] = ()  # tracked agreements that link this one
+    drift: Drift | None = None  # a drift event: the translation that has not followed
     first_seen: str | None = None  # a change: when the new text was first seen
     last_seen: str | None = None  # a change: when the old text was last seen
     failing_since: str | None = None  # failing or recovered: when the failures began
@@ -67,6 +68,7 @@ class Outcome:
             "silent_edit": self.silent_edit,
             "backdated": [b.to_json() for b in self.backdated],
             "incorporated_by": [i.to_json() for i in self.incorporated_by],
+            "drift": self.drift.to_json() if self.drift else None,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
             "failing_since": self.failing_since,
@@ -96,6 +98,7 @@ class Outcome:
             incorporated_by=tuple(
                 Incorporation.from_json(i) for i in data.get("incorporated_by") or ()
             ),
+            drift=_drift(data),
             first_seen=data.get("first_seen"),
             last_seen=data.get("last_seen") or data.get("old_seen"),  # as stored before
             failing_since=data.get("failing_since"),
@@ -140,3 +143,12 @@ class Message:
             report=data.get("report"),
             items=tuple(cls.from_json(item) for item in data.get("items") or ()),
         )
+
+
+def _drift(data: Mapping[str, Any]) -> Drift | None:
+    found = data.get("drift")
+    if not found:
+        return None
+    return Drift.from_json(
+        found, str(data.get("name") or ""), str(found.get("original_name") or "")
+    )

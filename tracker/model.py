@@ -87,6 +87,7 @@ class Event(StrEnum):
     FAILING = "failing"
     RECOVERED = "recovered"
     TEST = "test"
+    DRIFT = "drift"  # a translation has not followed its original's change in time
     DIGEST = "digest"  # a channel's daily or weekly batch of changes below its immediate_severity
 
 

@@ -15,6 +15,7 @@ from ..notify.courier import Courier
 from ..notify.deliver import Delivery, deliver
 from ..notify.queue import Outbox
 from ..notify.sample import sample_message
+from ..pipeline import translations
 from ..report import progress, terminal
 from ..report.console import as_json, print_human, print_trials
 from ..report.outbox import print_deliveries, print_outbox, print_unready
@@ -46,13 +47,20 @@ def check(w: Wiring) -> int:
             results = asyncio.run(processes.check(cfg, w.listeners(cfg), shown.checked))
     else:
         results = asyncio.run(processes.check(cfg, w.listeners(cfg)))
+    drifts = translations.tell(everything, w.listeners(everything), utcnow())
     deliveries, pending = send_waiting(cfg)
     if problem := refresh(everything):  # after the changes and failures: the status is current
         terminal.warn(f"{problem}")
     if args.json:
-        terminal.emit_json(as_json(results, [d.to_json() for d in deliveries]))
+        payload = as_json(results, [d.to_json() for d in deliveries])
+        payload["drift"] = [m.outcome.drift.to_json() for m in drifts if m.outcome.drift]
+        terminal.emit_json(payload)
     else:
         print_human(results, console, lines=not progress.wanted(cfg.sources, console, False))
+        for m in drifts:
+            console.print(
+                Text(f"! {m.outcome.id}: {m.outcome.drift}", style="yellow"), soft_wrap=True
+            )
         print_deliveries(deliveries, pending, console)
     return max(exit_status(results), EXIT_UNDELIVERED if pending else EXIT_OK)
 

@@ -99,6 +99,10 @@ def parse(registry: Registry, text: str, ctx: Context) -> Config:
         if src.id in seen:
             raise ConfigError(ctx.file, f"source.{src.id}.id", f"duplicate id {src.id!r}")
         seen.add(src.id)
+    for src in sources:
+        if src.translation_of is not None and src.translation_of not in seen - {src.id}:
+            where, known = f"source.{src.id}.translation_of", ", ".join(sorted(seen - {src.id}))
+            raise ConfigError(ctx.file, where, f"no other source {src.translation_of!r} ({known})")
     watches = tuple(_watch(t, i, seen, ctx) for i, t in enumerate(_tables(data, "watch", ctx), 1))
     named: set[str] = set()
     for i, watch in enumerate(watches, 1):

@@ -140,6 +140,8 @@ class Source:
     cron: str | None = setting(None, read=checks.cron)
     baseline: Path | None = setting(None, read=file_path)
     timezone: str = setting("UTC", read=checks.timezone)  # where its days are counted
+    translation_of: str | None = setting(None, read=line)  # the source this one translates
+    drift_after: float = setting(14 * 86400.0, read=duration(minimum=MIN_INTERVAL))
     kind: str = "page"  # a name in tracker.sources' registry (read by the loader)
     options: Options = field(default_factory=Options)  # the kind's own keys
 

@@ -36,6 +36,8 @@ def title(message: Message) -> str:
         return f"{name}: {recovery(message)}"
     if message.event is Event.TEST:
         return f"{name}: test message from tracker"
+    if message.event is Event.DRIFT and about.drift:
+        return f"[{message.severity}] {about.drift}"
     if message.event is Event.DIGEST:
         sources = counted(len({m.outcome.id for m in message.items}), "source")
         return f"[{message.severity}] {name}: {counted(len(about.changes), 'change')} in {sources}"
@@ -60,6 +62,8 @@ def recovery(message: Message) -> str:
 def event_line(message: Message) -> str | None:
     """What a failing or recovered message says of the source, with the last error."""
     about = message.outcome
+    if message.event is Event.DRIFT and about.drift:
+        return f"{about.drift}: review the translation, or say it differs on purpose."
     error = f" (last error: {about.error})" if about.error else ""
     if message.event is Event.RECOVERED:
         return f"{about.name} {recovery(message)}{error}."

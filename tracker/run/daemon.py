@@ -36,6 +36,7 @@ from ..errors import ConfigError, describe_os_error
 from ..model import Delivered, Status
 from ..notify.deliver import Delivery, deliver
 from ..notify.queue import Outbox
+from ..pipeline import translations
 from ..pipeline.check import check_source
 from ..pipeline.events import Listener
 from ..pipeline.result import Result
@@ -150,6 +151,10 @@ class Daemon:
             self.checking.discard(task)
         self.plan.checked(source_id)
         self._log_check(source, result)
+        if any(s.translation_of for s in self.config.sources):  # a translation left behind?
+            told = await asyncio.to_thread(translations.tell, self.config, self.listeners, utcnow())
+            for m in told:
+                self._event("drift", source=m.outcome.id, said=str(m.outcome.drift))
         self._write_status()
         self.report.request()
         if result.status is not Status.UNCHANGED:  # it may have queued a message: send it soon

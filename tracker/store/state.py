@@ -36,6 +36,7 @@ class State:
     follows: dict[str, dict[str, str]] = field(default_factory=dict)
     refused: str | None = None  # comparison key of the page the last check refused (accept)
     needs_render: bool = False  # render = "auto" found the text only in the rendered page
+    drift_said: str | None = None  # the last translation drift said of it (its message id)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:

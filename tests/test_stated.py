@@ -141,3 +141,15 @@ def test_a_bad_time_zone_is_one_line(tmp_path, tracker):
     run = tracker("check", "-c", cfg)
     assert run.code == 2 and "source.doc.timezone" in run.err
     assert "'Mars/Olympus' is not a time zone" in run.err
+
+
+def test_the_report_page_and_its_feed_say_what_the_dates_mean(site, tracker, dated, tmp_path):
+    cfg, _ = dated
+    site.page("/doc", cloud_page(change_clause(DATED, "提前10个自然日", "提前3个自然日")))
+    tracker("check", "-c", cfg)
+    out = tmp_path / "report"
+    assert tracker("report", "--out", out, "-c", cfg).code == 0
+    said = "the page still says “更新日期：2026年11月1日”"
+    [page] = [p for p in out.rglob("*.html") if said in p.read_text("utf-8")]
+    feeds = [p.read_text("utf-8") for p in out.rglob("*.xml")]
+    assert any("Silent edit" in f and "First seen" in f for f in feeds), page

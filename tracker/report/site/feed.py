@@ -13,7 +13,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from ...notify.text import seen_line
+from ...notify.text import meaning_lines, seen_line
 from ...text.controls import xml_text
 from .data import ChangeRecord
 from .markup import change_block, esc, fired_list, notes_list
@@ -67,6 +67,6 @@ def _content(c: ChangeRecord) -> str:
     return (
         f'<p class="meta">{esc(seen)}.</p>'
         + fired_list(c.fired)
-        + notes_list(c.notes)
+        + notes_list([*meaning_lines(c.message.outcome), *c.notes])
         + "".join(map(change_block, c.changes))
     )

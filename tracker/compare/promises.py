@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..text.shown import unmarked
 from .numerals import number
 from .segment import segment
 
@@ -93,6 +92,11 @@ _TOPICS = (
     (Covers.MAINTENANCE, r"维护|检修|升级|迁移|\bmaintenance|\bupgrad|\breloc"),
     (Covers.CHANGES, r""),
 )
+_TRIGGER = re.compile(
+    r"提前|通知|公布|发布|公告|一经|单方|notice|prior|advance|days\s+after|any\s+time|immediately",
+    re.I,
+)
+_MARKS = re.compile(r"\*+|</?u>|\]\([^)\s]*\)|\[|^#+\s*", re.M)  # the dialect's marks, cheaply
 _COMPILED_TOPICS = tuple((c, re.compile(p, re.I)) for c, p in _TOPICS)
 
 
@@ -100,9 +104,9 @@ def promises(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Promise]
     """Every promise of notice in ``text``, in document order."""
     out = []
     for clause in segment(text, tuple(ignore)):
-        if not clause.id:
-            continue
-        plain = unmarked(clause.text).translate(_DIGITS)
+        if not clause.id or not _TRIGGER.search(clause.text):
+            continue  # the cheap question first: most clauses speak of no notice at all
+        plain = _MARKS.sub("", clause.text).translate(_DIGITS)
         covers = about(plain)
         matches = sorted((m for p in _PERIODS for m in p.finditer(plain)), key=_widest)
         kept: list[Promise] = []

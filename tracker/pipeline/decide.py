@@ -132,8 +132,9 @@ def decide(
     if dates_only(latest.text, reading.text, alike):  # metadata, not wording
         return Decision(Action.DATED, key, comparison, follows=follows, stated=dates)
     changes = with_effective(comparison.changes, *dates, seen)  # when each takes effect
-    promised = [(source.name, p) for p in promises(latest.text, source.ignore)]
-    changes = with_notice(changes, promised, seen)  # against the promises it was made under
+    if any(c.effective for c in changes):  # only then: reading the promises costs a parse
+        promised = [(source.name, p) for p in promises(latest.text, source.ignore)]
+        changes = with_notice(changes, promised, seen)  # against the promises made before
     comparison = dataclasses.replace(comparison, changes=changes)
     return Decision(Action.CHANGE, key, comparison, follows=follows, stated=dates)
 

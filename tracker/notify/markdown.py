@@ -13,22 +13,18 @@ import re
 from collections.abc import Sequence
 
 from ..message import Message
-from ..model import Change, ChangeKind, Event
+from ..model import Change, Event
 from ..text.controls import neutral
 from ..text.shown import MARKS, Piece, by_op
 from .text import (
-    body_pieces,
-    change_heading,
+    change_lines,
     cut,
     digest_line,
     event_line,
-    excerpt,
-    facts_line,
     following_lines,
     footer_lines,
     ranked,
     recorded_line,
-    reference_lines,
     see_all,
     title,
 )
@@ -79,14 +75,7 @@ def _footer(line: str) -> str:
 
 
 def _block(change: Change) -> str:
-    lines = [f"**{escape(change_heading(change))}**"]
-    if change.kind is ChangeKind.MODIFIED:
-        lines.append(inline(excerpt(change)))
-    sign = "+" if change.kind is ChangeKind.ADDED else "-"
-    lines += [f"{sign} {inline(line)}" for line in body_pieces(change)]
-    lines += [escape(line) for line in reference_lines(change)]
-    if facts := facts_line(change):
-        lines.append(f"Facts: {escape(facts)}")
+    lines = change_lines(change, escape, inline, "**")
     return "  \n".join(lines)  # a hard line break between the lines of one change
 
 

@@ -14,24 +14,20 @@ from typing import Any, ClassVar
 
 from ..config import Secret, secret_setting
 from ..message import Message
-from ..model import Change, ChangeKind, Event
+from ..model import Change, Event
 from ..text.controls import neutral
 from ..text.counts import counted
 from ..text.shown import MARKS, Piece, by_op
 from .channel import Channel, http_url, register
 from .courier import Courier
 from .text import (
-    body_pieces,
-    change_heading,
+    change_lines,
     cut,
     digest_line,
     event_line,
-    excerpt,
-    facts_line,
     following_lines,
     ranked,
     recorded_line,
-    reference_lines,
     see_all,
     title,
 )
@@ -138,15 +134,7 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def _change_text(change: Change) -> str:
-    lines = [f"*{escape(change_heading(change))}*"]
-    if change.kind is ChangeKind.MODIFIED:
-        lines.append(mrkdwn(excerpt(change)))
-    sign = "+" if change.kind is ChangeKind.ADDED else "−"
-    lines += [f"{sign} {mrkdwn(line)}" for line in body_pieces(change)]
-    lines += [escape(line) for line in reference_lines(change)]
-    if facts := facts_line(change):
-        lines.append(f"Facts: {escape(facts)}")
-    return "\n".join(lines)
+    return "\n".join(change_lines(change, escape, mrkdwn, "*", minus="−"))
 
 
 def payload(message: Message) -> dict[str, Any]:

@@ -8,7 +8,7 @@ down to the changes with some context around them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from ..message import Message, Outcome
@@ -249,6 +249,27 @@ def body_pieces(change: Change) -> list[list[Piece]]:
     else:
         return []
     return [text_pieces(line) for line in text.splitlines() if line.strip()]
+
+
+def change_lines(
+    change: Change,
+    escape: Callable[[str], str],
+    inline: Callable[[Sequence[Piece]], str],
+    bold: str,
+    minus: str = "-",
+) -> list[str]:
+    """A change's lines for a text medium (Slack's mrkdwn, Markdown): its heading in
+    ``bold`` marks, the marked excerpt, an added or removed clause line by line, the links
+    that now lead elsewhere and the facts; ``escape`` and ``inline`` are the medium's own."""
+    lines = [f"{bold}{escape(change_heading(change))}{bold}"]
+    if change.kind is ChangeKind.MODIFIED:
+        lines.append(inline(excerpt(change)))
+    sign = "+" if change.kind is ChangeKind.ADDED else minus
+    lines += [f"{sign} {inline(line)}" for line in body_pieces(change)]
+    lines += [escape(line) for line in reference_lines(change)]
+    if facts := facts_line(change):
+        lines.append(f"Facts: {escape(facts)}")
+    return lines
 
 
 def excerpt(change: Change, full: bool = False) -> list[Piece]:

@@ -79,3 +79,6 @@ def test_a_change_of_an_incorporated_agreement_says_who_incorporates_it(site, tm
     assert alert["incorporated_by"] == src["incorporated_by"]
     shown = tracker("diff", "cloud", "-c", cfg).out
     assert "Incorporated by 《腾讯会议 API 开发者协议》, preamble." in shown
+    reviewed = tracker("diff", "cloud", "0001", "0002", "-c", cfg, "--json")  # as a check
+    [again] = reviewed.json["changes"]
+    assert again["notice"] == added["notice"] and reviewed.json["severity"] == "critical"

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from ..compare.effective import with_effective
 from ..compare.notice import with_notice
-from ..compare.promises import promises
+from ..compare.promises import Promise, promises
 from ..compare.stated import dates_only, stated
 from ..compare.verdict import Comparison, Verdict, compare, compared, soft_404
 from ..config import Config, Source
@@ -84,9 +84,12 @@ def decide(
     config: Config,
     state: State,
     seen: datetime.date | None = None,
+    elsewhere: Callable[[], Sequence[tuple[str, Promise]]] = tuple,
 ) -> Decision:
     """What ``reading`` means after ``latest`` (None: nothing recorded yet); ``seen``: the
-    day (the source's) the reading was first seen, whence a period after posting counts.
+    day (the source's) the reading was first seen, whence a period after posting counts;
+    ``elsewhere``: the promises of the agreements that incorporate this one, asked only
+    when a change takes effect on a known day (it reads their folders).
 
     ``state`` gives the watches' follow state, the comparison key last recorded
     and how often a capture cut short was seen.  A rereadable settings change
@@ -134,6 +137,7 @@ def decide(
     changes = with_effective(comparison.changes, *dates, seen)  # when each takes effect
     if any(c.effective for c in changes):  # only then: reading the promises costs a parse
         promised = [(source.name, p) for p in promises(latest.text, source.ignore)]
+        promised += elsewhere()  # 2.7 of the developer agreement covers what it incorporates
         changes = with_notice(changes, promised, seen)  # against the promises made before
     comparison = dataclasses.replace(comparison, changes=changes)
     return Decision(Action.CHANGE, key, comparison, follows=follows, stated=dates)

@@ -12,8 +12,7 @@ import dataclasses
 from typing import Any
 
 from ..compare.incorporated import cited
-from ..compare.notice import with_notice
-from ..compare.promises import promises
+from ..compare.promises import Promise, promises
 from ..compare.stated import backdated, silent_edit
 from ..config import Config, Source
 from ..errors import SourceError
@@ -83,7 +82,9 @@ class Recorder:
             if latest is not None:
                 latest = self._reread_if_settings_changed(latest, state, notes)
             today = local_day(isoformat(utcnow()), self.source.timezone)
-            decision = decide(latest, reading, self.source, self.config, state, today)
+            decision = decide(
+                latest, reading, self.source, self.config, state, today, self._elsewhere
+            )
             return self.apply(decision, state, page, body_hash, latest, reading, notes)
         except SourceError as exc:
             return self.books.failed(state, exc)
@@ -102,6 +103,10 @@ class Recorder:
         upgraded = record_upgrade(self.store, latest, self.source, keys, again, state.follows)
         notes.append(upgraded_note(keys, upgraded.name, "the stored page read again"))
         return upgraded
+
+    def _elsewhere(self) -> list[tuple[str, Promise]]:
+        """The promises of the agreements that incorporate this source (read when asked)."""
+        return list(incorporators(self.config, self.source).promised)
 
     def apply(
         self,
@@ -166,12 +171,7 @@ class Recorder:
             notes += map(str, early)
             return self.books.succeeded(state, page, body_hash, Status.UNCHANGED, name, key, notes)
         result = changed(source, decision, name)
-        found = incorporators(self.config, source)  # who else binds their readers to this
-        result.incorporated_by = found.by
-        if found.promised and any(c.effective for c in result.changes):
-            own = [(source.name, p) for p in promises(latest.text, source.ignore)]
-            today = local_day(meta["first_seen"], source.timezone)
-            result.changes = list(with_notice(result.changes, [*own, *found.promised], today))
+        result.incorporated_by = incorporators(self.config, source).by  # who else binds to it
         result.first_seen, result.last_seen = meta["first_seen"], seen_before
         result.stated, result.backdated = after, tuple(early)
         result.silent_edit = silent_edit(before, after)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..compare.changes import diff
+from ..compare.promises import Promise
 from ..compare.severity import follow
 from ..config import Config, Source, Watch
 from ..model import Origin, Reading
@@ -18,6 +19,7 @@ from ..stamps import local_day
 from ..store.state import State
 from ..store.versions import Version, Versions
 from .decide import Decision, decide
+from .incorporation import incorporators
 
 
 @dataclass
@@ -33,11 +35,16 @@ class Review:
 def review(
     versions: Versions, older: Version, newer: Version, source: Source, config: Config
 ) -> Review:
-    """What changed from ``older`` to ``newer``, decided as a check decides it."""
+    """What changed from ``older`` to ``newer``, decided as a check decides it (the
+    incorporating agreements' promises as they stand now)."""
+
+    def elsewhere() -> tuple[tuple[str, Promise], ...]:
+        return incorporators(config, source).promised
+
     state = State(follows=follows_at(versions, older.name, source, config.watches))
     seen = newer.meta.get("first_seen") or newer.meta.get("fetched_at")
     day = local_day(seen if isinstance(seen, str) else None, source.timezone)
-    decision = decide(older, as_reading(newer), source, config, state, day)
+    decision = decide(older, as_reading(newer), source, config, state, day, elsewhere)
     found = Review(older, newer, decision)
     if decision.refusal is not None:
         found.notes.append(f"a check would refuse {newer.name}: {decision.refusal.reason}")

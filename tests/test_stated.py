@@ -9,6 +9,7 @@ backdated.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -153,3 +154,12 @@ def test_the_report_page_and_its_feed_say_what_the_dates_mean(site, tracker, dat
     [page] = [p for p in out.rglob("*.html") if said in p.read_text("utf-8")]
     feeds = [p.read_text("utf-8") for p in out.rglob("*.xml")]
     assert any("Silent edit" in f and "First seen" in f for f in feeds), page
+
+
+def test_the_first_version_keeps_the_dates_it_states(tmp_path, dated):
+    meta_path = next((tmp_path / "snapshots" / "doc" / "versions").glob("0001_*/meta.json"))
+    meta = json.loads(meta_path.read_text())
+    assert meta["stated"] == [
+        {"kind": "updated", "date": "2026-11-01", "wording": "更新日期：2026年11月1日"}
+    ]
+    assert [p["clause"] for p in meta["promises"]] == ["2.7", "9.1"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..compare.incorporated import cited
 from ..compare.promises import Promise, promises
-from ..compare.stated import backdated, silent_edit
+from ..compare.stated import backdated, silent_edit, stated
 from ..config import Config, Source
 from ..errors import SourceError
 from ..meaning import Stated
@@ -126,6 +126,10 @@ class Recorder:
                 state.shrink_hash, state.shrink_count = decision.shrink
             raise decision.refusal
         key = decision.key
+        if action is Action.NOTHING:  # nothing to record: nothing more to read of it
+            return self.books.succeeded(
+                state, page, body_hash, Status.UNCHANGED, form_hash=key, notes=notes
+            )
         meta = {**version_meta(page, body_hash, reading), "follows": decision.follows}
         # The evidence of when a text was published: when this one was first seen, and when
         # the one before was last seen (a state written before last_seen was kept: its check).
@@ -136,16 +140,16 @@ class Recorder:
         if latest is not None:
             meta["previous_last_seen"] = seen_before
         before, after = decision.stated
+        if action is Action.FIRST:  # decide compared nothing: read its dates here
+            after = stated(reading.text)
+        # What each version says of itself, kept with it (see compare.stated, .promises and
+        # .incorporated): read once, when it is recorded.
         meta["stated"] = [s.to_json() for s in after]
         meta["promises"] = [p.to_json() for p in promises(reading.text, source.ignore)]
         meta["references"] = [c.to_json() for c in cited(reading.text, source.ignore)]
         if action is Action.FIRST:
             version = store.record(reading.text, {**meta, "origin": Origin.FETCH}, reading.packed)
             return self.books.succeeded(state, page, body_hash, Status.BASELINE, version.name)
-        if action is Action.NOTHING:
-            return self.books.succeeded(
-                state, page, body_hash, Status.UNCHANGED, form_hash=key, notes=notes
-            )
         assert latest is not None
         followed = self.books.following(state)  # before this version: said in earlier alerts
         state.follows = decision.follows

@@ -55,6 +55,16 @@ def make_due(cfg: Path) -> list[str]:
     return ids
 
 
+def held_and_due(site, tmp_path, tracker, hook) -> Path:
+    """Two changes held for a daily digest that has come due; the configuration."""
+    cfg = two_sources(site, tmp_path, DAILY.format(url=hook.url))
+    tracker("check", "--config", cfg)
+    edit_both(site)
+    tracker("check", "--config", cfg)
+    assert len(make_due(cfg)) == 2
+    return cfg
+
+
 def digests(hook: Sink) -> list[dict]:
     return [b for b in hook.bodies if b.get("event") == "digest"]
 
@@ -98,11 +108,7 @@ def test_critical_and_failing_go_at_once(site, tmp_path, tracker, hook):
 
 
 def test_a_digest_goes_once_through_an_outage(site, tmp_path, tracker, hook):
-    cfg = two_sources(site, tmp_path, DAILY.format(url=hook.url))
-    tracker("check", "--config", cfg)
-    edit_both(site)
-    tracker("check", "--config", cfg)
-    make_due(cfg)
+    cfg = held_and_due(site, tmp_path, tracker, hook)
     hook.status = 503
     assert tracker("check", "--config", cfg).code == 4  # the digest waits, owed
     assert hook.bodies == []
@@ -131,11 +137,7 @@ def _die_once_the_digest_is_filed(cfg: str) -> None:
 
 
 def test_a_kill_after_the_digest_is_sent_sends_nothing_again(site, tmp_path, tracker, hook):
-    cfg = two_sources(site, tmp_path, DAILY.format(url=hook.url))
-    tracker("check", "--config", cfg)
-    edit_both(site)
-    tracker("check", "--config", cfg)
-    make_due(cfg)
+    cfg = held_and_due(site, tmp_path, tracker, hook)
     child = multiprocessing.get_context("spawn").Process(
         target=_die_once_the_digest_is_filed, args=(str(cfg),)
     )

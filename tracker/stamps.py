@@ -10,6 +10,7 @@ import hashlib
 import zoneinfo
 from datetime import UTC, date, datetime
 
+CLOCK = "%Y-%m-%dT%H:%M:%SZ"  # everywhere else: 2026-12-03T09:00:00Z
 NAME_TIME = "%Y%m%dT%H%M%SZ"  # in a version's name: 0002_20261203T090000Z
 
 
@@ -18,7 +19,15 @@ def utcnow() -> datetime:
 
 
 def isoformat(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime(CLOCK)
+
+
+def parsed(stamp: str | None) -> datetime | None:
+    """The UTC moment :func:`isoformat` wrote as ``stamp``; None if it is no such stamp."""
+    try:
+        return datetime.strptime(stamp or "", CLOCK).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def sha256(data: str | bytes) -> str:
@@ -40,10 +49,10 @@ def recorded_at(version: str) -> str:
 
 def local_day(stamp: str | None, zone: str) -> date | None:
     """The day ``stamp`` (as :func:`isoformat` writes it) fell on in time zone ``zone``."""
-    if not stamp:
-        return None
-    try:
-        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-    return moment.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    moment = parsed(stamp)
+    return None if moment is None else moment.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+def today(zone: str) -> date:
+    """Today, in time zone ``zone``."""
+    return utcnow().astimezone(zoneinfo.ZoneInfo(zone)).date()

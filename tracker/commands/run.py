@@ -42,7 +42,8 @@ def check(w: Wiring) -> int:
             print_trials(trials, terminal.console())
         return exit_status([t.result for t in trials])
     console = terminal.console()
-    if progress.wanted(cfg.sources, console, args.json):
+    live = progress.wanted(cfg.sources, console, args.json)  # lines printed as sources end
+    if live:
         with progress.Progress(cfg.sources, console) as shown:
             results = asyncio.run(processes.check(cfg, w.listeners(cfg), shown.checked))
     else:
@@ -56,7 +57,7 @@ def check(w: Wiring) -> int:
         payload["drift"] = [m.outcome.drift.to_json() for m in drifts if m.outcome.drift]
         terminal.emit_json(payload)
     else:
-        print_human(results, console, lines=not progress.wanted(cfg.sources, console, False))
+        print_human(results, console, lines=not live)
         for m in drifts:
             console.print(
                 Text(f"! {m.outcome.id}: {m.outcome.drift}", style="yellow"), soft_wrap=True

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from .numerals import number
 
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "january february march april may june july august september october november december"
 ).split()
-_MONTH = {name: i for i, name in enumerate(_MONTH_NAMES, 1)}
+_MONTH = {name: i for i, name in enumerate(MONTH_NAMES, 1)}
 _MONTH |= {name[:3]: i for name, i in _MONTH.items()} | {"sept": 9}
 _NAME = "|".join(sorted(_MONTH, key=len, reverse=True))
 

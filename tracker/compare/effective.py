@@ -18,7 +18,7 @@ from ..meaning import Effective, Said, Stated
 from ..model import Change, ChangeKind
 from ..text.shown import unmarked
 from .dates import COMPILED, read_date
-from .numerals import number
+from .numerals import ASCII_DIGITS, number
 
 _FULL_DATES = ("cn", "iso", "dmy", "month_day", "day_month")
 _CN_AFTER = re.compile(r"\s*(?:之日)?\s*(?:起|开始)?\s*(?:正式)?(?:生效|施行|实施|执行|适用)")
@@ -46,7 +46,7 @@ _RELATIVE = (
 def effective_of(text: str, first_seen: datetime.date | None) -> tuple[datetime.date, str] | None:
     """The day ``text`` says it takes effect, and the words that say so; a period after
     posting counts from ``first_seen`` (the day the text was first seen)."""
-    plain = unmarked(text).translate(_DIGITS)
+    plain = unmarked(text).translate(ASCII_DIGITS)
     for form in _FULL_DATES:
         for m in COMPILED[form].finditer(plain):
             day = read_date(form, m.group(0))
@@ -99,9 +99,6 @@ def _effective(
 ) -> Effective:
     after = (when - first_seen).days if first_seen else None
     return Effective(when.isoformat(), where, wording, after)
-
-
-_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _words(text: str, start: int, stop: int) -> str:

@@ -15,6 +15,8 @@ CN_DIGITS = "零〇一二两三四五六七八九"
 CN_NUMERAL = f"[{CN_DIGITS}十百千万亿]+"
 ARABIC = r"\d+(?:[.,]\d+)*"
 
+# Full-width digits (２０２４) as ASCII, one character for one: spans found stay put.
+ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _LARGE = {"万": 10_000, "亿": 100_000_000}

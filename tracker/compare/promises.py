@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .numerals import number
+from .numerals import ASCII_DIGITS, number
 from .segment import segment
 
 
@@ -106,7 +106,7 @@ def promises(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Promise]
     for clause in segment(text, tuple(ignore)):
         if not clause.id or not _TRIGGER.search(clause.text):
             continue  # the cheap question first: most clauses speak of no notice at all
-        plain = _MARKS.sub("", clause.text).translate(_DIGITS)
+        plain = _MARKS.sub("", clause.text).translate(ASCII_DIGITS)
         covers = about(plain)
         matches = sorted((m for p in _PERIODS for m in p.finditer(plain)), key=_widest)
         kept: list[Promise] = []
@@ -151,6 +151,3 @@ def _counted(unit: str) -> str:
     if "周" in unit:
         return "weeks"
     return "natural days"
-
-
-_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")

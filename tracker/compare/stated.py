@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 
 from ..meaning import Backdated, Said, Stated
-from .dates import COMPILED, Day, read_date
+from .dates import COMPILED, MONTH_NAMES, Day, read_date
+from .numerals import ASCII_DIGITS
 
 _SEP = r"[\s:：,，*_]*(?:is\s+|on\s+|le\s+|为\s*|：)?[\s*_]*"
 _LABELS: tuple[tuple[str, Said], ...] = (
@@ -33,22 +34,11 @@ _LABELS: tuple[tuple[str, Said], ...] = (
     (r"date\s+d[’']entr[ée]e\s+en\s+vigueur", Said.EFFECTIVE),
 )
 _LABEL = re.compile("|".join(f"({p})" for p, _ in _LABELS), re.I)
-_MONTH_YEAR = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\s+(\d{4})\b",
-    re.I,
-)
-_FRENCH = re.compile(
-    r"(\d{1,2})(?:er)?\s+(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
-    r"novembre|décembre)\s+(\d{4})",
-    re.I,
-)
 _FRENCH_MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 ).split()
-_ENGLISH_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTH_NAMES)})\s+(\d{{4}})\b", re.I)
+_FRENCH = re.compile(rf"(\d{{1,2}})(?:er)?\s+({'|'.join(_FRENCH_MONTHS)})\s+(\d{{4}})", re.I)
 _FORMS = ("cn", "iso", "dmy", "month_day", "day_month")
 _CLOCK = re.compile(r"\s*(?:T|\s)\d{1,2}:\d{2}")  # a time of day: a page's timestamp
 _VERSION = re.compile(
@@ -75,11 +65,8 @@ def masked(text: str) -> str:
     return "".join([*out, text[end:]])
 
 
-_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # one for one: spans stay put
-
-
 def _found(text: str) -> Iterator[tuple[Stated, tuple[int, int]]]:
-    text = text.translate(_DIGITS)
+    text = text.translate(ASCII_DIGITS)
     taken: list[tuple[int, int]] = []
     for m in _LABEL.finditer(text):
         kind = next(k for i, (_, k) in enumerate(_LABELS) if m.group(i + 1))
@@ -119,7 +106,7 @@ def _date_at(text: str, at: int) -> tuple[Day, int] | None:
         month = _FRENCH_MONTHS.index(m.group(2).lower()) + 1
         return Day(int(m.group(3)), month, int(m.group(1))), m.end()
     if m := _MONTH_YEAR.match(text, at):
-        month = _ENGLISH_MONTHS.index(m.group(1).lower()) + 1
+        month = MONTH_NAMES.index(m.group(1).lower()) + 1
         return Day(int(m.group(2)), month, None), m.end()
     return None
 

@@ -23,7 +23,7 @@ from ..stamps import isoformat, utcnow
 from . import digest
 from .channel import Channel, DeliveryError, Progress
 from .courier import Courier
-from .queue import DONE, Entry, Handover, Outbox
+from .queue import DONE, Entry, Handover, Outbox, in_order
 
 log = logging.getLogger("tracker.notify.outbox")
 
@@ -72,16 +72,16 @@ async def deliver(
                 log.warning("outbox is locked by another tracker process; delivery skipped")
             return out
         outbox.sweep()
-        outbox.survey(source_ids, rebuild=False)
+        entries, _ = outbox.survey(source_ids, rebuild=False)
         now = utcnow()
-        digest.gather(outbox, outbox.pending(), channels, now)  # digests that came due queue
-        entries = outbox.pending()
+        if due := digest.gather(outbox, entries, channels, now):  # digests that came due
+            entries = in_order([*entries, *due])
         down: dict[str, str] = {}  # channels that failed transiently this run, and why
         async with Courier(settings.timeout) as courier:
             for entry in entries:
                 run = _Run(outbox, policy, courier, by_name, down)
                 out.extend(await run.entry(entry))
-        digest.gather(outbox, outbox.pending(), channels, now)  # what sent digests gathered
+        digest.gather(outbox, entries, channels, now)  # mark what the digests sent gathered
     return out
 
 

@@ -20,7 +20,7 @@ from ..message import Message, Outcome
 from ..model import Delivered, Event, Status, highest
 from ..stamps import isoformat
 from .channel import Channel
-from .queue import Entry, Handover, Outbox
+from .queue import Entry, Handover, Outbox, in_order
 
 PREFIX = "digest__"
 
@@ -48,8 +48,10 @@ def digest_id(channel: Channel, due: datetime) -> str:
 
 def gather(
     outbox: Outbox, entries: Sequence[Entry], channels: Sequence[Channel], now: datetime
-) -> None:
-    """Queue each digest that came due, and mark what a sent digest gathered (lock held)."""
+) -> list[Entry]:
+    """Queue each digest that came due, and mark what a sent digest gathered (lock held);
+    the digests queued now."""
+    queued = []
     for channel in channels:
         if channel.digest is None:
             continue
@@ -59,8 +61,10 @@ def gather(
             continue
         mid = digest_id(channel, due)
         if not outbox.known(mid):
-            outbox.queue(Entry(compose(channel, due, held), {channel.name: Handover()}))
+            queued.append(Entry(compose(channel, due, held), {channel.name: Handover()}))
+            outbox.queue(queued[-1])
         settle(outbox, mid, channel.name, entries)
+    return queued
 
 
 def settle(outbox: Outbox, digest: str, channel: str, entries: Sequence[Entry]) -> None:
@@ -80,7 +84,7 @@ def settle(outbox: Outbox, digest: str, channel: str, entries: Sequence[Entry]) 
 
 def compose(channel: Channel, due: datetime, held: Sequence[Entry]) -> Message:
     """The digest of ``held`` messages, as ``channel`` sends it when it came due at ``due``."""
-    items = tuple(e.message for e in sorted(held, key=lambda e: (e.message.created, e.id)))
+    items = tuple(e.message for e in in_order(held))
     severity = highest([m.severity for m in items])
     period = "weekly" if channel.digest == "weekly" else "daily"
     about = Outcome(

@@ -190,7 +190,7 @@ class Outbox:
                     self._set_aside(Path(item.path))
                 else:
                     entries.append(entry)
-        return sorted(entries, key=lambda e: (e.message.created, e.id))
+        return in_order(entries)
 
     def damaged(self) -> list[str]:
         """Entries set aside because they could not be read, by file name."""
@@ -350,6 +350,11 @@ class _Record:
 
     id: str
     deliveries: dict[str, Handover]
+
+
+def in_order(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries in queue order: oldest first, by creation time, then id."""
+    return sorted(entries, key=lambda e: (e.message.created, e.id))
 
 
 def _first(channel: Channel, message: Message) -> Handover:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
 from ..message import Message, Outcome
 from ..model import Change, ChangeKind, Event, highest, rank
+from ..stamps import parsed
 from ..text.controls import neutral
 from ..text.counts import counted
 from ..text.shown import Piece, marked, pieces, shortened, text_pieces
@@ -107,19 +107,14 @@ def shown_time(stamp: str | None) -> str:
     """``2026-12-03T09:00:00Z`` as people read it: ``2026-12-03 09:00 UTC``."""
     if not stamp:
         return "unknown"
-    try:
-        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
-        return stamp
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    moment = parsed(stamp)
+    return stamp if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _span(start: str | None, end: str | None) -> str | None:
     """The time between two stamps, in hours (minutes under one hour)."""
-    try:
-        a = datetime.strptime(start or "", "%Y-%m-%dT%H:%M:%SZ")
-        b = datetime.strptime(end or "", "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
+    a, b = parsed(start), parsed(end)
+    if a is None or b is None:
         return None
     seconds = max(0.0, (b - a).total_seconds())
     if seconds < 3600:
@@ -204,19 +199,24 @@ def following_lines(message: Message) -> list[str]:
 
 
 def meaning_lines(about: Outcome) -> list[str]:
-    """What a change's dates say: a wording change under an unchanged stated date, a
-    newly stated date earlier than the old text was still served."""
+    """What a change means, a sentence each: a silent edit, a backdated date, when it takes
+    effect (or the notice it gave, when a promise covers it), who incorporates it."""
     out = []
     if about.silent_edit:
         out.append(
             f"Silent edit: the wording changed, but the page still says “{about.silent_edit}”."
         )
-    out += [f"{str(b)[0].upper()}{str(b)[1:]}." for b in about.backdated]
     effective = dict.fromkeys(c.effective for c in about.changes if c.effective and not c.notice)
-    out += [f"{str(e)[0].upper()}{str(e)[1:]}." for e in effective if e]
+    out += [_sentence(x) for x in [*about.backdated, *filter(None, effective)]]
     out += list(dict.fromkeys(notice_line(c) for c in about.changes if c.notice))
-    out += [f"{str(i)[0].upper()}{str(i)[1:]}." for i in about.incorporated_by]
+    out += [_sentence(i) for i in about.incorporated_by]
     return out
+
+
+def _sentence(said: object) -> str:
+    """``backdated: …`` as a sentence: ``Backdated: ….``."""
+    text = str(said)
+    return f"{text[:1].upper()}{text[1:]}."
 
 
 def notice_line(change: Change) -> str:

@@ -26,7 +26,7 @@ from ..model import Origin, Page, Reading, Status
 from ..sources import Context, fetch_in_full, getter_for
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
-from ..stamps import isoformat, local_day, utcnow
+from ..stamps import today
 from ..store.source import SourceStore
 from ..store.state import State
 from ..store.versions import Version, Versions
@@ -105,8 +105,7 @@ def _judge(
     if latest is not None:
         trial.compared_with = trial.compared_with or latest.name
         latest = _reread(latest, source, result.notes)
-    today = local_day(isoformat(utcnow()), source.timezone)
-    decision = decide(latest, reading, source, config, state, today)
+    decision = decide(latest, reading, source, config, state, today(source.timezone))
     if decision.refusal is not None:
         raise decision.refusal
     if decision.action is Action.FIRST:

@@ -9,6 +9,7 @@ told to the listeners.  Each version records the watches' follow state after it
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from ..compare.incorporated import cited
@@ -20,13 +21,13 @@ from ..meaning import Stated
 from ..message import Message
 from ..model import Event, Following, Origin, Page, Reading, Status
 from ..sources import Getter
-from ..stamps import isoformat, local_day, utcnow
+from ..stamps import isoformat, local_day, today, utcnow
 from ..store.source import SourceStore
 from ..store.state import State
 from ..store.versions import Version
 from .bookkeeping import Bookkeeping
 from .decide import Action, Decision, changed_settings, decide
-from .incorporation import incorporators
+from .incorporation import Incorporators, incorporators
 from .result import Result
 from .upgrade import describe, record_upgrade, reread_for, rereadable, upgrade_meta
 
@@ -81,9 +82,9 @@ class Recorder:
             notes: list[str] = []
             if latest is not None:
                 latest = self._reread_if_settings_changed(latest, state, notes)
-            today = local_day(isoformat(utcnow()), self.source.timezone)
+            seen = today(self.source.timezone)
             decision = decide(
-                latest, reading, self.source, self.config, state, today, self._elsewhere
+                latest, reading, self.source, self.config, state, seen, self._elsewhere
             )
             return self.apply(decision, state, page, body_hash, latest, reading, notes)
         except SourceError as exc:
@@ -104,9 +105,15 @@ class Recorder:
         notes.append(upgraded_note(keys, upgraded.name, "the stored page read again"))
         return upgraded
 
+    @functools.cached_property
+    def _incorporators(self) -> Incorporators:
+        """The agreements that incorporate this source: read from their folders once a
+        check asks (for their promises, then for who they are), never twice."""
+        return incorporators(self.config, self.source)
+
     def _elsewhere(self) -> list[tuple[str, Promise]]:
         """The promises of the agreements that incorporate this source (read when asked)."""
-        return list(incorporators(self.config, self.source).promised)
+        return list(self._incorporators.promised)
 
     def apply(
         self,
@@ -175,7 +182,7 @@ class Recorder:
             notes += map(str, early)
             return self.books.succeeded(state, page, body_hash, Status.UNCHANGED, name, key, notes)
         result = changed(source, decision, name)
-        result.incorporated_by = incorporators(self.config, source).by  # who else binds to it
+        result.incorporated_by = self._incorporators.by  # who else binds their readers to it
         result.first_seen, result.last_seen = meta["first_seen"], seen_before
         result.stated, result.backdated = after, tuple(early)
         result.silent_edit = silent_edit(before, after)

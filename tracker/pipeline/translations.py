@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ..config import Config, Source
 from ..meaning import Drift
 from ..message import Message, Outcome
 from ..model import Event, Status
-from ..stamps import isoformat, local_day
+from ..stamps import isoformat, local_day, parsed
 from ..store.source import SourceStore
 from ..store.versions import Versions
 from .events import Listener
@@ -75,8 +75,7 @@ def last_change(config: Config, source: Source) -> Changed | None:
         if version.message is None:
             continue
         seen = version.meta.get("first_seen") or version.meta.get("fetched_at")
-        if isinstance(seen, str):
-            moment = datetime.strptime(seen, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        if (moment := parsed(seen if isinstance(seen, str) else None)) is not None:
             return Changed(name, moment)
     return None
 

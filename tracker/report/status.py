@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Following, Status
-from ..stamps import utcnow
+from ..stamps import parsed, utcnow
 from ..store.daemon import DaemonStatus
 from ..store.state import State
 
@@ -73,9 +73,7 @@ def _short(stamp: str | None, now: datetime) -> str | None:
     """A time in few columns: ``15:13`` today, ``12-03`` this year, else ``2025-12-03``."""
     if not stamp:
         return None
-    try:
-        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
+    if (moment := parsed(stamp)) is None:
         return stamp
     if moment.date() == now.date():
         return moment.strftime("%H:%M")

@@ -148,15 +148,21 @@ def same_document(
     return bool(old.title and new.title and same_title(old.title, new.title))
 
 
+def short(form: str) -> bool:
+    """Whether a text in comparison form is short enough to be a "not found" page: the
+    cheap question, asked before the text is segmented."""
+    return len(form) < _LITTLE_TEXT and form.count("\n") + 1 < _FEW_LINES
+
+
 def not_a_document(form: str, clauses: Sequence[Clause]) -> str | None:
     """Why a text is a "not found", login or search page rather than a document, or None.
 
     Only a short text can be one: real agreements, even the shortest, have far more
     to say.  It must also say so, or hold no clause structure at all.
     """
-    lines = form.splitlines()
-    if len(form) >= _LITTLE_TEXT or len(lines) >= _FEW_LINES:
+    if not short(form):
         return None
+    lines = form.splitlines()
     numbered = sum(1 for c in clauses if c.id)
     found = _NOT_FOUND.search(form)
     if found:

@@ -17,6 +17,14 @@ ARABIC = r"\d+(?:[.,]\d+)*"
 
 # Full-width digits (２０２４) as ASCII, one character for one: spans found stay put.
 ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_WIDE_DIGIT = re.compile("[０-９]")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with full-width digits as ASCII; untouched (and fast) when it has none."""
+    return text.translate(ASCII_DIGITS) if _WIDE_DIGIT.search(text) else text
+
+
 _DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _LARGE = {"万": 10_000, "亿": 100_000_000}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ..text.dialect import LINK
 from ..text.normalise import ignored, line_forms, normalise_line
@@ -149,8 +149,17 @@ def numbered(clauses: Iterable[Clause]) -> int:
 
 
 def segment(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Clause]:
-    """The clauses of ``text`` in document order."""
-    patterns = tuple(ignore)
+    """The clauses of ``text`` in document order.
+
+    A recorded change segments its two texts for the diff, then again for the dates,
+    promises and links each says of itself: the last few are kept (the clauses are
+    immutable; each caller gets its own list).
+    """
+    return list(_segmented(text, tuple(ignore)))
+
+
+@lru_cache(maxsize=4)
+def _segmented(text: str, patterns: tuple[re.Pattern[str], ...]) -> tuple[Clause, ...]:
     out = _Builder()
     titles: list[tuple[int, str]] = []  # (level, title) of the headings above this point
     parent: tuple[tuple[object, ...], str] = ((), "")  # the clause list items belong to
@@ -211,7 +220,7 @@ def segment(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Clause]:
         host, paragraphs = ("heading" if title else "clause"), 0
         under = {"id": cid, "key": key, "path": path}
     out.flush()
-    return out.clauses
+    return tuple(out.clauses)
 
 
 def _number(seen: str, titled: bool, last_top: int | None) -> tuple[str, str, object] | None:

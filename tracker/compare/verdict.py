@@ -24,7 +24,7 @@ from ..model import Change, Fired
 from ..stamps import sha256
 from ..text.normalise import comparable_pairs
 from .changes import diff_texts
-from .identity import identify, not_a_document, overlap, same_document
+from .identity import identify, not_a_document, overlap, same_document, short
 from .references import references, signature
 from .segment import segment
 from .severity import Follows, assess, follow
@@ -74,9 +74,16 @@ def compared(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> Compared:
     return Compared(form, signature(references(line for _, line in pairs)))
 
 
-def soft_404(text: str, ignore: Sequence[re.Pattern[str]] = ()) -> str | None:
-    """Why ``text`` is a "not found", login or search page and no document, or None."""
-    return not_a_document(compared(text, ignore).form, segment(text, ignore))
+def soft_404(
+    text: str, ignore: Sequence[re.Pattern[str]] = (), read: Compared | None = None
+) -> str | None:
+    """Why ``text`` is a "not found", login or search page and no document, or None.
+
+    ``read``: what :func:`compared` made of ``text``, when the caller has it.  Only a
+    short text can be one, so a long one is never segmented to find out.
+    """
+    form = (read or compared(text, ignore)).form
+    return not_a_document(form, segment(text, ignore)) if short(form) else None
 
 
 def compare(

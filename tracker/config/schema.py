@@ -216,17 +216,29 @@ class Config:
     sources: tuple[Source, ...]
     watches: tuple[Watch, ...] = ()
     channels: tuple[Channel, ...] = ()
+    # The whole file's sources when ``sources`` is a part of them (``--source``, one
+    # process's share): an agreement that incorporates a checked one may be outside it.
+    whole: tuple[Source, ...] = ()
+
+    @property
+    def every_source(self) -> tuple[Source, ...]:
+        """Every source the file names, checked in this run or not."""
+        return self.whole or self.sources
+
+    def part(self, sources: tuple[Source, ...]) -> Config:
+        """This configuration checking only ``sources``, still knowing every other."""
+        return dataclasses.replace(self, sources=sources, whole=self.every_source)
 
     def source(self, source_id: str) -> Source:
         """The source with this id; :class:`~tracker.errors.UnknownSource` if there is none."""
-        for source in self.sources:
+        for source in self.every_source:
             if source.id == source_id:
                 return source
-        raise UnknownSource(source_id, self.path, [s.id for s in self.sources])
+        raise UnknownSource(source_id, self.path, [s.id for s in self.every_source])
 
     def only(self, source_ids: list[str] | None) -> Config:
         """This configuration with only the named sources (every one when None)."""
         if not source_ids:
             return self
         wanted = {self.source(sid).id for sid in source_ids}
-        return dataclasses.replace(self, sources=tuple(s for s in self.sources if s.id in wanted))
+        return self.part(tuple(s for s in self.sources if s.id in wanted))

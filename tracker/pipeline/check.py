@@ -31,6 +31,7 @@ from ..store.state import State
 from ..text.markdown import from_markdown
 from .bookkeeping import Bookkeeping
 from .events import Listener
+from .incorporation import Citations
 from .record import Recorder
 from .result import Result
 
@@ -66,8 +67,10 @@ async def check_all(
         with Workers.pipelined(config.settings.concurrency * BACKLOG) as pipelined:
             return await check_all(config, listeners, ctx, pipelined, checked)
 
+    citations = Citations(config)  # read once, the first time a change asks
+
     async def one(index: int, source: Source) -> Result:
-        result = await check_source(source, config, ctx, listeners, workers)
+        result = await check_source(source, config, ctx, listeners, workers, citations)
         if checked is not None:
             checked(index, result)
         return result
@@ -107,13 +110,15 @@ async def check_source(
     ctx: Context,
     listeners: Sequence[Listener],
     workers: Workers = Workers(),
+    citations: Citations | None = None,
 ) -> Result:
     """Check one source; never raises for a problem of the source itself.
 
     ``listeners`` hear what happened: a change recorded, the source failing or back.
+    ``citations``: the run's, when it checks many (else read afresh if a change asks).
     """
     started, tally = time.monotonic(), waiting.start()
-    job = _Job(source, config, listeners)
+    job = _Job(source, config, listeners, citations)
     try:
         async with waiting.turn(workers.backlog):
             result = await job.run(ctx, workers)
@@ -139,14 +144,20 @@ class _Job:
     worker thread.
     """
 
-    def __init__(self, source: Source, config: Config, listeners: Sequence[Listener]) -> None:
+    def __init__(
+        self,
+        source: Source,
+        config: Config,
+        listeners: Sequence[Listener],
+        citations: Citations | None = None,
+    ) -> None:
         self.source = source
         self.config = config
         settings = config.settings
         self.store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
         self.books = Bookkeeping(source, config, self.store, listeners)
         self.getter = getter_for(source)
-        self.recorder = Recorder(source, config, self.store, self.books, self.getter)
+        self.recorder = Recorder(source, config, self.store, self.books, self.getter, citations)
 
     async def run(self, ctx: Context, workers: Workers) -> Result:
         source, store, getter = self.source, self.store, self.getter

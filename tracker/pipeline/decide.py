@@ -95,9 +95,10 @@ def decide(
     and how often a capture cut short was seen.  A rereadable settings change
     (a new selector) is the caller's to apply first: it re-reads the stored page.
     """
-    key = compared(reading.text, source.ignore).key
+    read = compared(reading.text, source.ignore)
+    key = read.key
     if latest is None:
-        if why := soft_404(reading.text, source.ignore):
+        if why := soft_404(reading.text, source.ignore, read):
             error = NotADocumentError(not_a_document(reading.url or source.shown_url, why), key=key)
             return Decision(Action.REFUSE, key, refusal=error)
         return Decision(Action.FIRST, key, follows=_kept(state))

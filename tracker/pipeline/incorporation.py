@@ -10,10 +10,11 @@ never does.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..compare.incorporated import cited
+from ..compare.incorporated import cited, linked
 from ..compare.promises import Promise, promises
 from ..config import Config, Source
 from ..meaning import Incorporation
@@ -30,19 +31,57 @@ class Incorporators:
     promised: tuple[tuple[str, Promise], ...] = ()  # (agreement, promise) of each of them
 
 
+class Citations:
+    """Which tracked agreements link which documents, for a whole run.
+
+    The first change a run records reads every other agreement's latest text once and
+    keeps only the documents it links (a handful of strings each); each later change
+    is then a lookup.  Asked afresh per change, a run recording fifty changes among a
+    thousand sources would read fifty thousand texts.  Only an agreement that links the
+    changed one is segmented, to say where it links it and what notice it promises.
+    Versions recorded later in the run update their own entry (:meth:`recorded`).
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._links: dict[str, frozenset[str]] | None = None
+        self._lock = threading.Lock()  # the record thread asks; a daemon may share one
+
+    def of(self, source: Source) -> Incorporators:
+        """The other tracked agreements whose latest text links ``source`` by name."""
+        mine = document(source.url)
+        with self._lock:
+            if self._links is None:
+                self._links = {
+                    other.id: linked(latest_text(self.config, other) or "")
+                    for other in self.config.every_source
+                }
+            linking = [
+                other
+                for other in self.config.every_source
+                if other.id != source.id and mine in self._links.get(other.id, ())
+            ]
+        by: list[Incorporation] = []
+        promised: list[tuple[str, Promise]] = []
+        for other in linking:  # rare: the few agreements that link this one at all
+            if (text := latest_text(self.config, other)) is None:
+                continue
+            places = [c.where for c in cited(text, other.ignore) if c.document == mine]
+            if places:
+                by.append(Incorporation(other.id, other.name, places[0]))
+                promised += [(other.name, p) for p in promises(text, other.ignore)]
+        return Incorporators(tuple(by), tuple(promised))
+
+    def recorded(self, source: Source, text: str) -> None:
+        """``source`` recorded ``text`` as its latest version: later lookups read it."""
+        with self._lock:
+            if self._links is not None:
+                self._links[source.id] = linked(text)
+
+
 def incorporators(config: Config, source: Source) -> Incorporators:
     """The other tracked agreements whose latest text links ``source`` by name."""
-    mine = document(source.url)
-    by: list[Incorporation] = []
-    promised: list[tuple[str, Promise]] = []
-    for other in config.sources:
-        if other.id == source.id or (text := latest_text(config, other)) is None:
-            continue
-        places = [c.where for c in cited(text, other.ignore) if c.document == mine]
-        if places:
-            by.append(Incorporation(other.id, other.name, places[0]))
-            promised += [(other.name, p) for p in promises(text, other.ignore)]
-    return Incorporators(tuple(by), tuple(promised))
+    return Citations(config).of(source)
 
 
 def latest_text(config: Config, source: Source) -> str | None:

@@ -27,7 +27,7 @@ from ..store.state import State
 from ..store.versions import Version
 from .bookkeeping import Bookkeeping
 from .decide import Action, Decision, changed_settings, decide
-from .incorporation import Incorporators, incorporators
+from .incorporation import Citations, Incorporators
 from .result import Result
 from .upgrade import describe, record_upgrade, reread_for, rereadable, upgrade_meta
 
@@ -36,13 +36,20 @@ class Recorder:
     """Decide and record, for one source (callers hand it what the parse stage read)."""
 
     def __init__(
-        self, source: Source, config: Config, store: SourceStore, books: Bookkeeping, getter: Getter
+        self,
+        source: Source,
+        config: Config,
+        store: SourceStore,
+        books: Bookkeeping,
+        getter: Getter,
+        citations: Citations | None = None,
     ) -> None:
         self.source = source
         self.config = config
         self.store = store
         self.books = books
         self.getter = getter
+        self.citations = citations or Citations(config)  # a run's, shared by its sources
 
     def process(
         self,
@@ -86,7 +93,10 @@ class Recorder:
             decision = decide(
                 latest, reading, self.source, self.config, state, seen, self._elsewhere
             )
-            return self.apply(decision, state, page, body_hash, latest, reading, notes)
+            result = self.apply(decision, state, page, body_hash, latest, reading, notes)
+            if result.version is not None:  # the run's later changes see what it links now
+                self.citations.recorded(self.source, reading.text)
+            return result
         except SourceError as exc:
             return self.books.failed(state, exc)
 
@@ -109,7 +119,7 @@ class Recorder:
     def _incorporators(self) -> Incorporators:
         """The agreements that incorporate this source: read from their folders once a
         check asks (for their promises, then for who they are), never twice."""
-        return incorporators(self.config, self.source)
+        return self.citations.of(self.source)
 
     def _elsewhere(self) -> list[tuple[str, Promise]]:
         """The promises of the agreements that incorporate this source (read when asked)."""

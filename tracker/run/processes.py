@@ -74,7 +74,7 @@ def split(config: Config, shards: int) -> list[Config]:
             concurrency=_share(s.concurrency, shards, k),
             processes=1,
         )
-        parts.append(replace(config, settings=limits, sources=config.sources[k::shards]))
+        parts.append(replace(config.part(config.sources[k::shards]), settings=limits))
     return parts
 
 

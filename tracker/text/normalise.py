@@ -16,6 +16,7 @@ are compared on their own (:mod:`tracker.compare.references`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -78,12 +79,21 @@ def ignored(line: str, patterns: Iterable[re.Pattern[str]], form: str | None = N
 
 
 def line_forms(text: str) -> list[tuple[str, str]]:
-    """``(line, comparison form)`` for every line, blank forms included."""
+    """``(line, comparison form)`` for every line, blank forms included.
+
+    A text is read twice in a row (its comparison key, then its clauses): the last
+    few texts' forms are kept.
+    """
+    return list(_line_forms(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _line_forms(text: str) -> tuple[tuple[str, str], ...]:
     lines = text.splitlines()
     folded = fold(text).splitlines()  # one pass over the text, not one per line
     if len(folded) != len(lines):  # no folding adds or removes a line break, but be sure
         folded = [fold(line) for line in lines]
-    return [(line, _tidy(wide)) for line, wide in zip(lines, folded, strict=True)]
+    return tuple((line, _tidy(wide)) for line, wide in zip(lines, folded, strict=True))
 
 
 def comparable_pairs(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[tuple[str, str]]:

@@ -329,6 +329,9 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print every run as it ends")
     parser.add_argument("--keep", action="store_true", help=f"keep {OUT} for inspection")
     args = parser.parse_args()
+    # Bytecode compiled, as an installed package has it (pip compiles on install; an
+    # editable install under PYTHONDONTWRITEBYTECODE would compile every module per run).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "tracker")], check=True)
     if OUT.exists():  # left by an interrupted run; deleting thousands of files takes a while
         shutil.rmtree(OUT)
         settle()

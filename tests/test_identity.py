@@ -8,12 +8,22 @@ are pinned by data-driven cases.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import ROOT, Sink, doc_source, versions, write_config
-from tests.pages import AGREEMENT, change_clause, cloud_page
-from tracker.compare.identity import identify, not_a_document, overlap, same_document
+from tests.pages import AGREEMENT, SHARED, change_clause, cloud_page
+from tracker.compare.identity import (
+    identify,
+    not_a_document,
+    overlap,
+    same_document,
+    short,
+    surely_long,
+)
 from tracker.compare.segment import segment
+from tracker.text.markdown import from_markdown
 from tracker.text.normalise import comparable
 
 BASELINE = ROOT / "tracker" / "data" / "meeting-api-agreement.md"
@@ -263,3 +273,27 @@ def test_an_unrelated_page_keeps_few_clauses_and_no_name():
 )
 def test_not_a_document(text, refused):
     assert (not_a_document(comparable(text), segment(text)) is not None) is refused
+
+
+def _texts() -> list[str]:
+    """Every real text the corpus has (stored dialect), and some made to be borderline."""
+    made = [
+        "[x](https://example.com/" + "a" * 5000 + ")\n" * 3,  # long only in link targets
+        "  \n" * 4000 + "页面不存在",  # long only in whitespace
+        "# * - _ > |\n" * 800 + "请先登录",  # long only in marks
+        "e\u0301" * 2300,  # long only before Unicode composes it
+        "条款内容。" * 1000,
+    ]
+    corpus = SHARED / "corpus"
+    found = sorted(corpus.rglob("*.md")) if corpus.is_dir() else []
+    return made + [from_markdown(p.read_text("utf-8", errors="replace")) for p in found]
+
+
+def test_a_text_surely_long_is_never_short_in_comparison_form():
+    """The first version's cheap question (no normalising) never lets a soft 404 through."""
+    texts = _texts()
+    long_ones = [t for t in texts if surely_long(t)]
+    assert long_ones, "nothing was long enough to try"
+    assert not [t[:80] for t in long_ones if short(comparable(t))]
+    assert not surely_long("条款内容。" * 1000, ignore=(re.compile("条款"),))  # may drop any line
+    assert all(not surely_long(t) for t in texts[:3])  # long only in what is not wording

@@ -232,10 +232,6 @@ def test_tracker_promises_lists_the_developer_agreements_promises(site, tmp_path
     assert rows["9.1"]["period"] is None and rows["9.1"]["counted"] == "none"
     human = tracker("promises", "-c", cfg).out
     assert "2.7" in human and "提前10个自然日" in human and "有权在必要时单方修改" in human
-    meta = json.loads(
-        next((tmp_path / "snapshots" / "doc" / "versions").glob("0001_*/meta.json")).read_text()
-    )
-    assert [p["clause"] for p in meta["promises"]] == ["2.7", "9.1"]  # kept per version
 
 
 @pytest.mark.skipif(not CLOUD_2019.exists(), reason="../shared/corpus is absent")

@@ -148,6 +148,21 @@ def same_document(
     return bool(old.title and new.title and same_title(old.title, new.title))
 
 
+# What is never wording in the stored dialect: link targets, whitespace, marks.
+_NOT_WORDING = re.compile(r"\]\([^)\s]*\)|[\s#*_>|`~\u200b-\u200d\u2060\ufeff\u00ad-]+")
+
+
+def surely_long(text: str, ignore: Sequence[re.Pattern[str]] = ()) -> bool:
+    """Whether ``text`` is far too long to be a "not found" page, told without reading it
+    in comparison form (a first version is not compared with anything: this is all it
+    needs).  Its characters less those that are never wording must be three times the
+    limit, room for Unicode compositions; ``ignore`` may drop any line, so a source
+    with patterns is always read closer."""
+    if ignore or len(text) < 3 * _LITTLE_TEXT:
+        return False
+    return len(_NOT_WORDING.sub("", text)) >= 3 * _LITTLE_TEXT
+
+
 def short(form: str) -> bool:
     """Whether a text in comparison form is short enough to be a "not found" page: the
     cheap question, asked before the text is segmented."""

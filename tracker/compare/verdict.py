@@ -24,7 +24,7 @@ from ..model import Change, Fired
 from ..stamps import sha256
 from ..text.normalise import comparable_pairs
 from .changes import diff_texts
-from .identity import identify, not_a_document, overlap, same_document, short
+from .identity import identify, not_a_document, overlap, same_document, short, surely_long
 from .references import references, signature
 from .segment import segment
 from .severity import Follows, assess, follow
@@ -82,6 +82,8 @@ def soft_404(
     ``read``: what :func:`compared` made of ``text``, when the caller has it.  Only a
     short text can be one, so a long one is never segmented to find out.
     """
+    if read is None and surely_long(text, ignore):
+        return None
     form = (read or compared(text, ignore)).form
     return not_a_document(form, segment(text, ignore)) if short(form) else None
 

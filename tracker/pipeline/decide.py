@@ -46,7 +46,9 @@ class Action(StrEnum):
 @dataclass(frozen=True)
 class Decision:
     action: Action
-    key: str  # the reading's comparison key (``form_hash`` in the state once recorded)
+    # The reading's comparison key (``form_hash`` in the state once recorded); None for a
+    # first version, which is compared with nothing (the next check reads it if need be).
+    key: str | None
     comparison: Comparison | None = None  # None for a first version or the quick "same"
     refusal: RefusedError | None = None
     follows: dict[str, dict[str, str]] = field(default_factory=dict)  # after this reading
@@ -95,13 +97,13 @@ def decide(
     and how often a capture cut short was seen.  A rereadable settings change
     (a new selector) is the caller's to apply first: it re-reads the stored page.
     """
-    read = compared(reading.text, source.ignore)
-    key = read.key
-    if latest is None:
-        if why := soft_404(reading.text, source.ignore, read):
+    if latest is None:  # nothing to compare with: only a soft 404 is refused
+        if why := soft_404(reading.text, source.ignore):
+            key = compared(reading.text, source.ignore).key  # what tracker accept will match
             error = NotADocumentError(not_a_document(reading.url or source.shown_url, why), key=key)
             return Decision(Action.REFUSE, key, refusal=error)
-        return Decision(Action.FIRST, key, follows=_kept(state))
+        return Decision(Action.FIRST, None, follows=_kept(state))
+    key = compared(reading.text, source.ignore).key
     settled = state.fingerprint == source.fingerprint and state.form_hash is not None
     if settled and key == state.form_hash:  # the usual case, answered from the state
         return Decision(Action.NOTHING, key, follows=_kept(state))

@@ -12,8 +12,7 @@ import dataclasses
 import functools
 from typing import Any
 
-from ..compare.incorporated import cited
-from ..compare.promises import Promise, promises
+from ..compare.promises import Promise
 from ..compare.stated import backdated, silent_edit, stated
 from ..config import Config, Source
 from ..errors import SourceError
@@ -159,15 +158,14 @@ class Recorder:
         before, after = decision.stated
         if action is Action.FIRST:  # decide compared nothing: read its dates here
             after = stated(reading.text)
-        # What each version says of itself, kept with it (see compare.stated, .promises and
-        # .incorporated): read once, when it is recorded.
+        # The dates it states, kept as evidence of what the page said when it was seen.  Its
+        # promises and links are read from its text when asked (tracker promises, a change
+        # of an agreement it links): segmenting every first version would double a first run.
         meta["stated"] = [s.to_json() for s in after]
-        meta["promises"] = [p.to_json() for p in promises(reading.text, source.ignore)]
-        meta["references"] = [c.to_json() for c in cited(reading.text, source.ignore)]
         if action is Action.FIRST:
             version = store.record(reading.text, {**meta, "origin": Origin.FETCH}, reading.packed)
             return self.books.succeeded(state, page, body_hash, Status.BASELINE, version.name)
-        assert latest is not None
+        assert latest is not None and key is not None  # decide compared it with latest
         followed = self.books.following(state)  # before this version: said in earlier alerts
         state.follows = decision.follows
         if action is Action.UPGRADE:

@@ -192,6 +192,12 @@ def urlwatch_tool(folder: Path, base: str, n: int) -> Tool | None:
     return Tool("urlwatch", cmd, changed, [exe, "--help"])
 
 
+def floor_tool(folder: Path, base: str, n: int) -> Tool:
+    """A bare httpx loop over the same pages (bench/floor.py): the distance to the limit."""
+    cmd = [sys.executable, str(ROOT / "bench" / "floor.py"), base, str(n), "etags.json"]
+    return Tool("floor", cmd, lambda out: set(), [sys.executable, "-c", "import httpx"])
+
+
 def warm(base: str, n: int) -> None:
     """Fetch every page once, so that whichever tool goes first finds the server warm."""
     with ThreadPoolExecutor(8) as pool:
@@ -267,24 +273,26 @@ class Measure:
     not_modified: int  # 304s
 
 
-def round_of(args: argparse.Namespace, number: int, base: str, counts: dict) -> dict:  # type: ignore[type-arg]
+def round_of(args: argparse.Namespace, pages: int, number: int, base: str, counts: dict) -> dict:  # type: ignore[type-arg]
     """One round of the three phases for every tool, from scratch."""
     rng = random.Random(args.seed + number)
     pages_dir = OUT / "pages"
-    texts = [agreement(i, rng) for i in range(args.pages)]
+    for old in pages_dir.iterdir():  # a smaller size after a larger one: no stray pages
+        old.unlink()
+    texts = [agreement(i, rng) for i in range(pages)]
     for i, text in enumerate(texts):
         (pages_dir / f"{i}.html").write_bytes(page(text, rng))
-    folders = {name: OUT / f"round{number}" / name for name in ("tracker", "urlwatch")}
+    run = OUT / f"{pages}-round{number}"
+    folders = {name: run / name for name in ("tracker", "urlwatch", "floor")}
     for folder in folders.values():
         folder.mkdir(parents=True)
-    tools = [
-        (tracker_tool(folders["tracker"], base, args.pages, args.processes), folders["tracker"])
-    ]
-    watcher = None if args.no_urlwatch else urlwatch_tool(folders["urlwatch"], base, args.pages)
+    tools = [(tracker_tool(folders["tracker"], base, pages, args.processes), folders["tracker"])]
+    watcher = None if args.no_urlwatch else urlwatch_tool(folders["urlwatch"], base, pages)
     if watcher is not None:
         tools.append((watcher, folders["urlwatch"]))
-    k = max(1, args.pages // 20)
-    picks = rng.sample(range(args.pages), 2 * k)
+    tools.append((floor_tool(folders["floor"], base, pages), folders["floor"]))
+    k = max(1, pages // 20)
+    picks = rng.sample(range(pages), 2 * k)
     clause_changed, chrome_changed = picks[:k], picks[k:]
     results: dict[tuple[str, str], Measure] = {}
     for phase in PHASES:
@@ -296,10 +304,10 @@ def round_of(args: argparse.Namespace, number: int, base: str, counts: dict) -> 
             for i in chrome_changed:
                 (pages_dir / f"{i}.html").write_bytes(page(texts[i], rng))  # new stamp, token
         if phase != "unchanged":
-            warm(base, args.pages)
+            warm(base, pages)
         for tool, folder in tools:  # load each tool's code once, so none starts cold
             subprocess.run(tool.warmup, cwd=folder, capture_output=True)
-        expected = {f"p{i}" for i in clause_changed} if phase == "5% changed" else set()
+        wording = {f"p{i}" for i in clause_changed} if phase == "5% changed" else set()
         order = tools if number % 2 else tools[::-1]  # take turns going first
         for tool, folder in order:
             settle()
@@ -307,10 +315,12 @@ def round_of(args: argparse.Namespace, number: int, base: str, counts: dict) -> 
                 c.value = 0
             wall, cpu, peak, out = run_measured(tool.command, folder)
             changed = tool.changed(out)
+            expected = wording if tool.name != "floor" else set()  # it reads no wording
             if args.verbose:
                 sent = f"{counts[200].value} sent, {counts[304].value} not modified"
                 line = f"{wall:6.2f}s {cpu:6.2f}s cpu {peak:5.0f} MB  {sent}"
-                print(f"round {number} {phase:<11} {tool.name:<9} {line}", file=sys.stderr)
+                where = f"{pages} pages, round {number}"
+                print(f"{where} {phase:<11} {tool.name:<9} {line}", file=sys.stderr)
             results[(phase, tool.name)] = Measure(
                 wall, cpu, peak, changed == expected, len(changed),
                 counts[200].value, counts[304].value,
@@ -320,7 +330,9 @@ def round_of(args: argparse.Namespace, number: int, base: str, counts: dict) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument(
+        "--pages", type=int, nargs="+", default=[100, 300, 1000], help="sizes, each its own table"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the table shows medians")
     parser.add_argument("--no-urlwatch", action="store_true")
     parser.add_argument("--no-etag", action="store_true", help="serve pages without validators")
@@ -348,35 +360,67 @@ def main() -> None:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port.value}"
 
-    rounds = [round_of(args, number, base, counts) for number in range(args.repeat)]
+    tables = []
+    for pages in args.pages:
+        rounds = [round_of(args, pages, n, base, counts) for n in range(args.repeat)]
+        sizes = [p.stat().st_size for p in (OUT / "pages").iterdir()]
+        tables.append(table(args, pages, rounds, sizes))
     server.terminate()
-    sizes = [p.stat().st_size for p in (OUT / "pages").iterdir()]
     if not args.keep:  # after the timing: the next run starts on a quiet disk
         shutil.rmtree(OUT)
-    print(
-        f"{args.pages} pages, {min(sizes) // 1024}-{max(sizes) // 1024} KB each; "
-        f"median of {args.repeat} rounds; validators {'off' if args.no_etag else 'on'}; "
-        f"tracker processes {args.processes}"
+    print("\n\n".join(tables))
+
+
+def goal(pages: int) -> float:
+    """The most tracker may take, as a share of urlwatch's wall time (issue 21)."""
+    return 0.5 if pages >= 1000 else 0.8
+
+
+def table(args: argparse.Namespace, pages: int, rounds: list[dict], sizes: list[int]) -> str:  # type: ignore[type-arg]
+    """The summary (Markdown, as the README shows it) and every tool's figures."""
+    head = (
+        f"{pages} pages, {min(sizes) // 1024}-{max(sizes) // 1024} KB each; median of "
+        f"{args.repeat} rounds; validators {'off' if args.no_etag else 'on'}; tracker "
+        f"processes {args.processes}"
     )
-    names = sorted({name for r in rounds for _, name in r}, key=lambda n: n != "tracker")
-    print(
-        f"\n{'phase':<11} {'tool':<9} {'wall s':>7} {'cpu s':>6} {'peak MB':>8} "
+    names = sorted(
+        {name for r in rounds for _, name in r}, key=("tracker", "urlwatch", "floor").index
+    )
+    med = {
+        (phase, name): statistics.median(r[(phase, name)].wall for r in rounds)
+        for phase in PHASES
+        for name in names
+    }
+    lines = [head, ""]
+    if "urlwatch" in names:
+        lines += [
+            "| run | tracker | urlwatch | ratio | goal | floor (bare httpx) | tracker peak |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for phase in PHASES:
+            ratio = med[(phase, "tracker")] / med[(phase, "urlwatch")]
+            peak = max(r[(phase, "tracker")].peak for r in rounds)
+            mark = "" if ratio <= goal(pages) else " (over)"
+            lines.append(
+                f"| {phase} | {med[(phase, 'tracker')]:.2f} s | {med[(phase, 'urlwatch')]:.2f} s "
+                f"| {ratio:.2f}{mark} | {goal(pages)} | {med[(phase, 'floor')]:.2f} s "
+                f"| {peak:.0f} MB |"
+            )
+        lines.append("")
+    lines.append(
+        f"{'phase':<11} {'tool':<9} {'wall s':>7} {'cpu s':>6} {'peak MB':>8} "
         f"{'200s':>5} {'304s':>5} {'changed':>8}  exact"
     )
     for phase in PHASES:
-        walls = {}
         for name in names:
             ms = [r[(phase, name)] for r in rounds]
-            walls[name] = statistics.median(m.wall for m in ms)
-            print(
-                f"{phase:<11} {name:<9} {walls[name]:>7.2f} "
+            lines.append(
+                f"{phase:<11} {name:<9} {med[(phase, name)]:>7.2f} "
                 f"{statistics.median(m.cpu for m in ms):>6.2f} {max(m.peak for m in ms):>8.0f} "
                 f"{ms[-1].sent:>5} {ms[-1].not_modified:>5} {ms[-1].changed:>8}  "
                 f"{'yes' if all(m.exact for m in ms) else 'NO'}"
             )
-        if len(walls) == 2:
-            ratio = walls["tracker"] / walls["urlwatch"]
-            print(f"{'':<11} {'ratio':<9} {ratio:>7.2f}  (tracker wall / urlwatch wall)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

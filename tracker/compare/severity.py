@@ -21,8 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..config import Watch
-from ..model import Change, ChangeKind, Fired, Following, Severity, highest
-from .facts import is_amount
+from ..model import Change, ChangeKind, Fact, Fired, Following, Severity, highest
 
 # watch name -> {clause as configured: the clause it is now, "" once removed}
 Follows = Mapping[str, Mapping[str, str]]
@@ -139,7 +138,7 @@ def _matches(watch: Watch, change: Change, before: Sequence[str], after: Sequenc
         return True
     if any(_inside(cid, wanted) for wanted in after for cid in change.new_ids):
         return True
-    if watch.amounts and any(is_amount(f) for f in change.facts):
+    if watch.amounts and any(_is_amount(f) for f in change.facts):
         return True
     texts = (change.old or "", change.new or "")
     return any(_keyword(k).search(t) for k in watch.keywords for t in texts)
@@ -156,3 +155,10 @@ def _keyword(word: str) -> re.Pattern[str]:
 def _inside(clause: str, ancestor: str) -> bool:
     """``3.5.1(2)`` is inside ``3.5``; ``3.50`` is not."""
     return clause == ancestor or clause.startswith((ancestor + ".", ancestor + "("))
+
+
+def _is_amount(fact: Fact) -> bool:
+    """Whether a fact is a sum of money (the facts' patterns load only when a watch asks)."""
+    from .facts import is_amount
+
+    return is_amount(fact)

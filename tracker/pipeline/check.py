@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Config, Source
 from ..errors import SourceError, StateError, describe_os_error
@@ -32,8 +34,10 @@ from ..text.markdown import from_markdown
 from .bookkeeping import Bookkeeping
 from .events import Listener
 from .incorporation import Citations
-from .record import Recorder
 from .result import Result
+
+if TYPE_CHECKING:
+    from .record import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +161,15 @@ class _Job:
         self.store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
         self.books = Bookkeeping(source, config, self.store, listeners)
         self.getter = getter_for(source)
-        self.recorder = Recorder(source, config, self.store, self.books, self.getter, citations)
+        self.citations = citations
+
+    @functools.cached_property
+    def recorder(self) -> Recorder:
+        """Made when a page's bytes changed: a run of 304s never loads the comparison."""
+        from .record import Recorder
+
+        books, getter = self.books, self.getter
+        return Recorder(self.source, self.config, self.store, books, getter, self.citations)
 
     async def run(self, ctx: Context, workers: Workers) -> Result:
         source, store, getter = self.source, self.store, self.getter

@@ -13,14 +13,16 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..compare.incorporated import cited, linked
-from ..compare.promises import Promise, promises
 from ..config import Config, Source
 from ..meaning import Incorporation
 from ..store.versions import Versions
 from ..text.links import document
 from ..text.markdown import from_markdown
+
+if TYPE_CHECKING:
+    from ..compare.promises import Promise
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,9 @@ class Citations:
 
     def of(self, source: Source) -> Incorporators:
         """The other tracked agreements whose latest text links ``source`` by name."""
+        from ..compare.incorporated import cited, linked  # a run of 304s never asks
+        from ..compare.promises import promises
+
         mine = document(source.url)
         with self._lock:
             if self._links is None:
@@ -74,6 +79,8 @@ class Citations:
 
     def recorded(self, source: Source, text: str) -> None:
         """``source`` recorded ``text`` as its latest version: later lookups read it."""
+        from ..compare.incorporated import linked
+
         with self._lock:
             if self._links is not None:
                 self._links[source.id] = linked(text)

@@ -9,10 +9,14 @@ agreement's promise of notice (2.7) covers it.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from tests.conftest import Sink, doc_source, write_config
 from tests.pages import AGREEMENT, cloud_page
+from tracker.text.links import document
 
 CLOUD = "https://cloud.tencent.com/document/product/301/1967"
 LICENSE = "https://rule.tencent.com/rule/preview/ab9ea528-0bf1-47b3-a8c3-f001b98912e2"
@@ -47,7 +51,12 @@ def test_discover_offers_the_linked_agreements_no_source_tracks(site, tmp_path, 
     assert again.out.strip() == "every agreement the tracked ones link by name is tracked already"
 
 
-def test_a_change_of_an_incorporated_agreement_says_who_incorporates_it(site, tmp_path, tracker):
+@pytest.mark.parametrize("kept", [True, False], ids=["links kept", "recorded before"])
+def test_a_change_of_an_incorporated_agreement_says_who_incorporates_it(
+    site, tmp_path, tracker, kept
+):
+    """The run reads who links whom from each latest version's metadata, or from its text
+    when the version was recorded before versions kept their links."""
     hook = Sink(site, "/hook")
     site.page("/doc", cloud_page(local(site)))
     site.page("/cloud", cloud_page(CLOUD_TEXT, title="腾讯云服务协议"))
@@ -64,6 +73,12 @@ def test_a_change_of_an_incorporated_agreement_says_who_incorporates_it(site, tm
     extra = f'[[notify]]\nkind = "webhook"\nurl = "{hook.url}"\n'
     cfg = write_config(tmp_path, sources, extra=extra)
     tracker("check", "-c", cfg)
+    [meta_path] = (tmp_path / "snapshots" / "doc" / "versions").glob("0001_*/meta.json")
+    meta = json.loads(meta_path.read_text())
+    assert meta["links"] == sorted(document(site.url(p)) for p in ("/cloud", "/license"))
+    if not kept:
+        del meta["links"]
+        meta_path.write_text(json.dumps(meta))
     day = (datetime.now(UTC) + timedelta(hours=8)).date() + timedelta(days=5)
     fee = f"1.3 腾讯云将对本服务收取费用，收费规则自{day.year}年{day.month}月{day.day}日起生效。\n"
     site.page("/cloud", cloud_page(CLOUD_TEXT + "\n" + fee, title="腾讯云服务协议"))

@@ -1,6 +1,6 @@
 import sys
 
-from .cli import main
+if __name__ == "__main__":  # only then: a worker process (spawn) imports this module too
+    from .cli import main
 
-if __name__ == "__main__":
     sys.exit(main())

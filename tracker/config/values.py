@@ -12,6 +12,7 @@ with the key to blame.  :func:`read` turns either into one
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, dataclass, field
@@ -106,18 +107,22 @@ def spec_of(f: Field[Any]) -> Spec | None:
     return spec if isinstance(spec, Spec) else None
 
 
-def keys(schema: type) -> set[str]:
+@functools.cache
+def specs(schema: type) -> tuple[tuple[Field[Any], Spec], ...]:
+    """Each field of ``schema`` a file sets, with its spec: worked out once per kind, not
+    once per table (a thousand sources are a thousand tables of one kind)."""
+    return tuple((f, spec) for f in dataclasses.fields(schema) if (spec := spec_of(f)))
+
+
+def keys(schema: type) -> frozenset[str]:
     """The keys a table of ``schema`` may hold, as the file spells them."""
     out = set()
-    for f in dataclasses.fields(schema):
-        spec = spec_of(f)
-        if spec is None:
-            continue
+    for f, spec in specs(schema):
         key = spec.key or f.name
         out.add(key)
         if spec.secret:
             out.add(f"{key}_env")
-    return out
+    return frozenset(out)
 
 
 def read(
@@ -138,9 +143,8 @@ def read(
         if key not in known:
             raise ConfigError(ctx.file, f"{where}.{key}", "unknown key")
     values: dict[str, Any] = dict(given or {})
-    for f in dataclasses.fields(schema):
-        spec = spec_of(f)
-        if spec is None or f.name in values:
+    for f, spec in specs(schema):
+        if f.name in values:
             continue
         key = spec.key or f.name
         try:

@@ -51,16 +51,13 @@ class Citations:
 
     def of(self, source: Source) -> Incorporators:
         """The other tracked agreements whose latest text links ``source`` by name."""
-        from ..compare.incorporated import cited, linked  # a run of 304s never asks
+        from ..compare.incorporated import cited  # a run of 304s never asks
         from ..compare.promises import promises
 
         mine = document(source.url)
         with self._lock:
             if self._links is None:
-                self._links = {
-                    other.id: linked(latest_text(self.config, other) or "")
-                    for other in self.config.every_source
-                }
+                self._links = {o.id: _links(self.config, o) for o in self.config.every_source}
             linking = [
                 other
                 for other in self.config.every_source
@@ -84,6 +81,22 @@ class Citations:
         with self._lock:
             if self._links is not None:
                 self._links[source.id] = linked(text)
+
+
+def _links(config: Config, source: Source) -> frozenset[str]:
+    """The documents ``source``'s latest version links: kept in its metadata (a small
+    file), else read from its text (a version recorded before versions kept them)."""
+    from ..compare.incorporated import linked
+
+    try:
+        versions = Versions.of(config.settings.state_dir, source.id)
+        if names := versions.names():
+            kept = versions.get(names[-1]).meta.get("links")
+            if isinstance(kept, list) and all(isinstance(d, str) for d in kept):
+                return frozenset(kept)
+    except OSError:
+        pass  # latest_text says why, once
+    return linked(latest_text(config, source) or "")
 
 
 def incorporators(config: Config, source: Source) -> Incorporators:

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 from typing import Any
 
+from ..compare.incorporated import linked
 from ..compare.promises import Promise
 from ..compare.stated import backdated, silent_edit, stated
 from ..config import Config, Source
@@ -158,10 +159,12 @@ class Recorder:
         before, after = decision.stated
         if action is Action.FIRST:  # decide compared nothing: read its dates here
             after = stated(reading.text)
-        # The dates it states, kept as evidence of what the page said when it was seen.  Its
-        # promises and links are read from its text when asked (tracker promises, a change
-        # of an agreement it links): segmenting every first version would double a first run.
+        # The dates it states, kept as evidence of what the page said when it was seen, and
+        # the documents it links (a few strings).  Its promises and the clauses that link
+        # are read from its text when asked: segmenting every first version would double
+        # a first run.
         meta["stated"] = [s.to_json() for s in after]
+        meta["links"] = sorted(linked(reading.text))  # what a run's Citations index reads
         if action is Action.FIRST:
             version = store.record(reading.text, {**meta, "origin": Origin.FETCH}, reading.packed)
             return self.books.succeeded(state, page, body_hash, Status.BASELINE, version.name)

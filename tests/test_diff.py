@@ -8,8 +8,9 @@ import pytest
 
 from tests.pages import AGREEMENT, change_clause, renumber_from
 from tracker.cli import load_config
-from tracker.compare.changes import diff, inline_diff
+from tracker.compare.changes import diff
 from tracker.compare.facts import Fact, fact_changes
+from tracker.compare.inline import inline_diff
 from tracker.compare.segment import segment
 from tracker.compare.severity import assess
 from tracker.notify.text import change_heading

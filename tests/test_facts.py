@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from tests.pages import SHARED
+from tests.pages import AGREEMENT, SHARED
 from tracker.compare.changes import diff
 from tracker.compare.dates import Day
 from tracker.compare.facts import Kind, fact_changes, figures
 from tracker.compare.numerals import number
 from tracker.model import Fact
+from tracker.text.markdown import from_markdown
 
 D = Decimal
 # text → the figures in it: (wording, kind, unit, value)
@@ -141,3 +142,24 @@ def test_the_late_fee_reads_the_same_in_the_chinese_and_english_agreements():
     assert [f.wording for f in chinese] == ["3‰", "15天"]
     assert [f.wording for f in english] == ["3‰", "15 days"]
     assert [f.key for f in chinese] == [f.key for f in english]  # the same late fee, the same days
+
+
+def test_the_skipping_search_finds_every_figure_the_full_one_does():
+    """figures() searches with a lookahead of the characters a figure can begin with;
+    it must find exactly what trying every form at every character finds."""
+    import re
+
+    from tracker.compare import facts
+
+    corpus = SHARED / "corpus"
+    found = sorted(corpus.rglob("*.md"))[:24] if corpus.is_dir() else []
+    texts = [from_markdown(p.read_text("utf-8", errors="replace"))[:20_000] for p in found]
+    texts += [AGREEMENT, "Fees rise to USD 30 on March 5, 2025; thirty (30) days' notice."]
+    full = re.compile(facts.ALTERNATIVES, re.I)
+    skipping = [facts.figures(t) for t in texts]
+    original, facts._FACT = facts._FACT, full
+    try:
+        assert [facts.figures(t) for t in texts] == skipping
+    finally:
+        facts._FACT = original
+    assert sum(map(len, skipping)) > 20

@@ -8,7 +8,8 @@ from rich.console import Console
 
 from tests.pages import AGREEMENT
 from tracker.cli import load_config
-from tracker.compare.changes import diff, inline_diff
+from tracker.compare.changes import diff
+from tracker.compare.inline import inline_diff
 from tracker.compare.severity import assess
 from tracker.model import Status
 from tracker.pipeline.result import Result

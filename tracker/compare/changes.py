@@ -11,20 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from diff_match_patch import diff_match_patch
-
-from ..model import Change, ChangeKind, Fact, Retarget, Span
+from ..model import Change, ChangeKind, Fact, Retarget
 from ..text.dialect import LINK
 from ..text.normalise import comparable
 from .align import Pair, changed_pairs
 from .facts import fact_changes, figures
+from .inline import inline_diff
 from .moves import Move, clause_at, find_moves, first_words, without, wording_lines
 from .segment import Clause, plain, segment
 
-_OPS = {-1: "delete", 0: "equal", 1: "insert"}
-_INVISIBLE = re.compile(r"[\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]")
 _EMPHASIS = re.compile(r"</?u>|\*+")
-_SPACES = re.compile(r"[ \t]+")
 
 
 def diff(old: str, new: str, ignore: Iterable[re.Pattern[str]] = ()) -> list[Change]:
@@ -177,43 +173,3 @@ def _body_plain(clauses: Sequence[Clause]) -> str:
         head = head[len(label) :]
     lines = [head, *(plain(line) for line in first.lines[1:])]
     return "\n".join(lines + [plain(line) for c in rest for line in c.lines])
-
-
-def inline_diff(old: str, new: str) -> tuple[Span, ...]:
-    """Character spans from ``old`` to ``new``, cleaned up to read as words and figures.
-
-    Latin words are diffed whole (each becomes one symbol for diff-match-patch);
-    CJK text is diffed character by character, where each character is a word.
-    """
-    table: dict[str, str] = {}
-    tokens: list[str] = []
-    a, b = _encode(_display(old), table, tokens), _encode(_display(new), table, tokens)
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0.05  # past this, a coarser (still correct) diff of a long rewrite
-    diffs = dmp.diff_main(a, b, False)
-    dmp.diff_cleanupSemantic(diffs)
-    spans = [Span(_OPS[op], "".join(tokens[ord(ch) - _BASE] for ch in text)) for op, text in diffs]
-    return tuple(s for s in spans if s.text)
-
-
-_BASE = 0x100
-_WORD = re.compile(r"[A-Za-z0-9_'’-]+|\s+|.", re.S)
-
-
-def _encode(text: str, table: dict[str, str], tokens: list[str]) -> str:
-    out = []
-    for token in _WORD.findall(text):
-        code = table.get(token)
-        if code is None:
-            n = _BASE + len(tokens)
-            code = table[token] = chr(n + 0x800 if n >= 0xD800 else n)  # skip surrogates
-            tokens.append(token)
-        out.append(code)
-    return "".join(out)
-
-
-def _display(text: str) -> str:
-    """A clause as a reader sees it, for marking: link targets go (``references`` has them)."""
-    if "](" in text:
-        text = LINK.sub(r"\1", text)
-    return _SPACES.sub(" ", _INVISIBLE.sub(" ", text))

@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from ..model import Fact
 from . import dates
-from .numerals import ARABIC, CN_NUMERAL, EN_NUMBER, number
+from .numerals import ARABIC, CN_DIGITS, CN_NUMERAL, EN_NUMBER, number
 
 
 class Kind(StrEnum):
@@ -113,7 +113,12 @@ _FORMS: list[tuple[str, Kind, str]] = [
     ("duration:cn", Kind.DURATION, rf"({_NUM})\s*({_alternatives(_PERIOD)})"),
     ("duration:en", Kind.DURATION, rf"{_EN_COUNT}(?:\s+|\s*-\s*)({_EN_UNIT})\b"),
 ]  # fmt: skip
-_FACT = re.compile("|".join(f"(?P<f{n}>{p})" for n, (_, _, p) in enumerate(_FORMS)), re.I)
+# Every figure begins with a digit, a Chinese numeral, a currency sign or code, 每, or a
+# Latin letter (a month's name, "thirty"): the lookahead lets a search skip the rest of
+# the text at once, where trying every form at every character cost ten times as much.
+FIRST = r"\dA-Za-z人每$¥€£" + CN_DIGITS + "十百千万亿"  # 每: 每月15日
+ALTERNATIVES = "|".join(f"(?P<f{n}>{p})" for n, (_, _, p) in enumerate(_FORMS))
+_FACT = re.compile(f"(?=[{FIRST}])(?:{ALTERNATIVES})", re.I)
 _PARTS = [re.compile(p, re.I) for _, _, p in _FORMS]
 
 

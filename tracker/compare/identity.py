@@ -22,9 +22,11 @@ fewer keep their name), and no two different documents do.
 
 from __future__ import annotations
 
+import collections
 import itertools
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..text.normalise import normalise_line
@@ -84,19 +86,64 @@ def identify(text: str, title: str | None = None) -> Identity:
 
 
 def overlap(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[int, int]:
-    """``(kept, of)``: how many of the old clauses with words have a counterpart in the new."""
+    """``(kept, of)``: how many of the old clauses with words have a counterpart in the new.
+
+    Each old clause is weighed only against the new ones that could be as alike as
+    :data:`_SAME_CLAUSE`: those sharing one of its rarest word pairs (a prefix filter,
+    exact for this measure).  A rewrite of every clause then costs about what an edit of
+    a few does, where weighing every pair would cost old × new comparisons.
+    """
     bodies = {c.body for c in new}
-    new_tokens = [_tokens(c.body) for c in new]
     olds = [c for c in old if c.body]
-    kept = 0
+    sets = [_tokens(c.body) for c in new]
+    candidates: _Candidates | None = None
+    kept = misses = 0
     for clause in olds:
         if clause.body in bodies:
             kept += 1
             continue
-        mine = _tokens(clause.body)
-        if mine and any(_similarity(mine, theirs) >= _SAME_CLAUSE for theirs in new_tokens):
+        mine, misses = _tokens(clause.body), misses + 1
+        if misses > _FEW_MISSES and candidates is None:  # many clauses changed: index them
+            candidates = _Candidates(sets)
+        pool = sets if candidates is None else candidates(mine)
+        if mine and any(_similarity(mine, theirs) >= _SAME_CLAUSE for theirs in pool):
             kept += 1
     return kept, len(olds)
+
+
+_FEW_MISSES = 16  # changed clauses weighed against every new one, before indexing them
+
+
+class _Candidates:
+    """The token sets that could reach :data:`_SAME_CLAUSE` with a given one.
+
+    Two sets alike by Dice ≥ t share at least t / (2 - t) of each one's tokens, so with
+    every set's tokens in one order (rarest first), they share a token among the first
+    ``len - shared + 1`` of each: the prefixes, the only tokens indexed and probed.
+    """
+
+    _SHARE = _SAME_CLAUSE / (2 - _SAME_CLAUSE)
+
+    def __init__(self, sets: Sequence[frozenset[object]]) -> None:
+        self.sets = sets
+        self.rarity = collections.Counter(t for tokens in sets for t in tokens)
+        self.index: dict[object, list[int]] = {}
+        for k, tokens in enumerate(sets):
+            for t in self._prefix(tokens):
+                self.index.setdefault(t, []).append(k)
+
+    def __call__(self, tokens: frozenset[object]) -> Iterator[frozenset[object]]:
+        seen: set[int] = set()
+        for t in self._prefix(tokens):
+            for k in self.index.get(t, ()):
+                if k not in seen:
+                    seen.add(k)
+                    yield self.sets[k]
+
+    def _prefix(self, tokens: frozenset[object]) -> list[object]:
+        shared = math.ceil(self._SHARE * len(tokens) - 1e-9)
+        ordered = sorted(tokens, key=lambda t: (self.rarity[t], hash(t)))
+        return ordered[: len(tokens) - shared + 1]
 
 
 def same_name(old: Iterable[str], new: Iterable[str]) -> bool:

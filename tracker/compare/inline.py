@@ -71,8 +71,7 @@ class _Symbols:
         for token in _WORD.findall(text):
             code = self.codes.get(token)
             if code is None:
-                n = _BASE + len(self.codes)
-                code = chr(n + 0x800 if n >= 0xD800 else n)  # never a surrogate
+                code = _symbol(len(self.codes))
                 self.codes[token], self.tokens[code] = code, token
                 if token in _STOPS:
                     self.stops.add(code)
@@ -128,13 +127,18 @@ def _by_phrase(dmp: diff_match_patch, pa: list[str], pb: list[str]) -> Diffs:
 
     def code(phrase: str) -> str:
         if phrase not in codes:
-            n = _BASE + len(codes)
-            c = chr(n + 0x800 if n >= 0xD800 else n)
+            c = _symbol(len(codes))
             codes[phrase], phrases[c] = c, phrase
         return codes[phrase]
 
     x, y = "".join(map(code, pa)), "".join(map(code, pb))
     return [(op, "".join(phrases[c] for c in text)) for op, text in _main(dmp, x, y)]
+
+
+def _symbol(k: int) -> str:
+    """The ``k``-th symbol: one character each, past ASCII, never a surrogate."""
+    n = _BASE + k
+    return chr(n + 0x800 if n >= 0xD800 else n)
 
 
 def _main(dmp: diff_match_patch, a: str, b: str) -> Diffs:

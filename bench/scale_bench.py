@@ -1,7 +1,7 @@
 """Benchmark: `tracker check` over N agreement pages, side by side with urlwatch.
 
     pip install -e '.[bench]'
-    python bench/scale_bench.py [--pages 1000] [--repeat 3] [--no-urlwatch] [--no-etag]
+    python bench/scale_bench.py [--pages 100 300 1000] [--repeat 3] [--no-urlwatch] [--no-etag]
                                 [--processes auto|N]
 
 Serves N generated agreement pages (20-60 KB of Chinese text inside page
@@ -13,10 +13,11 @@ each run a fresh process:
 3. changed run: 5 % of the pages changed a clause, another 5 % only chrome.
 
 For each it reports wall time, CPU time and peak memory (of the measured
-process and any it starts, sampled), how many pages the server sent whole (200) or as "not
-modified" (304), and whether the set of changed sources is exactly the 5 %
-whose wording changed.  urlwatch runs on the same pages with an equivalent
-CSS filter (`css: "#docArticleContent"` then `html2text`, its default
+process and any it starts, sampled; as PSS, where pages two processes share count
+once, and as summed RSS, where they count in each), how many pages the server
+sent whole (200) or as "not modified" (304), and whether the set of changed
+sources is exactly the 5 % whose wording changed.  urlwatch runs on the same
+pages with an equivalent CSS filter (`css: "#docArticleContent"` then `html2text`, its default
 method).  The disk is synced and left to settle before every measured run, the
 tools take turns going first, and the table shows the median of --repeat
 rounds (each from scratch), after the server has served every page once.
@@ -218,24 +219,29 @@ def settle() -> None:
         time.sleep(1)
 
 
-def tree_rss(root: int) -> int:
-    """Resident kilobytes of ``root`` and all its descendants, right now (Linux /proc)."""
-    total, todo = 0, [root]
+def tree_memory(root: int) -> tuple[int, int]:
+    """Kilobytes ``root`` and all its descendants hold right now: summed resident size, and
+    summed proportional set size (each shared page divided among the processes that map it,
+    so the interpreter and libraries two processes share count once).  Linux /proc."""
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
             for task in Path(f"/proc/{pid}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue  # it ended meanwhile
-    return total
+    return rss, pss
 
 
-def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds and peak MB of one run, and what it printed.
+def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, float, str]:
+    """Wall seconds, CPU seconds, peak MB (summed RSS, then PSS) of one run, and its output.
 
     CPU time includes the processes the run started (wait4 counts the ones it
     waited for).  The peak is the most the whole process tree held at once, sampled
@@ -248,15 +254,16 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, str]:
     assert proc.stdout is not None
     with ThreadPoolExecutor(1) as pool:
         output = pool.submit(proc.stdout.read)
-        peak_kb = 0
+        peak_kb = pss_kb = 0
         while not output.done():
-            peak_kb = max(peak_kb, tree_rss(proc.pid))
+            rss, pss = tree_memory(proc.pid)
+            peak_kb, pss_kb = max(peak_kb, rss), max(pss_kb, pss)
             time.sleep(0.01)
         out = output.result()
     _, _, usage = os.wait4(proc.pid, 0)
     proc.returncode = 0  # reaped by wait4
     wall = time.perf_counter() - started
-    return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024, out.decode()
+    return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024, pss_kb / 1024, out.decode()
 
 
 # -- phases --------------------------------------------------------------------------------
@@ -266,7 +273,8 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, str]:
 class Measure:
     wall: float
     cpu: float
-    peak: float
+    peak: float  # MB, summed RSS
+    pss: float  # MB, summed PSS
     exact: bool
     changed: int
     sent: int  # pages sent whole (200)
@@ -313,7 +321,7 @@ def round_of(args: argparse.Namespace, pages: int, number: int, base: str, count
             settle()
             for c in counts.values():
                 c.value = 0
-            wall, cpu, peak, out = run_measured(tool.command, folder)
+            wall, cpu, peak, pss, out = run_measured(tool.command, folder)
             changed = tool.changed(out)
             expected = wording if tool.name != "floor" else set()  # it reads no wording
             if args.verbose:
@@ -322,7 +330,7 @@ def round_of(args: argparse.Namespace, pages: int, number: int, base: str, count
                 where = f"{pages} pages, round {number}"
                 print(f"{where} {phase:<11} {tool.name:<9} {line}", file=sys.stderr)
             results[(phase, tool.name)] = Measure(
-                wall, cpu, peak, changed == expected, len(changed),
+                wall, cpu, peak, pss, changed == expected, len(changed),
                 counts[200].value, counts[304].value,
             )  # fmt: skip
     return results
@@ -394,21 +402,23 @@ def table(args: argparse.Namespace, pages: int, rounds: list[dict], sizes: list[
     lines = [head, ""]
     if "urlwatch" in names:
         lines += [
-            "| run | tracker | urlwatch | ratio | goal | floor (bare httpx) | tracker peak |",
+            "| run | tracker | urlwatch | ratio | goal | floor (bare httpx) "
+            "| tracker peak, PSS (summed RSS) |",
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for phase in PHASES:
             ratio = med[(phase, "tracker")] / med[(phase, "urlwatch")]
             peak = max(r[(phase, "tracker")].peak for r in rounds)
+            pss = max(r[(phase, "tracker")].pss for r in rounds)
             mark = "" if ratio <= goal(pages) else " (over)"
             lines.append(
                 f"| {phase} | {med[(phase, 'tracker')]:.2f} s | {med[(phase, 'urlwatch')]:.2f} s "
                 f"| {ratio:.2f}{mark} | {goal(pages)} | {med[(phase, 'floor')]:.2f} s "
-                f"| {peak:.0f} MB |"
+                f"| {pss:.0f} MB ({peak:.0f} MB) |"
             )
         lines.append("")
     lines.append(
-        f"{'phase':<11} {'tool':<9} {'wall s':>7} {'cpu s':>6} {'peak MB':>8} "
+        f"{'phase':<11} {'tool':<9} {'wall s':>7} {'cpu s':>6} {'RSS MB':>7} {'PSS MB':>7} "
         f"{'200s':>5} {'304s':>5} {'changed':>8}  exact"
     )
     for phase in PHASES:
@@ -416,7 +426,8 @@ def table(args: argparse.Namespace, pages: int, rounds: list[dict], sizes: list[
             ms = [r[(phase, name)] for r in rounds]
             lines.append(
                 f"{phase:<11} {name:<9} {med[(phase, name)]:>7.2f} "
-                f"{statistics.median(m.cpu for m in ms):>6.2f} {max(m.peak for m in ms):>8.0f} "
+                f"{statistics.median(m.cpu for m in ms):>6.2f} {max(m.peak for m in ms):>7.0f} "
+                f"{max(m.pss for m in ms):>7.0f} "
                 f"{ms[-1].sent:>5} {ms[-1].not_modified:>5} {ms[-1].changed:>8}  "
                 f"{'yes' if all(m.exact for m in ms) else 'NO'}"
             )

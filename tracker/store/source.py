@@ -27,7 +27,7 @@ import filelock
 from ..errors import LockTimeout
 from ..message import Message
 from ..model import Status
-from ..stamps import isoformat, name_stamp, sha256, utcnow
+from ..stamps import isoformat, name_stamp, parsed, sha256, utcnow
 from . import layout
 from .files import atomic_write, dumps, fsync_dir, write
 from .layout import TMP_PREFIX
@@ -123,7 +123,11 @@ class SourceStore:
         if data == self._as_read and self.state_path.exists():
             self.touch_state()
             return
-        written = time.time_ns() // 10**9 * 10**9
+        # The check's own second (``last_check``, as last_seen and the result say it), so
+        # that the file's time and the times written inside it agree across a second's turn.
+        checked = parsed(state.last_check)
+        written = int(checked.timestamp()) if checked else time.time_ns() // 10**9
+        written *= 10**9
         payload = dumps({**data, "written": written}).encode("utf-8")
         atomic_write(self.state_path, payload, sync=False, mtime_ns=written)
         self._as_read = data

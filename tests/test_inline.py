@@ -58,3 +58,16 @@ def test_a_clause_reworded_throughout_keeps_what_it_kept():
     assert _sides(spans) == (old, new)
     kept = "".join(s.text for s in spans if s.op == "equal")
     assert "遵守第59项约定" in kept and len(kept) > len(old) // 2
+
+
+def test_the_cpp_diff_and_the_python_one_mark_the_same(monkeypatch):
+    """The C++ diff-match-patch, when installed, only makes it sooner."""
+    from tracker.compare import inline
+
+    if inline._fast is None:
+        pytest.skip("fast-diff-match-patch is not installed here")
+    pairs = [(old, new or old.replace("10个", "3个")) for old, new, _ in CASES]
+    pairs.append((_words(300, 3), _words(300, 3)[:100] + "新增" + _words(300, 3)[120:]))
+    fast = [inline_diff(old, new) for old, new in pairs]
+    monkeypatch.setattr(inline, "_fast", None)
+    assert [inline_diff(old, new) for old, new in pairs] == fast

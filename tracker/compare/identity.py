@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from ..text.normalise import normalise_line
 from .facts import Kind, figures
 from .segment import Clause, plain
+from .similarity import dice
 
 _SAME_CLAUSE = 0.5  # token similarity at which two clauses are one, reworded
 _SAME_DOCUMENT = 0.3  # share of the old clauses kept, at which a text is the same document
@@ -106,7 +107,7 @@ def overlap(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[int, int]:
         if misses > _FEW_MISSES and candidates is None:  # many clauses changed: index them
             candidates = _Candidates(sets)
         pool = sets if candidates is None else candidates(mine)
-        if mine and any(_similarity(mine, theirs) >= _SAME_CLAUSE for theirs in pool):
+        if mine and any(dice(mine, theirs) >= _SAME_CLAUSE for theirs in pool):
             kept += 1
     return kept, len(olds)
 
@@ -154,7 +155,7 @@ def same_name(old: Iterable[str], new: Iterable[str]) -> bool:
         for other, other_tokens in news:
             if form and other and (form in other or other in form):
                 return True
-            if _similarity(tokens, other_tokens) >= _SAME_NAME:
+            if dice(tokens, other_tokens) >= _SAME_NAME:
                 return True
     return False
 
@@ -171,7 +172,7 @@ def same_title(old: str, new: str) -> bool:
         a, b = a[1:], b[1:]
     while a and b and a[-1] == b[-1]:
         a, b = a[:-1], b[:-1]
-    return not a or not b or _similarity(_pairs(a), _pairs(b)) >= _SAME_NAME
+    return not a or not b or dice(_pairs(a), _pairs(b)) >= _SAME_NAME
 
 
 def same_document(
@@ -252,7 +253,3 @@ def _tokens(text: str) -> frozenset[object]:
 
 def _pairs(words: list[str]) -> frozenset[object]:
     return frozenset(itertools.pairwise(words)) or frozenset(words)
-
-
-def _similarity(x: frozenset[object], y: frozenset[object]) -> float:
-    return 2 * len(x & y) / (len(x) + len(y) or 1)

@@ -30,6 +30,7 @@ except ImportError:  # no wheel for this platform: the pure-Python diff does the
 
 from ..model import Span
 from ..text.dialect import LINK
+from .similarity import bigrams, dice
 
 # Symbol pairs (old length × new length) one character diff may weigh: about 6 ms at
 # worst.  Longer sides are split at phrases first.
@@ -65,7 +66,8 @@ def inline_diff(old: str, new: str) -> tuple[Span, ...]:
 
 
 class _Symbols:
-    """Tokens as one character each, so that diff-match-patch compares words, not letters."""
+    """Tokens (or phrases) as one character each, so that diff-match-patch compares words,
+    not letters (or phrases, not words)."""
 
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}
@@ -73,16 +75,17 @@ class _Symbols:
         self.stops: set[str] = set()
 
     def encode(self, text: str) -> str:
-        out = []
-        for token in _WORD.findall(text):
-            code = self.codes.get(token)
-            if code is None:
-                code = _symbol(len(self.codes))
-                self.codes[token], self.tokens[code] = code, token
-                if token in _STOPS:
-                    self.stops.add(code)
-            out.append(code)
-        return "".join(out)
+        return "".join(map(self.code, _WORD.findall(text)))
+
+    def code(self, token: str) -> str:
+        """The token's symbol: the next one free, the first time it is seen."""
+        code = self.codes.get(token)
+        if code is None:
+            code = _symbol(len(self.codes))
+            self.codes[token], self.tokens[code] = code, token
+            if token in _STOPS:
+                self.stops.add(code)
+        return code
 
     def decode(self, symbols: str) -> str:
         return "".join(self.tokens[ch] for ch in symbols)
@@ -102,7 +105,7 @@ def _middle(dmp: diff_match_patch, a: str, b: str, stops: set[str]) -> Diffs:
     """What changed between two sides that begin and end differently."""
     if not a or not b:
         return [(-1, a)] if a else [(1, b)] if b else []
-    if _similarity(a, b) < ALIKE:
+    if dice(bigrams(a), bigrams(b)) < ALIKE:
         return [(-1, a), (1, b)]
     if len(a) * len(b) <= BUDGET:
         return _main(dmp, a, b)
@@ -128,17 +131,9 @@ def _middle(dmp: diff_match_patch, a: str, b: str, stops: set[str]) -> Diffs:
 
 def _by_phrase(dmp: diff_match_patch, pa: list[str], pb: list[str]) -> Diffs:
     """The diff of two phrase lists, each phrase one symbol (as diff-match-patch's line mode)."""
-    codes: dict[str, str] = {}
-    phrases: dict[str, str] = {}
-
-    def code(phrase: str) -> str:
-        if phrase not in codes:
-            c = _symbol(len(codes))
-            codes[phrase], phrases[c] = c, phrase
-        return codes[phrase]
-
-    x, y = "".join(map(code, pa)), "".join(map(code, pb))
-    return [(op, "".join(phrases[c] for c in text)) for op, text in _main(dmp, x, y)]
+    phrases = _Symbols()
+    x, y = "".join(map(phrases.code, pa)), "".join(map(phrases.code, pb))
+    return [(op, phrases.decode(text)) for op, text in _main(dmp, x, y)]
 
 
 def _symbol(k: int) -> str:
@@ -166,13 +161,6 @@ def _phrases(symbols: str, stops: set[str]) -> list[str]:
     if start < len(symbols):
         out.append(symbols[start:])
     return out
-
-
-def _similarity(a: str, b: str) -> float:
-    """Dice similarity of the two sides' symbol pairs: linear, and as apt for Chinese."""
-    x = {a[k : k + 2] for k in range(max(1, len(a) - 1))}
-    y = {b[k : k + 2] for k in range(max(1, len(b) - 1))}
-    return 2 * len(x & y) / (len(x) + len(y) or 1)
 
 
 def _display(text: str) -> str:

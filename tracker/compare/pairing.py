@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .segment import Clause
+from .similarity import bigrams, dice
 
 _PAIR_THRESHOLD = 0.45  # similarity at which an old and a new clause are one clause
 _PLACE_BONUS = 0.2  # added to the similarity of clauses that hold the same place
@@ -64,10 +65,10 @@ def pair_gap(
     old_families, new_families = _families(a, olds), _families(b, news)
     grams: dict[tuple[str, tuple[int, ...]], frozenset[str]] = {}
 
-    def bigrams(side: str, unit: tuple[int, ...]) -> frozenset[str]:
+    def unit_grams(side: str, unit: tuple[int, ...]) -> frozenset[str]:
         if (side, unit) not in grams:
             clauses = a if side == "a" else b
-            grams[side, unit] = _bigrams("\n".join(clauses[k].body for k in unit))
+            grams[side, unit] = bigrams("\n".join(clauses[k].body for k in unit))
         return grams[side, unit]
 
     scored: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []
@@ -75,7 +76,7 @@ def pair_gap(
         for j in news:
             bonus = _PLACE_BONUS if same_place(a[i], b[j], chapters) else 0.0
             for old_unit, new_unit in _units(i, j, old_families, new_families):
-                score = _dice(bigrams("a", old_unit), bigrams("b", new_unit)) + bonus
+                score = dice(unit_grams("a", old_unit), unit_grams("b", new_unit)) + bonus
                 if score >= _PAIR_THRESHOLD:
                     size = len(old_unit) + len(new_unit)  # at a tie, the smaller match
                     scored.append((score, size, old_unit, new_unit))
@@ -157,12 +158,3 @@ def _split(key: Key) -> tuple[Key, Key]:
     """A clause key as (chapter, place in the chapter): ``(3, 4, 1)`` → ``((3,), (4, 1))``."""
     width = 2 if isinstance(key[0], str) else 1  # ("章", 3) is one chapter key
     return key[:width], key[width:]
-
-
-def _dice(x: frozenset[str], y: frozenset[str]) -> float:
-    return 2 * len(x & y) / (len(x) + len(y) or 1)
-
-
-def _bigrams(text: str) -> frozenset[str]:
-    """Character pairs: a similarity measure as good for Chinese as for English, and linear."""
-    return frozenset(text[k : k + 2] for k in range(max(1, len(text) - 1)))

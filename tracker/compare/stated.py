@@ -20,7 +20,7 @@ from ..meaning import Backdated, Said, Stated
 from .dates import COMPILED, MONTH_NAMES, Day, read_date
 from .numerals import ascii_digits
 
-_SEP = r"[\s:：,，*_]*(?:is\s+|on\s+|le\s+|为\s*|：)?[\s*_]*"
+_SEP = re.compile(r"[\s:：,，*_]*(?:is\s+|on\s+|le\s+|为\s*|：)?[\s*_]*", re.I)
 _LABELS: tuple[tuple[str, Said], ...] = (
     (r"(?:版本)?生效(?:日期|时间)", Said.EFFECTIVE),
     (r"(?:最近|最后|最新)?(?:更新|修订|修改)(?:日期|时间)", Said.UPDATED),
@@ -74,7 +74,7 @@ def _found(text: str) -> Iterator[tuple[Stated, tuple[int, int]]]:
     taken: list[tuple[int, int]] = []
     for m in _LABEL.finditer(text):
         kind = next(k for p, k in _KINDS if p.match(text, m.start()))
-        sep = re.compile(_SEP, re.I).match(text, m.end())
+        sep = _SEP.match(text, m.end())
         at = sep.end() if sep else m.end()
         hit = _date_at(text, at)
         if hit is None:

@@ -74,17 +74,15 @@ def compared(text: str, ignore: Iterable[re.Pattern[str]] = ()) -> Compared:
     return Compared(form, signature(references(line for _, line in pairs)))
 
 
-def soft_404(
-    text: str, ignore: Sequence[re.Pattern[str]] = (), read: Compared | None = None
-) -> str | None:
+def soft_404(text: str, ignore: Sequence[re.Pattern[str]] = ()) -> str | None:
     """Why ``text`` is a "not found", login or search page and no document, or None.
 
-    ``read``: what :func:`compared` made of ``text``, when the caller has it.  Only a
-    short text can be one, so a long one is never segmented to find out.
+    Only a short text can be one: a text surely long is never normalised to find out,
+    nor one whose comparison form is long ever segmented.
     """
-    if read is None and surely_long(text, ignore):
+    if surely_long(text, ignore):
         return None
-    form = (read or compared(text, ignore)).form
+    form = compared(text, ignore).form
     return not_a_document(form, segment(text, ignore)) if short(form) else None
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Config, Source
 from ..meaning import Incorporation
-from ..store.versions import Versions
+from ..store.versions import Version, Versions
 from ..text.links import document
 from ..text.markdown import from_markdown
 
@@ -36,9 +36,9 @@ class Incorporators:
 class Citations:
     """Which tracked agreements link which documents, for a whole run.
 
-    The first change a run records reads every other agreement's latest text once and
-    keeps only the documents it links (a handful of strings each); each later change
-    is then a lookup.  Asked afresh per change, a run recording fifty changes among a
+    The first change a run records reads, once, the documents every other agreement's
+    latest version links (a handful of strings each, kept in its metadata); each later
+    change is then a lookup.  Asked afresh per change, a run recording fifty changes among a
     thousand sources would read fifty thousand texts.  Only an agreement that links the
     changed one is segmented, to say where it links it and what notice it promises.
     Versions recorded later in the run update their own entry (:meth:`recorded`).
@@ -89,11 +89,9 @@ def _links(config: Config, source: Source) -> frozenset[str]:
     from ..compare.incorporated import linked
 
     try:
-        versions = Versions.of(config.settings.state_dir, source.id)
-        if names := versions.names():
-            kept = versions.get(names[-1]).meta.get("links")
-            if isinstance(kept, list) and all(isinstance(d, str) for d in kept):
-                return frozenset(kept)
+        kept = latest.meta.get("links") if (latest := _latest(config, source)) else None
+        if isinstance(kept, list) and all(isinstance(d, str) for d in kept):
+            return frozenset(kept)
     except OSError:
         pass  # latest_text says why, once
     return linked(latest_text(config, source) or "")
@@ -107,11 +105,17 @@ def incorporators(config: Config, source: Source) -> Incorporators:
 def latest_text(config: Config, source: Source) -> str | None:
     """A source's latest recorded text, else its baseline file's; None if neither is read."""
     try:
-        versions = Versions.of(config.settings.state_dir, source.id)
-        if names := versions.names():
-            return versions.get(names[-1]).text
+        if (latest := _latest(config, source)) is not None:
+            return latest.text
         if source.baseline is not None:
             return from_markdown(Path(source.baseline).read_text("utf-8"))
     except (OSError, ValueError) as exc:  # its folder is its own problem: this source goes on
         log.warning("cannot read %s's latest version: %s", source.id, exc)
     return None
+
+
+def _latest(config: Config, source: Source) -> Version | None:
+    """A source's newest version, as named (its files are read when asked)."""
+    versions = Versions.of(config.settings.state_dir, source.id)
+    names = versions.names()
+    return versions.get(names[-1]) if names else None

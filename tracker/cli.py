@@ -24,6 +24,7 @@ from .errors import CommandError, ConfigError, Failed, describe_os_error
 from .notify.queue import listeners_for
 from .report import terminal
 from .report.terminal import warn
+from .run.shards import Shard
 
 
 def registry() -> config.Registry:
@@ -49,6 +50,13 @@ def _command(module: str, name: str) -> Callable[[Wiring], int]:
         return int(found(wiring))
 
     return command
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     check.add_argument(
         "--source", "-s", action="append", metavar="ID", help="check only this source (repeatable)"
+    )
+    check.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="K/N",
+        help="check only shard K of N (K from 0, as JOB_COMPLETION_INDEX counts)",
     )
     check.add_argument(
         "--dry-run",

@@ -23,6 +23,8 @@ from . import EXIT_OK, EXIT_UNDELIVERED, Wiring, exit_status
 def check(w: Wiring) -> int:
     args, everything = w.args, w.config  # the report shows every source, whichever were checked
     cfg = everything.only(args.source)
+    if args.shard is not None:
+        cfg = args.shard.of(cfg)
     if args.dry_run:
         from ..pipeline.dry_run import try_all
 

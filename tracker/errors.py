@@ -44,6 +44,10 @@ class Failed(CommandError):
     """A command that could not do its work (the disk, a lock held by another tracker)."""
 
 
+class StoreUnavailable(Failed):
+    """The store cannot be used: its database cannot be reached, or its schema is too new."""
+
+
 class UnknownSource(Refused):
     """A command named a source the configuration does not have: the same line everywhere."""
 

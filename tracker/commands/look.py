@@ -32,8 +32,9 @@ from ..report.history_view import (
     reviewed,
 )
 from ..stamps import isoformat
+from ..store.base import History
 from ..store.history import entries, last_change, latest_change
-from ..store.versions import Version, Versions
+from ..store.versions import Version
 from ..text.counts import counted
 from . import EXIT_OK, Wiring
 
@@ -55,14 +56,14 @@ def reading(command: Callable[[Wiring], int]) -> Callable[[Wiring], int]:
     return run
 
 
-def versions_of(cfg: config.Config, source: config.Source) -> Versions:
-    versions = Versions.of(cfg.settings.state_dir, source.id)
+def versions_of(cfg: config.Config, source: config.Source) -> History:
+    versions = cfg.settings.opened_store().versions(source.id)
     if not versions.names():
         raise BadInput(f"{source.id}: no versions recorded yet (run tracker check first)")
     return versions
 
 
-def find(versions: Versions, source: config.Source, ref: str) -> Version:
+def find(versions: History, source: config.Source, ref: str) -> Version:
     try:
         return versions.find(ref)
     except LookupError as exc:
@@ -92,7 +93,7 @@ def history(w: Wiring) -> int:
 def _last_changes(cfg: config.Config, args: argparse.Namespace, since: str | None) -> int:
     rows = []
     for source in cfg.sources:
-        versions = Versions.of(cfg.settings.state_dir, source.id)
+        versions = cfg.settings.opened_store().versions(source.id)
         last = last_change(source.id, versions)
         if last is not None and since is not None and last.time < since:
             last = None
@@ -174,7 +175,7 @@ def shown(cfg: config.Config, source: config.Source, refs: list[str]) -> Shown:
     return Shown(before, newer, None, found)
 
 
-def _latest_change(versions: Versions, source: config.Source) -> Version:
+def _latest_change(versions: History, source: config.Source) -> Version:
     version = latest_change(versions)
     if version is None:
         raise BadInput(f"{source.id}: no change recorded yet (tracker history {source.id})")

@@ -19,7 +19,6 @@ from ..report.outbox import print_deliveries, print_outbox, print_unready
 from ..report.status import SourceStatus, print_status
 from ..stamps import isoformat, utcnow
 from ..store.daemon import read_status
-from ..store.source import SourceStore
 from . import EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, Wiring
 from .run import send_waiting
 
@@ -67,7 +66,7 @@ def status(w: Wiring) -> int:
     next_runs = daemon.next_runs if daemon else {}
     rows = []
     for source in cfg.sources:
-        state = SourceStore(cfg.settings.state_dir, source.id).read_state()
+        state = cfg.settings.opened_store().source(source.id).read_state()
         following = followings(source.id, cfg.watches, state.follows)
         next_run = next_runs.get(source.id)
         rows.append(SourceStatus.of(source.id, state, next_run, pending, following))

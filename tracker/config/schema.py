@@ -22,6 +22,7 @@ from ..text.links import masked, secrets_of
 from . import checks
 from .values import (
     Invalid,
+    Secret,
     boolean,
     choice,
     duration,
@@ -30,6 +31,7 @@ from .values import (
     integer,
     line,
     ratio,
+    secret_setting,
     setting,
     size,
     state_path,
@@ -38,6 +40,7 @@ from .values import (
 
 if TYPE_CHECKING:
     from ..notify.channel import Channel
+    from ..store.base import Store
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -45,6 +48,12 @@ DEFAULT_USER_AGENT = (
 )
 DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9"
 MIN_INTERVAL = 1.0  # seconds between a daemon's checks (or deliveries), at least
+
+
+def _store_url(value: Secret, ctx: Any) -> Secret:
+    if not value.value.startswith(("postgresql://", "postgres://")):
+        raise Invalid("must be a postgresql:// URL (leave it out to keep versions in state_dir)")
+    return value
 
 
 def _processes(value: Any, ctx: Any) -> int | None:
@@ -83,12 +92,22 @@ class Settings:
     report_dir: Path | None = setting(None, read=state_path)  # refreshed after every run
     report_url: str | None = setting(None, read=checks.page_url)  # where report_dir is served
     allow_private: bool = setting(False, read=boolean)  # redirects into private networks
+    # Where versions, states and the outbox live: None, the state folder; else PostgreSQL.
+    store: Secret | None = secret_setting(required=False, check=_store_url)
 
     def __post_init__(self) -> None:
+        if self.store is not None and self.store.missing:
+            raise Invalid(f"environment variable {self.store.missing} is not set", "store_env")
         if self.report_url is not None:
             if self.report_dir is None:
                 raise Invalid("needs report_dir: the folder it serves", "report_url")
             object.__setattr__(self, "report_url", self.report_url.rstrip("/"))
+
+    def opened_store(self) -> Store:
+        """The store every command reads and writes: the state folder, or PostgreSQL."""
+        from ..store.opened import open_store
+
+        return open_store(self.state_dir, self.store.value if self.store else None)
 
     def report_link(self, source_id: str, version: str) -> str | None:
         """Where a change's report page is, for messages: under ``report_url``, else on disk."""

@@ -24,7 +24,6 @@ from ..sources import Context, fetch_in_full
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
 from ..stamps import sha256
-from ..store.source import SourceStore
 from ..store.state import State
 from .bookkeeping import Bookkeeping
 from .events import Listener
@@ -46,7 +45,7 @@ class Accepted:
 def accept(config: Config, source: Source, listeners: Sequence[Listener]) -> Accepted:
     """Record the refused page of ``source``; raise NotAccepted or SourceError otherwise."""
     settings = config.settings
-    store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
+    store = settings.opened_store().source(source.id, settings.lock_timeout)
     if store.read_state().refused is None:
         raise NotAccepted(f"{source.id}: the last check refused no page; nothing to accept")
     page, reading = asyncio.run(_fetch(config, source, store.read_state()))

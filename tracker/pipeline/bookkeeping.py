@@ -17,7 +17,7 @@ from ..errors import LockTimeout, RefusedError, SourceError
 from ..message import Message
 from ..model import Event, Following, Page, Severity, Status
 from ..stamps import isoformat, utcnow
-from ..store.source import SourceStore
+from ..store.base import SourceRecord
 from ..store.state import State
 from .events import Listener
 from .result import Result
@@ -30,7 +30,7 @@ class Bookkeeping:
     """One source's state between checks (callers hold its lock, but for failed_unlocked)."""
 
     def __init__(
-        self, source: Source, config: Config, store: SourceStore, listeners: Sequence[Listener]
+        self, source: Source, config: Config, store: SourceRecord, listeners: Sequence[Listener]
     ) -> None:
         self.source = source
         self.config = config

@@ -28,7 +28,6 @@ from ..sources import Context, getter_for, read_page, waiting
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
 from ..stamps import sha256
-from ..store.source import SourceStore
 from ..store.state import State
 from ..text.markdown import from_markdown
 from .bookkeeping import Bookkeeping
@@ -158,7 +157,7 @@ class _Job:
         self.source = source
         self.config = config
         settings = config.settings
-        self.store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
+        self.store = settings.opened_store().source(source.id, settings.lock_timeout)
         self.books = Bookkeeping(source, config, self.store, listeners)
         self.getter = getter_for(source)
         self.citations = citations

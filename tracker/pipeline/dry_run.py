@@ -27,9 +27,9 @@ from ..sources import Context, fetch_in_full, getter_for
 from ..sources.browser import Browser
 from ..sources.http import Fetcher
 from ..stamps import today
-from ..store.source import SourceStore
+from ..store.base import SourceRecord
 from ..store.state import State
-from ..store.versions import Version, Versions
+from ..store.versions import Version
 from ..text.decode import decode
 from ..text.markdown import from_markdown
 from .decide import Action, changed_settings, decide
@@ -71,7 +71,7 @@ async def try_all(config: Config) -> list[Trial]:
 
 async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
     trial = Trial(Result(source, Status.UNCHANGED))
-    store = SourceStore(config.settings.state_dir, source.id)
+    store = config.settings.opened_store().source(source.id)
     try:
         state = store.read_state()  # read, never written
         page, reading = await fetch_in_full(source, state, ctx)
@@ -93,11 +93,11 @@ async def try_source(source: Source, config: Config, ctx: Context) -> Trial:
 
 
 def _judge(
-    trial: Trial, config: Config, store: SourceStore, state: State, page: Page, reading: Reading
+    trial: Trial, config: Config, store: SourceRecord, state: State, page: Page, reading: Reading
 ) -> None:
     """Decide as the record stage would, and say what it would record."""
     source = trial.result.source
-    latest = Versions(store.dir).newest_readable() if store.dir.is_dir() else None
+    latest = store.versions.newest_readable() if store.exists() else None
     result = trial.result
     if latest is None and source.baseline is not None:
         latest = _baseline(source)
@@ -127,7 +127,7 @@ def _volatile(
     trial: Trial,
     lines: list[str],
     config: Config,
-    store: SourceStore,
+    store: SourceRecord,
     state: State,
     pages: tuple[Page, Page],
 ) -> None:
@@ -176,7 +176,7 @@ def _reread(latest: Version, source: Source, notes: list[str]) -> Version:
         "again as an upgrade, without an alert, and compare with it"
     )
     meta = {**latest.meta, "settings": dict(again.settings)}
-    return Version.holding(latest.name, latest.path, meta, again.text)
+    return Version.holding(latest.name, meta, again.text, latest.parts)
 
 
 def _baseline(source: Source) -> Version:
@@ -184,4 +184,4 @@ def _baseline(source: Source) -> Version:
     assert source.baseline is not None
     text = from_markdown(Path(source.baseline).read_text("utf-8"))
     meta = {"origin": Origin.BASELINE}
-    return Version.holding("baseline", Path(source.baseline), meta, text)
+    return Version.holding("baseline", meta, text)

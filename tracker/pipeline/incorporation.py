@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Config, Source
 from ..meaning import Incorporation
-from ..store.versions import Version, Versions
+from ..store.versions import Version
 from ..text.links import document
 from ..text.markdown import from_markdown
 
@@ -116,6 +116,6 @@ def latest_text(config: Config, source: Source) -> str | None:
 
 def _latest(config: Config, source: Source) -> Version | None:
     """A source's newest version, as named (its files are read when asked)."""
-    versions = Versions.of(config.settings.state_dir, source.id)
+    versions = config.settings.opened_store().versions(source.id)
     names = versions.names()
     return versions.get(names[-1]) if names else None

@@ -22,7 +22,7 @@ from ..message import Message
 from ..model import Event, Following, Origin, Page, Reading, Status
 from ..sources import Getter
 from ..stamps import isoformat, local_day, today, utcnow
-from ..store.source import SourceStore
+from ..store.base import SourceRecord
 from ..store.state import State
 from ..store.versions import Version
 from .bookkeeping import Bookkeeping
@@ -39,7 +39,7 @@ class Recorder:
         self,
         source: Source,
         config: Config,
-        store: SourceStore,
+        store: SourceRecord,
         books: Bookkeeping,
         getter: Getter,
         citations: Citations | None = None,

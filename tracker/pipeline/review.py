@@ -16,8 +16,9 @@ from ..compare.severity import follow
 from ..config import Config, Source, Watch
 from ..model import Origin, Reading
 from ..stamps import local_day
+from ..store.base import History
 from ..store.state import State
-from ..store.versions import Version, Versions
+from ..store.versions import Version
 from .decide import Decision, decide
 from .incorporation import incorporators
 
@@ -33,7 +34,7 @@ class Review:
 
 
 def review(
-    versions: Versions, older: Version, newer: Version, source: Source, config: Config
+    versions: History, older: Version, newer: Version, source: Source, config: Config
 ) -> Review:
     """What changed from ``older`` to ``newer``, decided as a check decides it (the
     incorporating agreements' promises as they stand now)."""
@@ -74,7 +75,7 @@ def as_reading(version: Version) -> Reading:
 
 
 def follows_at(
-    versions: Versions, name: str, source: Source, watches: tuple[Watch, ...]
+    versions: History, name: str, source: Source, watches: tuple[Watch, ...]
 ) -> dict[str, dict[str, str]]:
     """Where the watches' clauses stood right after version ``name`` was recorded.
 

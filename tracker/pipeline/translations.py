@@ -18,8 +18,6 @@ from ..meaning import Drift
 from ..message import Message, Outcome
 from ..model import Event, Status
 from ..stamps import isoformat, local_day, parsed
-from ..store.source import SourceStore
-from ..store.versions import Versions
 from .events import Listener
 
 
@@ -54,7 +52,7 @@ def tell(config: Config, listeners: Sequence[Listener], now: datetime) -> list[M
     keeps the last one said, under its lock); the drifts told."""
     told = []
     for message in drifted(config, now):
-        store = SourceStore(config.settings.state_dir, message.outcome.id)
+        store = config.settings.opened_store().source(message.outcome.id)
         with store.lock():
             state = store.read_state()
             if state.drift_said == message.id:
@@ -69,7 +67,7 @@ def tell(config: Config, listeners: Sequence[Listener], now: datetime) -> list[M
 
 def last_change(config: Config, source: Source) -> Changed | None:
     """The newest version of ``source`` that recorded a change of wording, and when."""
-    versions = Versions.of(config.settings.state_dir, source.id)
+    versions = config.settings.opened_store().versions(source.id)
     for name in reversed(versions.names()):
         version = versions.get(name)
         if version.message is None:

@@ -28,7 +28,7 @@ from ..config import Config, Source
 from ..errors import ExtractError, SourceError
 from ..model import Origin, Page, Reading
 from ..sources import Getter, getter_for
-from ..store.source import SourceStore
+from ..store.base import SourceRecord
 from ..store.versions import Version
 from .decide import changed_settings
 
@@ -94,7 +94,7 @@ def reread_for(
 
 
 def record_upgrade(
-    store: SourceStore,
+    store: SourceRecord,
     latest: Version,
     source: Source,
     keys: Sequence[str],
@@ -139,7 +139,7 @@ def reextract(config: Config, source: Source) -> Reextracted:
     the live page in full and compares it with the upgrade.
     """
     settings = config.settings
-    store = SourceStore(settings.state_dir, source.id, settings.lock_timeout)
+    store = settings.opened_store().source(source.id, settings.lock_timeout)
     getter = getter_for(source)
     with store.lock():
         latest = store.versions.latest()

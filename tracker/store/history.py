@@ -12,7 +12,8 @@ from typing import Any
 
 from ..model import Origin
 from ..stamps import recorded_at
-from .versions import Version, Versions
+from .base import History
+from .versions import Version
 
 _FLAGS = ("large_removal", "replaced", "relinked", "date_only", "silent_edit", "backdated")
 
@@ -77,12 +78,12 @@ def _stamp(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def entries(source_id: str, versions: Versions) -> list[Entry]:
+def entries(source_id: str, versions: History) -> list[Entry]:
     """Every version of a source, newest first."""
     return [entry(source_id, versions.get(name)) for name in reversed(versions.names())]
 
 
-def latest_change(versions: Versions) -> Version | None:
+def latest_change(versions: History) -> Version | None:
     """The newest version that recorded a change, if any."""
     for name in reversed(versions.names()):
         version = versions.get(name)
@@ -91,7 +92,7 @@ def latest_change(versions: Versions) -> Version | None:
     return None
 
 
-def last_change(source_id: str, versions: Versions) -> Entry | None:
+def last_change(source_id: str, versions: History) -> Entry | None:
     """The newest change as a history row, if any."""
     version = latest_change(versions)
     return entry(source_id, version) if version is not None else None

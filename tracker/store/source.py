@@ -35,12 +35,18 @@ from .state import State
 from .versions import Version, Versions
 
 
+def next_name(names: list[str], when: datetime | None = None) -> str:
+    """The name of the version recorded after ``names``: its number, then its second."""
+    seq = int(names[-1].split("_", 1)[0]) + 1 if names else 1
+    return f"{seq:04d}_{name_stamp(when or utcnow())}"
+
+
 def pack(raw: bytes) -> bytes:
     """A raw page as :meth:`SourceStore.record` keeps it (``page.html.gz``)."""
     return gzip.compress(raw, compresslevel=1, mtime=0)
 
 
-_STATE_FIELDS = tuple(f.name for f in fields(State) if f.name != "last_check")
+STATE_FIELDS = tuple(f.name for f in fields(State) if f.name != "last_check")
 
 
 class SourceStore:
@@ -119,7 +125,7 @@ class SourceStore:
         time is set to a whole second also written inside it, so that a later
         touch shows (see :meth:`read_state`).
         """
-        data = {k: getattr(state, k) for k in _STATE_FIELDS}
+        data = {k: getattr(state, k) for k in STATE_FIELDS}
         if data == self._as_read and self.state_path.exists():
             self.touch_state()
             return
@@ -136,9 +142,11 @@ class SourceStore:
 
     def next_name(self, when: datetime | None = None) -> str:
         """The name the next recorded version will have."""
-        names = self.versions.names()
-        seq = int(names[-1].split("_", 1)[0]) + 1 if names else 1
-        return f"{seq:04d}_{name_stamp(when or utcnow())}"
+        return next_name(self.versions.names(), when)
+
+    def exists(self) -> bool:
+        """Whether anything was ever recorded or checked for this source."""
+        return self.dir.is_dir()
 
     def record(
         self,
@@ -180,7 +188,7 @@ class SourceStore:
             raise
         if durable:
             fsync_dir(self.versions_dir)
-        return Version(name, self.versions_dir / name, meta)
+        return Version(name, meta, self.versions.parts)
 
     def _sweep_temporaries(self) -> None:
         """Remove what a killed run left half-written: versions, and states (damaged versions

@@ -14,9 +14,9 @@ import gzip
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..message import Message
 from ..stamps import sha256
@@ -24,34 +24,79 @@ from . import layout
 from .layout import version_names
 
 
+class Parts(Protocol):
+    """Where a version's parts are read from: its folder, or its database row."""
+
+    def text(self, name: str) -> str: ...
+
+    def message(self, name: str) -> Any:
+        """The message as stored (JSON), None if it has none; ValueError if unreadable."""
+
+    def raw(self, name: str) -> bytes | None: ...
+
+
+class Folder:
+    """A version's parts as files in ``versions/<name>/`` (see :mod:`tracker.store.layout`)."""
+
+    def __init__(self, versions_dir: Path) -> None:
+        self.dir = versions_dir
+
+    def text(self, name: str) -> str:
+        return (self.dir / name / "text.md").read_text("utf-8")
+
+    def message(self, name: str) -> Any:
+        try:
+            return json.loads(layout.message_path(self.dir / name).read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def raw(self, name: str) -> bytes | None:
+        page = self.dir / name / "page.html.gz"
+        return gzip.decompress(page.read_bytes()) if page.exists() else None
+
+
+class _Nowhere:
+    """A version made here (a baseline file, a reading): its text given, nothing else."""
+
+    def text(self, name: str) -> str:
+        raise FileNotFoundError(name)
+
+    def message(self, name: str) -> Any:
+        return None
+
+    def raw(self, name: str) -> bytes | None:
+        return None
+
+
 @dataclass(frozen=True)
 class Version:
     """One recorded version of an agreement."""
 
     name: str
-    path: Path
     meta: dict[str, Any]
+    parts: Parts = field(default_factory=_Nowhere, compare=False, repr=False)
 
     @classmethod
-    def holding(cls, name: str, path: Path, meta: dict[str, Any], text: str) -> Version:
+    def holding(
+        cls, name: str, meta: dict[str, Any], text: str, parts: Parts | None = None
+    ) -> Version:
         """A version whose text is already read (or was read another way)."""
-        version = cls(name, path, meta)
+        version = cls(name, meta, parts or _Nowhere())
         version.__dict__["text"] = text  # the cached property's value
         return version
 
     @functools.cached_property
     def text(self) -> str:
-        return (self.path / "text.md").read_text("utf-8")
+        return self.parts.text(self.name)
 
     @property
     def message(self) -> Message | None:
-        """The message recorded with this version (``alert.json``), if it was a change.
+        """The message recorded with this version, if it was a change.
 
         None also for one that cannot be read as a message: the version stands without it.
         """
-        try:
-            data = json.loads((self.path / "alert.json").read_text("utf-8"))
-        except FileNotFoundError:
+        data = self.parts.message(self.name)
+        if data is None:
             return None
         try:
             return Message.from_json(data)
@@ -60,8 +105,7 @@ class Version:
 
     @property
     def raw(self) -> bytes | None:
-        page = self.path / "page.html.gz"
-        return gzip.decompress(page.read_bytes()) if page.exists() else None
+        return self.parts.raw(self.name)
 
 
 class Versions:
@@ -74,6 +118,7 @@ class Versions:
 
     def __init__(self, source_dir: Path) -> None:
         self.dir = layout.versions_dir(source_dir)
+        self.parts = Folder(self.dir)
         self.damaged_dir = layout.damaged_dir(source_dir)
         self.held = False  # the source's lock is held: nobody else records, the list is kept
         self._names: list[str] | None = None
@@ -103,8 +148,7 @@ class Versions:
         Metadata that is damaged (not JSON, or JSON but no object) leaves the version
         standing with ``damaged_meta`` in its place: its text is what counts.
         """
-        path = self.dir / name
-        return Version(name, path, _meta(path, name))
+        return Version(name, _meta(self.dir / name, name), self.parts)
 
     def latest(self) -> Version | None:
         """The newest version whose text can be read (callers hold the lock).
@@ -168,30 +212,38 @@ class Versions:
         meta = _meta(path, name)
         if not meta.get("damaged_meta") and meta.get("text_hash") != sha256(text):
             return None, "has a torn text (it does not match its hash)"
-        return Version.holding(name, path, meta, text), ""
+        return Version.holding(name, meta, text, self.parts), ""
 
     def find(self, ref: str) -> Version:
         """A version by name, unambiguous prefix (``0003``), ``latest`` or ``previous``.
 
         Raises LookupError saying what is wrong: no such version, or which ones match.
         """
-        names = self.names()
-        if ref in ("latest", "previous"):
-            wanted = names[-1:] if ref == "latest" else names[-2:-1]
-            if not wanted:
-                raise LookupError(f"no {ref} version: {len(names)} recorded")
-            return self.get(wanted[0])
-        matches = [n for n in names if n == ref] or [n for n in names if n.startswith(ref)]
-        if len(matches) != 1:
-            shown = ", ".join(matches[:5]) if matches else "none"
-            raise LookupError(f"version {ref!r} matches {len(matches)} versions ({shown})")
-        return self.get(matches[0])
+        return self.get(named(self.names(), ref))
 
     def before(self, name: str) -> Version | None:
         """The version recorded just before ``name``, if any."""
-        names = self.names()
-        k = names.index(name)
-        return self.get(names[k - 1]) if k > 0 else None
+        earlier = name_before(self.names(), name)
+        return self.get(earlier) if earlier else None
+
+
+def named(names: list[str], ref: str) -> str:
+    """The one of ``names`` that ``ref`` means (see :meth:`Versions.find`); LookupError."""
+    if ref in ("latest", "previous"):
+        wanted = names[-1:] if ref == "latest" else names[-2:-1]
+        if not wanted:
+            raise LookupError(f"no {ref} version: {len(names)} recorded")
+        return wanted[0]
+    matches = [n for n in names if n == ref] or [n for n in names if n.startswith(ref)]
+    if len(matches) != 1:
+        shown = ", ".join(matches[:5]) if matches else "none"
+        raise LookupError(f"version {ref!r} matches {len(matches)} versions ({shown})")
+    return matches[0]
+
+
+def name_before(names: list[str], name: str) -> str | None:
+    k = names.index(name)
+    return names[k - 1] if k > 0 else None
 
 
 def _meta(path: Path, name: str) -> dict[str, Any]:

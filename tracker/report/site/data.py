@@ -14,9 +14,7 @@ from ...message import Message
 from ...model import Change, Fired
 from ...notify.text import title
 from ...store.history import Entry, entry
-from ...store.source import SourceStore
 from ...store.state import State
-from ...store.versions import Versions
 
 
 @dataclass(frozen=True)
@@ -72,8 +70,8 @@ def collect(config: Config) -> list[SourceReport]:
 
 
 def _source(config: Config, source: Source) -> SourceReport:
-    store = SourceStore(config.settings.state_dir, source.id)
-    versions = Versions(store.dir)
+    store = config.settings.opened_store().source(source.id)
+    versions = store.versions
     entries, changes = [], []
     for name in reversed(versions.names()):
         try:

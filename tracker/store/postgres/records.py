@@ -1,0 +1,231 @@
+"""Sources' states and versions in PostgreSQL, answering :mod:`tracker.store.base`.
+
+A version is one row, its message in it: the version and what it says are
+written in one statement, so neither is ever seen without the other.  A
+source's lock is a session advisory lock named after it, held by the thread's
+connection for as long as a check decides and records.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from ...message import Message
+from ...model import Status
+from ...stamps import isoformat, sha256, utcnow
+from ..source import STATE_FIELDS, next_name
+from ..state import State
+from ..versions import Version, name_before, named
+from .database import Database, jsonb, shown
+
+_UNCHANGED_AFTER = (Status.BASELINE, Status.CHANGED, Status.ACCEPTED)
+
+
+class Row:
+    """A version's parts, read from its row when asked."""
+
+    def __init__(self, db: Database, source_id: str) -> None:
+        self.db, self.source = db, source_id
+
+    def text(self, name: str) -> str:
+        text = self.db.one(
+            "SELECT text FROM versions WHERE source = %s AND name = %s", (self.source, name)
+        )
+        if text is None:
+            raise FileNotFoundError(f"no version {name} of {self.source}")
+        return str(text)
+
+    def message(self, name: str) -> Any:
+        return self.db.one(
+            "SELECT message FROM versions WHERE source = %s AND name = %s", (self.source, name)
+        )
+
+    def raw(self, name: str) -> bytes | None:
+        page = self.db.one(
+            "SELECT page FROM versions WHERE source = %s AND name = %s", (self.source, name)
+        )
+        return gzip.decompress(page) if page is not None else None
+
+
+class SqlHistory:
+    """A source's versions as rows (names ordered by their number)."""
+
+    def __init__(self, db: Database, source_id: str) -> None:
+        self.db, self.source = db, source_id
+        self.parts = Row(db, source_id)
+        self.set_aside: list[str] = []  # rows are written whole: nothing is ever torn
+        self.held = False
+        self._names: list[str] | None = None
+
+    def forget(self) -> None:
+        self._names = None
+
+    def noted(self, name: str) -> None:
+        if self._names is not None:
+            self._names.append(name)
+
+    def names(self) -> list[str]:
+        if self._names is not None:
+            return list(self._names)
+        rows = self.db.execute(
+            "SELECT name FROM versions WHERE source = %s ORDER BY seq", (self.source,)
+        ).fetchall()
+        names = [r[0] for r in rows]
+        if self.held:
+            self._names = names
+        return list(names)
+
+    def get(self, name: str) -> Version:
+        meta = self.db.one(
+            "SELECT meta FROM versions WHERE source = %s AND name = %s", (self.source, name)
+        )
+        if meta is None:
+            raise FileNotFoundError(f"no version {name} of {self.source}")
+        return Version(name, meta, self.parts)
+
+    def latest(self) -> Version | None:
+        row = self.db.execute(
+            "SELECT name, meta, text FROM versions WHERE source = %s ORDER BY seq DESC LIMIT 1",
+            (self.source,),
+        ).fetchone()
+        return Version.holding(row[0], row[1], row[2], self.parts) if row else None
+
+    newest_readable = latest
+
+    def newest_message(self) -> Message | None:
+        data = self.db.one(
+            "SELECT message FROM versions WHERE source = %s ORDER BY seq DESC LIMIT 1",
+            (self.source,),
+        )
+        if data is None:
+            return None
+        try:
+            return Message.from_json(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def find(self, ref: str) -> Version:
+        return self.get(named(self.names(), ref))
+
+    def before(self, name: str) -> Version | None:
+        earlier = name_before(self.names(), name)
+        return self.get(earlier) if earlier else None
+
+
+class SqlSource:
+    """One source's record in the database."""
+
+    def __init__(self, db: Database, source_id: str, lock_timeout: float = 30.0) -> None:
+        self.db, self.id, self.lock_timeout = db, source_id, lock_timeout
+        self.versions = SqlHistory(db, source_id)
+        self._as_read: dict[str, Any] | None = None
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        what = f"source {self.id}"
+        with self.db.advisory_lock(f"tracker/source/{self.id}", self.lock_timeout, what):
+            self.versions.held = True
+            try:
+                yield
+            finally:
+                self.versions.held = False
+                self.versions.forget()
+
+    def exists(self) -> bool:
+        return bool(
+            self.db.one(
+                "SELECT EXISTS (SELECT 1 FROM sources WHERE id = %s)"
+                " OR EXISTS (SELECT 1 FROM versions WHERE source = %s)",
+                (self.id, self.id),
+            )
+        )
+
+    def read_state(self) -> State:
+        """As the folder store reads it: a check that only touched it was unchanged."""
+        self._as_read = None
+        row = self.db.execute(
+            "SELECT state, last_check, touched FROM sources WHERE id = %s", (self.id,)
+        ).fetchone()
+        if row is None or not isinstance(row[0], dict):
+            return State()
+        data, last_check, touched = row
+        self._as_read = data
+        state = State.from_json(data)
+        state.last_check = last_check
+        if touched and state.last_status in _UNCHANGED_AFTER:
+            state.last_status = Status.UNCHANGED
+        return state
+
+    def touch_state(self) -> None:
+        self.db.execute(
+            "UPDATE sources SET last_check = %s, touched = true WHERE id = %s",
+            (isoformat(utcnow()), self.id),
+        )
+
+    def write_state(self, state: State) -> None:
+        data = {k: getattr(state, k) for k in STATE_FIELDS}
+        if data == self._as_read:
+            self.touch_state()
+            return
+        self.db.execute(
+            "INSERT INTO sources (id, state, last_check, touched) VALUES (%s, %s, %s, false)"
+            " ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state,"
+            " last_check = EXCLUDED.last_check, touched = false",
+            (self.id, jsonb(data), state.last_check or isoformat(utcnow())),
+        )
+        self._as_read = data
+
+    def next_name(self, when: datetime | None = None) -> str:
+        return next_name(self.versions.names(), when)
+
+    def record(
+        self,
+        text: str,
+        meta: dict[str, Any],
+        page: bytes | None,
+        message: Message | None = None,
+        name: str | None = None,
+    ) -> Version:
+        """Insert a version and its message in one statement (committed when it returns)."""
+        name = name or self.next_name()
+        meta = {"version": name, **meta, "text_hash": sha256(text)}
+        self.db.execute(
+            "INSERT INTO versions (source, seq, name, meta, text, page, message)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (
+                self.id,
+                int(name.split("_", 1)[0]),
+                name,
+                jsonb(meta),
+                text,
+                page,
+                jsonb(message.to_json()) if message is not None else None,
+            ),
+        )
+        self.versions.noted(name)
+        return Version.holding(name, meta, text, self.versions.parts)
+
+
+class PostgresStore:
+    """Every source's record in one database; connections per thread, opened when used."""
+
+    def __init__(self, url: str) -> None:
+        self.db = Database(url)
+        self.url = shown(url)
+
+    def source(self, source_id: str, lock_timeout: float = 30.0) -> SqlSource:
+        return SqlSource(self.db, source_id, lock_timeout)
+
+    def versions(self, source_id: str) -> SqlHistory:
+        return SqlHistory(self.db, source_id)
+
+    def source_ids(self) -> Iterator[str]:
+        rows = self.db.execute(
+            "SELECT id FROM sources UNION SELECT source FROM versions ORDER BY 1"
+        ).fetchall()
+        for row in rows:
+            yield row[0]

@@ -248,3 +248,24 @@ def wait_until(predicate: Callable[[], object], timeout: float = 20.0) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:g}s waiting for {predicate}")
         time.sleep(0.01)
+
+
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[Any]:
+    from tests import postgres
+
+    try:
+        server = postgres.start()
+    except RuntimeError as exc:
+        pytest.skip(f"no PostgreSQL server can run here: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(_postgres: Any) -> Iterator[str]:
+    """The URL of a new, empty database on the tests' own PostgreSQL server."""
+    from tracker.store import opened
+
+    yield _postgres.fresh()
+    opened.close_all()

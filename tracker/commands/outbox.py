@@ -12,7 +12,7 @@ from ..compare.severity import followings
 from ..notify import Channel, DeliveryError, digest
 from ..notify.courier import Courier
 from ..notify.deliver import Delivery
-from ..notify.queue import Outbox
+from ..notify.queue import open_outbox
 from ..notify.sample import sample_message
 from ..report import terminal
 from ..report.outbox import print_deliveries, print_outbox, print_unready
@@ -25,7 +25,7 @@ from .run import send_waiting
 
 def outbox(w: Wiring) -> int:
     cfg, args = w.config, w.args
-    outbox = Outbox(cfg.settings)
+    outbox = open_outbox(cfg.settings)
     deliveries: list[Delivery] = []
     if args.deliver:
         deliveries = send_waiting(cfg)[0]
@@ -58,7 +58,7 @@ def status(w: Wiring) -> int:
     cfg, args = w.config, w.args
     daemon = read_status(cfg.settings.state_dir)
     pending: dict[str, int] = {}
-    for entry in Outbox(cfg.settings).pending():
+    for entry in open_outbox(cfg.settings).pending():
         if not entry.waiting:  # held for a digest: on time
             continue
         sid = entry.message.outcome.id

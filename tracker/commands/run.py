@@ -9,7 +9,7 @@ from rich.text import Text
 from .. import config, logs
 from ..errors import describe_os_error
 from ..notify.deliver import Delivery, deliver
-from ..notify.queue import Outbox
+from ..notify.queue import open_outbox
 from ..pipeline import translations
 from ..report import progress, terminal
 from ..report.console import as_json, print_human, print_trials
@@ -64,7 +64,7 @@ def send_waiting(cfg: config.Config) -> tuple[list[Delivery], int]:
     """Send what the outbox holds; what happened, and how many messages still wait or failed."""
     if not cfg.channels:
         return [], 0
-    outbox = Outbox(cfg.settings)
+    outbox = open_outbox(cfg.settings)
     try:
         deliveries = asyncio.run(deliver(outbox, cfg.channels, [s.id for s in cfg.sources]))
         waiting = sum(entry.waiting for entry in outbox.pending())  # held: on time, not owing

@@ -23,7 +23,7 @@ from ..stamps import isoformat, utcnow
 from . import digest
 from .channel import Channel, DeliveryError, Progress
 from .courier import Courier
-from .queue import DONE, Entry, Handover, Outbox, in_order
+from .entry import DONE, Entry, Handover, Queue, in_order
 
 log = logging.getLogger("tracker.notify.outbox")
 
@@ -53,7 +53,7 @@ class Delivery:
 
 
 async def deliver(
-    outbox: Outbox,
+    outbox: Queue,
     channels: Sequence[Channel],
     source_ids: Iterable[str] = (),
     wait: bool = True,
@@ -79,8 +79,11 @@ async def deliver(
         down: dict[str, str] = {}  # channels that failed transiently this run, and why
         async with Courier(settings.timeout) as courier:
             for entry in entries:
-                run = _Run(outbox, policy, courier, by_name, down)
-                out.extend(await run.entry(entry))
+                with outbox.claim(entry) as claimed:
+                    if claimed is None:  # another deliverer has it, or finished it
+                        continue
+                    run = _Run(outbox, policy, courier, by_name, down)
+                    out.extend(await run.entry(claimed))
         digest.gather(outbox, entries, channels, now)  # mark what the digests sent gathered
     return out
 
@@ -90,7 +93,7 @@ class _Run:
 
     def __init__(
         self,
-        outbox: Outbox,
+        outbox: Queue,
         policy: RetryPolicy,
         courier: Courier,
         by_name: Mapping[str, Channel],

@@ -20,7 +20,7 @@ from ..message import Message, Outcome
 from ..model import Delivered, Event, Status, highest
 from ..stamps import isoformat
 from .channel import Channel
-from .queue import Entry, Handover, Outbox, in_order
+from .entry import Entry, Handover, Queue, in_order
 
 PREFIX = "digest__"
 
@@ -47,7 +47,7 @@ def digest_id(channel: Channel, due: datetime) -> str:
 
 
 def gather(
-    outbox: Outbox, entries: Sequence[Entry], channels: Sequence[Channel], now: datetime
+    outbox: Queue, entries: Sequence[Entry], channels: Sequence[Channel], now: datetime
 ) -> list[Entry]:
     """Queue each digest that came due, and mark what a sent digest gathered (lock held);
     the digests queued now."""
@@ -67,7 +67,7 @@ def gather(
     return queued
 
 
-def settle(outbox: Outbox, digest: str, channel: str, entries: Sequence[Entry]) -> None:
+def settle(outbox: Queue, digest: str, channel: str, entries: Sequence[Entry]) -> None:
     """Once digest ``digest`` is sent on ``channel``, the messages it gathered are too."""
     sent = outbox.sent(digest)
     if sent is None or sent.deliveries.get(channel, Handover()).status is not Delivered.SENT:

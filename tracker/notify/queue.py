@@ -18,7 +18,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,93 +31,17 @@ from ..model import Delivered, Event
 from ..store import layout
 from ..store.files import atomic_write
 from .channel import Channel
+from .entry import DONE, Entry, Handover, Queue, first, in_order
 
 log = logging.getLogger("tracker.notify.outbox")
 
-DONE = (Delivered.SENT, Delivered.DROPPED)  # a channel with nothing left to do
 SWEEP_AFTER = 600.0  # seconds after which a temporary file is a killed run's, not a write
-
-
-@dataclass
-class Handover:
-    """One message on one channel: where it stands."""
-
-    status: Delivered = Delivered.PENDING
-    attempts: int = 0
-    error: str | None = None
-    sent_at: str | None = None
-    parts: list[int] = field(default_factory=list)  # a channel of several services: those sent
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "status": str(self.status),
-            "attempts": self.attempts,
-            "error": self.error,
-            "sent_at": self.sent_at,
-        }
-        if self.parts:
-            data["parts"] = sorted(self.parts)
-        return data
-
-    @classmethod
-    def from_json(cls, data: Any) -> Handover:
-        """As stored; ValueError for anything that is not one (a hand edit, a torn write)."""
-        if not isinstance(data, dict):
-            raise ValueError("not an object")
-        attempts, error, sent = data.get("attempts", 0), data.get("error"), data.get("sent_at")
-        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
-            raise ValueError("attempts is not a count")
-        if not isinstance(error, str | None) or not isinstance(sent, str | None):
-            raise ValueError("error and sent_at are text")
-        parts = data.get("parts", [])
-        if not isinstance(parts, list) or not all(_index(n) for n in parts):
-            raise ValueError("parts is not a list of indexes")
-        return cls(Delivered(str(data.get("status"))), attempts, error, sent, list(parts))
-
-
-@dataclass
-class Entry:
-    """A queued message and its delivery on each channel that wants it."""
-
-    message: Message
-    deliveries: dict[str, Handover] = field(default_factory=dict)
-
-    @property
-    def id(self) -> str:
-        return self.message.id
-
-    @property
-    def done(self) -> bool:
-        return all(h.status in DONE for h in self.deliveries.values())
-
-    @property
-    def waiting(self) -> bool:
-        """Whether a channel still owes it (held for a digest is not owing: it is on time)."""
-        return any(
-            h.status in (Delivered.PENDING, Delivered.FAILED) for h in self.deliveries.values()
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.message.to_json(), "deliveries": self._deliveries_json()}
-
-    def _deliveries_json(self) -> dict[str, Any]:
-        return {name: h.to_json() for name, h in self.deliveries.items()}
-
-    @classmethod
-    def from_json(cls, data: Any) -> Entry:
-        if not isinstance(data, dict):
-            raise ValueError("not an object")
-        deliveries = data.get("deliveries", {})
-        if not isinstance(deliveries, dict):
-            raise ValueError("deliveries is not an object")
-        message = Message.from_json({k: v for k, v in data.items() if k != "deliveries"})
-        return cls(message, {str(n): Handover.from_json(h) for n, h in deliveries.items()})
 
 
 class Queueing:
     """The outbox as a listener of the pipeline: what it hears, it queues for the channels."""
 
-    def __init__(self, outbox: Outbox, channels: Sequence[Channel]) -> None:
+    def __init__(self, outbox: Queue, channels: Sequence[Channel]) -> None:
         self.outbox, self.channels = outbox, channels
 
     def heard(self, message: Message) -> None:
@@ -131,7 +55,16 @@ def listeners_for(config: Config) -> list[Queueing]:
     """
     if not config.channels:
         return []
-    return [Queueing(Outbox(config.settings), config.channels)]
+    return [Queueing(open_outbox(config.settings), config.channels)]
+
+
+def open_outbox(settings: Settings) -> Queue:
+    """The queue beside the store: files in the state folder, or tables in PostgreSQL."""
+    if settings.store is None:
+        return Outbox(settings)
+    from .sql_queue import SqlOutbox
+
+    return SqlOutbox(settings)
 
 
 class Outbox:
@@ -156,7 +89,7 @@ class Outbox:
         if self.known(message.id):
             return False
         wanted = [c for c in channels if c.wants(message.severity)]
-        entry = Entry(message, {c.name: _first(c, message) for c in wanted})
+        entry = Entry(message, {c.name: first(c, message) for c in wanted})
         self.keep_record(entry)  # first in the version folder: the queue can be rebuilt from it
         folder = self.dir if wanted else self.sent_dir  # nobody wants it: record, don't queue
         folder.mkdir(parents=True, exist_ok=True)
@@ -286,6 +219,11 @@ class Outbox:
         finally:
             lock.release()
 
+    @contextlib.contextmanager
+    def claim(self, entry: Entry) -> Iterator[Entry | None]:
+        """The entry itself: the delivery lock (:meth:`lock`) already keeps others away."""
+        yield entry
+
     # -- files ---------------------------------------------------------------------------
 
     def save(self, entry: Entry) -> None:
@@ -350,20 +288,6 @@ class _Record:
 
     id: str
     deliveries: dict[str, Handover]
-
-
-def in_order(entries: Iterable[Entry]) -> list[Entry]:
-    """Entries in queue order: oldest first, by creation time, then id."""
-    return sorted(entries, key=lambda e: (e.message.created, e.id))
-
-
-def _first(channel: Channel, message: Message) -> Handover:
-    """Where a new message starts on a channel: held for its digest, or to be sent."""
-    return Handover(Delivered.HELD if channel.held(message) else Delivered.PENDING)
-
-
-def _index(n: object) -> bool:
-    return isinstance(n, int) and not isinstance(n, bool) and n >= 0
 
 
 def _load(path: Path) -> Entry | None:

@@ -11,7 +11,7 @@ from ..model import Delivered
 from ..notify import digest
 from ..notify.channel import Channel
 from ..notify.deliver import Delivery
-from ..notify.queue import Entry
+from ..notify.entry import Entry
 from ..notify.text import shown_time
 from ..stamps import isoformat, utcnow
 from ..text.counts import counted

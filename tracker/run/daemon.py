@@ -35,7 +35,7 @@ from ..config import Config, Source
 from ..errors import ConfigError, describe_os_error
 from ..model import Delivered, Status
 from ..notify.deliver import Delivery, deliver
-from ..notify.queue import Outbox
+from ..notify.queue import open_outbox
 from ..pipeline import translations
 from ..pipeline.check import check_source
 from ..pipeline.events import Listener
@@ -172,7 +172,7 @@ class Daemon:
             self.delivery = asyncio.create_task(self._deliver_now())
 
     async def _deliver_now(self) -> None:
-        outbox = Outbox(self.config.settings)
+        outbox = open_outbox(self.config.settings)
         ids = [s.id for s in self.config.sources]
         try:
             for d in await deliver(outbox, self.config.channels, ids, wait=False):

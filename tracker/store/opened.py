@@ -27,3 +27,13 @@ def open_store(state_dir: Path, url: str | None = None) -> Store:
 
             store = _opened[url] = PostgresStore(url)
         return store
+
+
+def close_all() -> None:
+    """Close every database store this process opened (tests, and a daemon stopping)."""
+    with _opening:
+        for store in _opened.values():
+            close = getattr(store, "close", None)
+            if close is not None:
+                close()
+        _opened.clear()

@@ -77,6 +77,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self._local = threading.local()
+        self._all: list[psycopg.Connection[Any]] = []  # every thread's, to close them all
         self._ready = False
         self._readying = threading.Lock()
 
@@ -91,6 +92,7 @@ class Database:
                 raise StoreUnavailable(f"store {shown(self.url)}: {why}") from None
             self._local.conn = conn
             with self._readying:
+                self._all.append(conn)
                 if not self._ready:
                     migrate(conn)
                     self._ready = True
@@ -129,10 +131,11 @@ class Database:
             self.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        """Close every thread's connection (their locks go with them)."""
+        with self._readying:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
 
 
 def migrate(conn: psycopg.Connection[Any]) -> int:

@@ -223,6 +223,9 @@ class PostgresStore:
     def versions(self, source_id: str) -> SqlHistory:
         return SqlHistory(self.db, source_id)
 
+    def close(self) -> None:
+        self.db.close()
+
     def source_ids(self) -> Iterator[str]:
         rows = self.db.execute(
             "SELECT id FROM sources UNION SELECT source FROM versions ORDER BY 1"

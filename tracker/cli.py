@@ -215,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             path=config.resolve(args.config),
             listeners=listeners_for,
         )
+        if wiring.config.settings.store is not None:
+            wiring.config.settings.opened_store().ready()
         status: int = args.run(wiring)
         return status
     except ConfigError as exc:

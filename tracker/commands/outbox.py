@@ -51,7 +51,8 @@ def outbox(w: Wiring) -> int:
             print_deliveries(deliveries, sum(e.waiting for e in entries), console)
         print_unready(cfg.channels, console)
         print_outbox(entries, damaged, requeued, console, cfg.channels)
-    return EXIT_UNDELIVERED if any(e.waiting for e in entries) else EXIT_OK
+    owing = any(e.waiting for e in outbox.unclaimed(entries))
+    return EXIT_UNDELIVERED if owing else EXIT_OK
 
 
 def status(w: Wiring) -> int:

@@ -67,7 +67,11 @@ def send_waiting(cfg: config.Config) -> tuple[list[Delivery], int]:
     outbox = open_outbox(cfg.settings)
     try:
         deliveries = asyncio.run(deliver(outbox, cfg.channels, [s.id for s in cfg.sources]))
-        waiting = sum(entry.waiting for entry in outbox.pending())  # held: on time, not owing
+        # Held is on time, not owing; what another deliverer is sending, or what another
+        # shard's sources said, is theirs to report.
+        others = {s.id for s in cfg.every_source} - {s.id for s in cfg.sources}
+        mine = [e for e in outbox.pending() if e.message.outcome.id not in others]
+        waiting = sum(entry.waiting for entry in outbox.unclaimed(mine))
     except OSError as exc:  # an unusable state folder costs delivery, never the report
         terminal.warn(f"outbox: {describe_os_error(exc)}")
         return [], 1

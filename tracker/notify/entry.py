@@ -151,6 +151,9 @@ class Queue(Protocol):
         """``entry`` as it stands now, for this deliverer alone; None if another has it
         or it was finished meanwhile."""
 
+    def unclaimed(self, entries: list[Entry]) -> list[Entry]:
+        """``entries`` but those another deliverer is sending now (theirs to report)."""
+
     def save(self, entry: Entry) -> None:
         """Keep an entry's delivery state at once (a sent channel is never sent again)."""
 

@@ -219,6 +219,10 @@ class Outbox:
         finally:
             lock.release()
 
+    def unclaimed(self, entries: list[Entry]) -> list[Entry]:
+        """All of them: a delivery run holds the whole queue, and it has ended."""
+        return entries
+
     @contextlib.contextmanager
     def claim(self, entry: Entry) -> Iterator[Entry | None]:
         """The entry itself: the delivery lock (:meth:`lock`) already keeps others away."""

@@ -165,6 +165,19 @@ class SqlOutbox:
             fresh = self._entries("o.id = %s", (entry.id,)) if row else []
             yield fresh[0] if fresh and not fresh[0].done else None
 
+    def unclaimed(self, entries: list[Entry]) -> list[Entry]:
+        """Those whose row no deliverer holds now (looked at, and let go at once)."""
+        if not entries:
+            return entries
+        conn = self._claiming()
+        with conn.transaction():
+            rows = conn.execute(
+                "SELECT id FROM outbox WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED",
+                ([e.id for e in entries],),
+            ).fetchall()
+        free = {row[0] for row in rows}
+        return [e for e in entries if e.id in free]
+
     def _claiming(self) -> psycopg.Connection[Any]:
         """The connection claims are held on: its own, so that handovers commit at once."""
         if self._claimer is None or self._claimer.closed:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Config, Source
-from ..errors import SourceError, StateError, describe_os_error
+from ..errors import SourceError, StateError, StoreUnavailable, describe_os_error
 from ..model import Origin, Status
 from ..sources import Context, getter_for, read_page, waiting
 from ..sources.browser import Browser
@@ -127,6 +127,8 @@ async def check_source(
             result = await job.run(ctx, workers)
     except SourceError as exc:
         result = await asyncio.to_thread(job.books.failed_unlocked, exc)
+    except StoreUnavailable as exc:  # nowhere to note the failure either: said, not kept
+        result = Result(source, Status.ERROR, error=exc.reason)
     except OSError as exc:  # its folder: read-only, a file in its place, disk full, …
         unusable = StateError(f"state folder: {describe_os_error(exc)}")
         result = await asyncio.to_thread(job.books.failed_unlocked, unusable)

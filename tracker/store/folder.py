@@ -28,6 +28,9 @@ class FolderStore:
     def versions(self, source_id: str) -> Versions:
         return Versions.of(self.state_dir, source_id)
 
+    def ready(self) -> None:
+        """Nothing to open: folders are made as they are written."""
+
     def source_ids(self) -> Iterator[str]:
         """The sources with a record here, by name (tracker's own folders left out)."""
         try:

@@ -88,8 +88,7 @@ class Database:
             try:
                 conn = psycopg.connect(self.url, autocommit=True, application_name="tracker")
             except psycopg.OperationalError as exc:
-                why = (str(exc).strip().splitlines() or ["unreachable"])[-1]
-                raise StoreUnavailable(f"store {shown(self.url)}: {why}") from None
+                raise StoreUnavailable(f"store {shown(self.url)}: {_first_line(exc)}") from None
             self._local.conn = conn
             with self._readying:
                 self._all.append(conn)
@@ -99,7 +98,15 @@ class Database:
         return conn
 
     def execute(self, sql: str, params: Any = None) -> psycopg.Cursor[Any]:
-        return self.connection().execute(sql, params)
+        try:
+            return self.connection().execute(sql, params)
+        except psycopg.OperationalError as exc:  # the server went away mid-run
+            raise StoreUnavailable(f"store {shown(self.url)}: {_first_line(exc)}") from None
+
+    def ready(self) -> None:
+        """Connect now (and create or migrate the schema), so that a store out of reach is
+        one line before any work starts."""
+        self.connection()
 
     def one(self, sql: str, params: Any = None) -> Any:
         """The first column of the first row, or None."""
@@ -158,6 +165,12 @@ def migrate(conn: psycopg.Connection[Any]) -> int:
                 conn.execute(statement)
             conn.execute("INSERT INTO tracker_schema (version) VALUES (%s)", (version,))
     return SCHEMA
+
+
+def _first_line(exc: Exception) -> str:
+    """What the server or libpq said, the line that says why (never the password)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__
 
 
 def jsonb(value: Any) -> Jsonb:

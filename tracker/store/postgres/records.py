@@ -226,6 +226,9 @@ class PostgresStore:
     def close(self) -> None:
         self.db.close()
 
+    def ready(self) -> None:
+        self.db.ready()
+
     def source_ids(self) -> Iterator[str]:
         rows = self.db.execute(
             "SELECT id FROM sources UNION SELECT source FROM versions ORDER BY 1"

@@ -1,0 +1,180 @@
+"""PostgreSQL as the store: the commands against it, shards and deliverers at once, kills.
+
+A real server the tests start (``tests/postgres.py``); each test has its own database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+import pytest
+from werkzeug import Request, Response
+
+from tests.conftest import ROOT, Sink, doc_source, run_subprocess, wait_until, write_config
+from tests.pages import AGREEMENT, change_clause, cloud_page
+from tracker.run.shards import shard_of
+
+pytestmark = pytest.mark.slow
+
+DSN_VAR = "TRACKER_TEST_DSN"
+HOOK = '\n[[notify]]\nkind = "webhook"\nurl = "{url}"\n'
+TEN_TO_THREE = ("提前10个自然日", "提前3个自然日")
+
+
+def _page(sid: str, changed: bool = False) -> str:
+    text = change_clause(AGREEMENT, "9.2 ", f"9.2 ({sid}) ")
+    return cloud_page(change_clause(text, *TEN_TO_THREE) if changed else text)
+
+
+def _setup(site, tmp_path: Path, ids: list[str], hook: Sink | None = None, **settings):
+    for sid in ids:
+        site.page(f"/{sid}", _page(sid))
+    extra = HOOK.format(url=hook.url) if hook else ""
+    sources = [doc_source(site.url(f"/{sid}"), sid) for sid in ids]
+    return write_config(tmp_path, sources, {"store_env": DSN_VAR, **settings}, extra=extra)
+
+
+def _start(*args: object, dsn: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), DSN_VAR: dsn}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
+    out = []
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=120)
+        out.append((proc.returncode, stdout, stderr))
+    return out
+
+
+def test_the_commands_work_against_the_database(site, tmp_path, tracker, pg_url, monkeypatch):
+    monkeypatch.setenv(DSN_VAR, pg_url)
+    hook = Sink(site, "/hook")
+    cfg = _setup(site, tmp_path, ["doc"], hook)
+    assert tracker("check", "--config", cfg).code == 0
+    site.page("/doc", _page("doc", changed=True))
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 1 and run.source("doc")["status"] == "changed"
+    assert [b["changes"][0]["clause"] for b in hook.bodies] == ["2.7"]
+    assert not (tmp_path / "snapshots" / "doc").exists()  # the versions are in the database
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM versions").fetchone() == (2,)
+        assert conn.execute("SELECT version FROM tracker_schema").fetchall() == [(1,)]
+
+    history = tracker("history", "doc", "--config", cfg, "--json")
+    assert history.code == 0 and len(history.json["versions"]) == 2
+    diff = tracker("diff", "doc", "--config", cfg)
+    assert diff.code == 0 and "2.7" in diff.out
+    show = tracker("show", "doc", "latest", "--config", cfg)
+    assert show.code == 0 and "提前3个自然日" in show.out
+    status = tracker("status", "--config", cfg, "--json")
+    assert status.code == 0 and status.json["sources"][0]["last_status"] == "changed"
+    assert tracker("check", "--config", cfg).code == 0 and len(hook.bodies) == 1
+    assert tracker("outbox", "--config", cfg, "--json").json["pending"] == []
+
+
+def test_a_bad_store_setting_is_one_line_naming_the_key(site, tmp_path, pg_url):
+    cfg = _setup(site, tmp_path, ["doc"])
+    unset = run_subprocess("check", "--config", cfg, env={DSN_VAR: ""})
+    assert unset.code == 2 and "tracker.store_env" in unset.err
+    assert f"environment variable {DSN_VAR} is not set" in unset.err
+    assert "Traceback" not in unset.err
+    (tmp_path / "wrong").mkdir()
+    wrong = write_config(tmp_path / "wrong", [], {"store": "mysql://x"})
+    bad = run_subprocess("check", "--config", wrong)
+    assert bad.code == 2 and "tracker.store" in bad.err and "postgresql://" in bad.err
+    port = pg_url.split("@127.0.0.1:")[1].split("/")[0]
+    down = f"postgresql://tracker:hunter2@127.0.0.1:{int(port) + 1}/none"
+    gone = run_subprocess("check", "--config", cfg, env={DSN_VAR: down})
+    assert gone.code == 3 and "Traceback" not in gone.err and "hunter2" not in gone.err
+    assert "tracker:***@127.0.0.1" in gone.err
+
+
+def test_many_processes_on_an_empty_database_create_the_schema_once(tmp_path, pg_url):
+    cfg = write_config(tmp_path, [doc_source("http://127.0.0.1:9/")], {"store_env": DSN_VAR})
+    procs = [_start("status", "--config", cfg, dsn=pg_url) for _ in range(6)]
+    results = _finish(procs)
+    assert [code for code, _, _ in results] == [0] * 6, results
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT version FROM tracker_schema").fetchall() == [(1,)]
+
+
+def test_three_shards_and_two_deliverers_at_once_send_each_change_once(site, tmp_path, pg_url):
+    ids = [f"doc-{n:02d}" for n in range(36)]
+    bodies: list[str] = []
+
+    def slow_hook(request: Request) -> Response:  # slow enough that deliverers overlap
+        bodies.append(request.get_json()["message_id"])
+        time.sleep(0.05)
+        return Response("ok")
+
+    site.page("/hook", handler=slow_hook)
+    cfg = _setup(site, tmp_path, ids)
+    cfg.write_text(cfg.read_text("utf-8") + HOOK.format(url=site.url("/hook")), "utf-8")
+    shards = [f"{k}/3" for k in range(3)]
+    changed = set(ids[::3])  # 12 changes, in every shard
+    rounds = [set(), changed, set()]
+    for number, changes in enumerate(rounds):
+        for sid in changes:
+            site.page(f"/{sid}", _page(sid, changed=True))
+        site.requests.clear()
+        procs = [
+            _start("check", "--config", cfg, "--json", "--shard", k, dsn=pg_url) for k in shards
+        ]
+        procs += [_start("outbox", "--config", cfg, "--deliver", dsn=pg_url) for _ in range(2)]
+        results = _finish(procs)
+        checked = [s["id"] for _, out, _ in results[:3] for s in json.loads(out)["sources"]]
+        assert sorted(checked) == ids, f"round {number}: each source checked once"
+        hits = Counter(r.path.lstrip("/") for r in site.requests if r.path != "/hook")
+        assert hits == Counter(ids), f"round {number}: each page fetched once"
+        assert all(code in (0, 1) for code, _, _ in results[:3])
+    sent = Counter(bodies)
+    assert len(sent) == len(changed) and set(sent.values()) == {1}, sent
+    assert {m.split("__")[0] for m in sent} == changed
+
+
+def test_a_shard_killed_while_sending_sends_every_change_on_its_next_run(site, tmp_path, pg_url):
+    ids = [f"doc-{n:02d}" for n in range(12)]
+    mine = [sid for sid in ids if shard_of(sid, 2) == 0]
+    arrived, hold = threading.Event(), threading.Event()
+    bodies: list[str] = []
+
+    def slow_hook(request: Request) -> Response:
+        bodies.append(request.get_json()["message_id"])
+        arrived.set()
+        hold.wait(30)  # the first delivery hangs until the shard is killed
+        return Response("ok")
+
+    site.page("/hook", handler=slow_hook)
+    cfg = _setup(site, tmp_path, ids, None, retries=0, timeout="60s")
+    cfg.write_text(cfg.read_text("utf-8") + HOOK.format(url=site.url("/hook")), "utf-8")
+    assert _finish([_start("check", "--config", cfg, "--shard", "0/2", dsn=pg_url)])[0][0] == 0
+    for sid in mine:
+        site.page(f"/{sid}", _page(sid, changed=True))
+    shard = _start("check", "--config", cfg, "--shard", "0/2", dsn=pg_url)
+    wait_until(arrived.is_set, 60)
+    shard.send_signal(signal.SIGKILL)
+    shard.communicate(timeout=30)
+    hold.set()
+    again = _finish([_start("check", "--config", cfg, "--shard", "0/2", "--json", dsn=pg_url)])
+    assert again[0][0] == 0, again  # nothing new on the pages: the messages went out
+    sent = Counter(bodies)
+    assert {m.split("__")[0] for m in sent} == set(mine)  # every change sent...
+    assert len(sent) == len(mine)  # ...under one message id each
+    repeats = [m for m, n in sent.items() if n > 1]
+    assert repeats == [bodies[0]] and sent[bodies[0]] == 2, sent  # only the one cut short

@@ -178,3 +178,56 @@ def test_a_shard_killed_while_sending_sends_every_change_on_its_next_run(site, t
     assert len(sent) == len(mine)  # ...under one message id each
     repeats = [m for m, n in sent.items() if n > 1]
     assert repeats == [bodies[0]] and sent[bodies[0]] == 2, sent  # only the one cut short
+
+
+def test_a_store_is_copied_into_postgresql_and_back_and_twice_changes_nothing(
+    site, tmp_path, tracker, pg_url, monkeypatch
+):
+    hook = Sink(site, "/hook")
+    hook.status = 503  # the message waits in the outbox
+    ids = ["doc", "other"]
+    folder_cfg = _setup(site, tmp_path, ids, hook, retries=0)
+    folder_cfg = folder_cfg.rename(tmp_path / "folder.toml")
+    text = folder_cfg.read_text("utf-8").replace('store_env = "TRACKER_TEST_DSN"\n', "")
+    folder_cfg.write_text(text, "utf-8")
+    assert tracker("check", "--config", folder_cfg).code == 0
+    site.page("/doc", _page("doc", changed=True))
+    assert tracker("check", "--config", folder_cfg).code == 4  # changed, and undelivered
+    monkeypatch.setenv(DSN_VAR, pg_url)
+    first = tracker("store", "copy", "--config", folder_cfg, "--to-env", DSN_VAR)
+    assert first.code == 0, first.err
+    assert "copied 3 versions of 2 sources, 2 states and 1 waiting messages" in first.out
+    again = tracker("store", "copy", "--config", folder_cfg, "--to-env", DSN_VAR)
+    assert "copied 0 versions of 2 sources, 0 states and 0 waiting messages" in again.out
+    assert "(3 versions were there already)" in again.out
+
+    db_cfg = tmp_path / "db.toml"
+    db_cfg.write_text(text.replace("[tracker]\n", f'[tracker]\nstore_env = "{DSN_VAR}"\n'), "utf-8")
+    hook.status = 200
+    run = tracker("check", "--config", db_cfg, "--json")  # nothing new: the copy is current
+    assert run.code == 0 and {s["status"] for s in run.json["sources"]} == {"unchanged"}
+    assert [b["message_id"].split("__")[0] for b in hook.bodies if "message_id" in b] == ["doc"]
+    history = tracker("history", "doc", "--config", db_cfg, "--json").json["versions"]
+    folder_history = tracker("history", "doc", "--config", folder_cfg, "--json").json["versions"]
+    assert [v["version"] for v in history] == [v["version"] for v in folder_history]
+    assert [v["origin"] for v in history] == [v["origin"] for v in folder_history]
+
+    back = tmp_path / "back"
+    home = tracker("store", "copy", "--config", db_cfg, "--to", back)
+    assert home.code == 0 and "copied 3 versions of 2 sources" in home.out
+    for sid in ids:
+        theirs = sorted(p.name for p in (tmp_path / "snapshots" / sid / "versions").iterdir())
+        assert sorted(p.name for p in (back / sid / "versions").iterdir()) == theirs
+        for name in theirs:
+            for part in ("text.md", "page.html.gz"):
+                mine = (back / sid / "versions" / name / part).read_bytes()
+                was = (tmp_path / "snapshots" / sid / "versions" / name / part).read_bytes()
+                assert mine == was or (part == "page.html.gz" and _gunzip(mine) == _gunzip(was))
+    same = tracker("store", "copy", "--config", db_cfg, "--to-env", DSN_VAR)
+    assert same.code == 2 and "the target is the configured store itself" in same.err
+
+
+def _gunzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.decompress(data)

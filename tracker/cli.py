@@ -197,6 +197,17 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.add_argument("source", metavar="SOURCE", nargs="?", help="the source's id")
     reextract.set_defaults(run=_command("onboard", "reextract"))
 
+    store = command(
+        "store",
+        "copy every version, state and waiting message into another store (and back)",
+        description="TARGET is a postgresql:// URL or a state folder; a second copy adds nothing.",
+    )
+    store.add_argument("action", choices=("copy",), help="what to do (copy)")
+    where = store.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", metavar="TARGET", help="a postgresql:// URL or a folder")
+    where.add_argument("--to-env", metavar="VAR", help="the environment variable holding the URL")
+    store.set_defaults(run=_command("store", "copy"))
+
     status = command("status", "show each source's last check, next run and alerts")
     status.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     status.set_defaults(run=_command("outbox", "status"))

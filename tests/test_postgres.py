@@ -231,3 +231,46 @@ def _gunzip(data: bytes) -> bytes:
     import gzip
 
     return gzip.decompress(data)
+
+
+def test_two_daemons_on_one_database_never_check_one_source_at_once(site, tmp_path, pg_url):
+    ids = [f"doc-{n}" for n in range(4)]
+    lock = threading.Lock()
+    inside: Counter[str] = Counter()
+    overlaps: list[str] = []
+    fetched: Counter[str] = Counter()
+
+    def slow(sid: str):
+        def serve(request: Request) -> Response:
+            with lock:
+                inside[sid] += 1
+                fetched[sid] += 1
+                if inside[sid] > 1:
+                    overlaps.append(sid)
+            time.sleep(0.15)  # long enough for the other daemon to try the same source
+            with lock:
+                inside[sid] -= 1
+            return Response(_page(sid), content_type="text/html; charset=utf-8")
+
+        return serve
+
+    for sid in ids:
+        site.page(f"/{sid}", handler=slow(sid))
+    sources = [doc_source(site.url(f"/{sid}"), sid) for sid in ids]
+    settings = {"store_env": DSN_VAR, "interval": "1s", "outbox_interval": "1s"}
+    daemons = []
+    for name in ("one", "two"):  # two machines: a state folder each, one database
+        (tmp_path / name).mkdir()
+        cfg = write_config(tmp_path / name, sources, settings)
+        daemons.append(_start("daemon", "--config", cfg, dsn=pg_url))
+    try:
+        wait_until(lambda: min(fetched[sid] for sid in ids) >= 6, 60)
+    finally:
+        for proc in daemons:
+            proc.send_signal(signal.SIGTERM)
+        results = _finish(daemons)
+    assert overlaps == [], overlaps
+    assert all(code == 0 for code, _, _ in results), results
+    with psycopg.connect(pg_url) as conn:
+        versions = conn.execute("SELECT source, count(*) FROM versions GROUP BY 1").fetchall()
+    assert sorted(versions) == [(sid, 1) for sid in ids]  # one baseline each, never two

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Config, Source
-from ..errors import SourceError, StateError, StoreUnavailable, describe_os_error
+from ..errors import LockTimeout, SourceError, StateError, StoreUnavailable, describe_os_error
 from ..model import Origin, Status
 from ..sources import Context, getter_for, read_page, waiting
 from ..sources.browser import Browser
@@ -173,6 +173,21 @@ class _Job:
         return Recorder(self.source, self.config, self.store, books, getter, self.citations)
 
     async def run(self, ctx: Context, workers: Workers) -> Result:
+        """Check the source, once no other process is checking it (a shared store)."""
+        deadline = time.monotonic() + self.config.settings.lock_timeout
+        while not self.store.try_checking():
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"another tracker process is checking it (waited "
+                    f"{self.config.settings.lock_timeout:g}s)"
+                )
+            await asyncio.sleep(0.05)
+        try:
+            return await self._check(ctx, workers)
+        finally:
+            self.store.done_checking()
+
+    async def _check(self, ctx: Context, workers: Workers) -> Result:
         source, store, getter = self.source, self.store, self.getter
         state = store.read_state()
         names = store.versions.names()

@@ -144,6 +144,14 @@ class SourceStore:
         """The name the next recorded version will have."""
         return next_name(self.versions.names(), when)
 
+    def try_checking(self) -> bool:
+        """Always: one daemon per folder (``daemon.lock``), and a cron check beside it
+        waits for the source's lock to record."""
+        return True
+
+    def done_checking(self) -> None:
+        pass
+
     def exists(self) -> bool:
         """Whether anything was ever recorded or checked for this source."""
         return self.dir.is_dir()

@@ -135,6 +135,16 @@ class SqlSource:
                 self.versions.held = False
                 self.versions.forget()
 
+    def try_checking(self) -> bool:
+        """A second lock, held from fetch to record, so that two daemons (or a cron run
+        beside a daemon) sharing the database never check one source at once."""
+        key = f"tracker/checking/{self.id}"
+        return bool(self.db.one("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)))
+
+    def done_checking(self) -> None:
+        key = f"tracker/checking/{self.id}"
+        self.db.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+
     def exists(self) -> bool:
         return bool(
             self.db.one(

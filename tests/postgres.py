@@ -66,8 +66,12 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start() -> Server:
-    """Start a server; RuntimeError saying why one cannot run here."""
+def start(durable: bool = False) -> Server:
+    """Start a server; RuntimeError saying why one cannot run here.
+
+    The tests' server skips syncing (a throwaway cluster); ``durable`` keeps
+    PostgreSQL's defaults, for a benchmark that should pay what production pays.
+    """
     try:
         import psycopg
     except ImportError as exc:
@@ -113,10 +117,10 @@ def start() -> Server:
     port = _free_port()
     options = [
         "-c", "listen_addresses=127.0.0.1", "-c", f"port={port}",
-        "-c", f"unix_socket_directories={folder}", "-c", "fsync=off",
-        "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-        "-c", "max_connections=400", "-c", "shared_buffers=32MB",
+        "-c", f"unix_socket_directories={folder}", "-c", "max_connections=400",
     ]  # fmt: skip
+    if not durable:
+        options += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
     log = open(folder / "server.log", "wb")  # noqa: SIM115 - the server writes it until stopped
     process = subprocess.Popen(
         [bindir / "postgres", "-D", data, *options],

@@ -86,6 +86,10 @@ def test_the_commands_work_against_the_database(site, tmp_path, tracker, pg_url,
     assert status.code == 0 and status.json["sources"][0]["last_status"] == "changed"
     assert tracker("check", "--config", cfg).code == 0 and len(hook.bodies) == 1
     assert tracker("outbox", "--config", cfg, "--json").json["pending"] == []
+    report = tracker("report", "--config", cfg, "--out", tmp_path / "report")
+    assert report.code == 0
+    page = next((tmp_path / "report" / "changes" / "doc").glob("*.html")).read_text("utf-8")
+    assert "提前" in page and "2.7" in page
 
 
 def test_a_bad_store_setting_is_one_line_naming_the_key(site, tmp_path, pg_url):
@@ -102,7 +106,13 @@ def test_a_bad_store_setting_is_one_line_naming_the_key(site, tmp_path, pg_url):
     down = f"postgresql://tracker:hunter2@127.0.0.1:{int(port) + 1}/none"
     gone = run_subprocess("check", "--config", cfg, env={DSN_VAR: down})
     assert gone.code == 3 and "Traceback" not in gone.err and "hunter2" not in gone.err
-    assert "tracker:***@127.0.0.1" in gone.err
+    assert "tracker:***@127.0.0.1" in gone.err and "Connection refused" in gone.err
+    assert len(gone.err.strip().splitlines()) == 1
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # a newer tracker was here
+        conn.execute("CREATE TABLE tracker_schema (version integer PRIMARY KEY)")
+        conn.execute("INSERT INTO tracker_schema VALUES (99)")
+    newer = run_subprocess("status", "--config", cfg, env={DSN_VAR: pg_url})
+    assert newer.code == 3 and "schema is version 99" in newer.err and "upgrade" in newer.err
 
 
 def test_many_processes_on_an_empty_database_create_the_schema_once(tmp_path, pg_url):
@@ -115,37 +125,50 @@ def test_many_processes_on_an_empty_database_create_the_schema_once(tmp_path, pg
 
 
 def test_three_shards_and_two_deliverers_at_once_send_each_change_once(site, tmp_path, pg_url):
+    """Rounds of three shards at once (each delivering when it ends), then, with the channel
+    down during one round, two deliverers at once over what waited."""
     ids = [f"doc-{n:02d}" for n in range(36)]
     bodies: list[str] = []
+    down = threading.Event()
 
     def slow_hook(request: Request) -> Response:  # slow enough that deliverers overlap
+        if down.is_set():
+            return Response("down", status=503)
         bodies.append(request.get_json()["message_id"])
         time.sleep(0.05)
         return Response("ok")
 
     site.page("/hook", handler=slow_hook)
-    cfg = _setup(site, tmp_path, ids)
+    cfg = _setup(site, tmp_path, ids, retries=0)
     cfg.write_text(cfg.read_text("utf-8") + HOOK.format(url=site.url("/hook")), "utf-8")
     shards = [f"{k}/3" for k in range(3)]
-    changed = set(ids[::3])  # 12 changes, in every shard
-    rounds = [set(), changed, set()]
-    for number, changes in enumerate(rounds):
+    first, second = set(ids[::3]), set(ids[1::6])  # 12 and 6 changes, in every shard
+    for number, (changes, channel_down) in enumerate(
+        [(set(), False), (first, False), (second, True), (set(), False)]
+    ):
         for sid in changes:
-            site.page(f"/{sid}", _page(sid, changed=True))
+            site.page(f"/{sid}", _page(sid, changed=sid in first or sid in second))
         site.requests.clear()
+        (down.set if channel_down else down.clear)()
         procs = [
             _start("check", "--config", cfg, "--json", "--shard", k, dsn=pg_url) for k in shards
         ]
-        procs += [_start("outbox", "--config", cfg, "--deliver", dsn=pg_url) for _ in range(2)]
         results = _finish(procs)
-        checked = [s["id"] for _, out, _ in results[:3] for s in json.loads(out)["sources"]]
+        checked = [s["id"] for _, out, _ in results for s in json.loads(out)["sources"]]
         assert sorted(checked) == ids, f"round {number}: each source checked once"
         hits = Counter(r.path.lstrip("/") for r in site.requests if r.path != "/hook")
         assert hits == Counter(ids), f"round {number}: each page fetched once"
-        assert all(code in (0, 1) for code, _, _ in results[:3])
+        owners = {shard_of(sid, 3) for sid in changes}
+        wanted = [(4 if channel_down else 1) if k in owners else 0 for k in range(3)]
+        assert [code for code, _, _ in results] == wanted, f"round {number}"
+        if channel_down:  # the channel is back: two deliverers at once
+            down.clear()
+            deliverers = [_start("outbox", "--config", cfg, "--deliver", dsn=pg_url)]
+            deliverers.append(_start("outbox", "--config", cfg, "--deliver", dsn=pg_url))
+            assert [code for code, _, _ in _finish(deliverers)] == [0, 0]
     sent = Counter(bodies)
-    assert len(sent) == len(changed) and set(sent.values()) == {1}, sent
-    assert {m.split("__")[0] for m in sent} == changed
+    assert set(sent.values()) == {1}, sent  # never twice
+    assert Counter(m.split("__")[0] for m in sent) == Counter([*first, *second])
 
 
 def test_a_shard_killed_while_sending_sends_every_change_on_its_next_run(site, tmp_path, pg_url):
@@ -274,3 +297,33 @@ def test_two_daemons_on_one_database_never_check_one_source_at_once(site, tmp_pa
     with psycopg.connect(pg_url) as conn:
         versions = conn.execute("SELECT source, count(*) FROM versions GROUP BY 1").fetchall()
     assert sorted(versions) == [(sid, 1) for sid in ids]  # one baseline each, never two
+
+
+def test_accept_reextract_promises_and_discover_work_against_the_database(
+    site, tmp_path, tracker, pg_url, monkeypatch
+):
+    from tests.test_identity import API_PAGE, BASELINE, NAME, SID
+
+    monkeypatch.setenv(DSN_VAR, pg_url)
+    site.page("/doc", cloud_page(API_PAGE, title="API 概览"))
+    source = doc_source(site.url("/doc"), sid=SID, name=NAME, baseline=str(BASELINE))
+    cfg = write_config(tmp_path, [source], {"store_env": DSN_VAR})
+    refused = tracker("check", "--config", cfg, "--json")
+    assert refused.code == 3 and "does not look like" in refused.source(SID)["error"]
+    accepted = tracker("accept", SID, "--config", cfg)
+    assert accepted.code == 0 and "accepted without an alert" in accepted.out
+    history = tracker("history", SID, "--config", cfg, "--json").json["versions"]
+    assert [v["origin"] for v in history] == ["accepted", "baseline"]
+
+    site.page("/doc", cloud_page())  # the agreement again, read with a wider selector
+    assert tracker("check", "--config", cfg).code == 1
+    source["selector"] = [".doc-main"]
+    cfg = write_config(tmp_path, [source], {"store_env": DSN_VAR})
+    redone = tracker("reextract", SID, "--config", cfg)
+    assert redone.code == 0, redone.err
+    history = tracker("history", SID, "--config", cfg, "--json").json["versions"]
+    assert history[0]["origin"] == "upgrade" and history[0]["settings"] == ["selector"]
+
+    promised = tracker("promises", SID, "--config", cfg, "--json")
+    assert promised.code == 0 and "2.7" in promised.out
+    assert tracker("discover", "--config", cfg, "--json").code == 0

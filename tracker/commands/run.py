@@ -8,6 +8,7 @@ from rich.text import Text
 
 from .. import config, logs
 from ..errors import describe_os_error
+from ..model import Delivered
 from ..notify.deliver import Delivery, deliver
 from ..notify.queue import open_outbox
 from ..pipeline import translations
@@ -67,10 +68,11 @@ def send_waiting(cfg: config.Config) -> tuple[list[Delivery], int]:
     outbox = open_outbox(cfg.settings)
     try:
         deliveries = asyncio.run(deliver(outbox, cfg.channels, [s.id for s in cfg.sources]))
-        # Held is on time, not owing; what another deliverer is sending, or what another
-        # shard's sources said, is theirs to report.
+        # Held is on time, not owing.  What another deliverer is sending now, and what
+        # another shard's sources said and this run did not try, are theirs to report.
         others = {s.id for s in cfg.every_source} - {s.id for s in cfg.sources}
-        mine = [e for e in outbox.pending() if e.message.outcome.id not in others]
+        tried = {d.message for d in deliveries if d.status is not Delivered.SENT}
+        mine = [e for e in outbox.pending() if e.message.outcome.id not in others or e.id in tried]
         waiting = sum(entry.waiting for entry in outbox.unclaimed(mine))
     except OSError as exc:  # an unusable state folder costs delivery, never the report
         terminal.warn(f"outbox: {describe_os_error(exc)}")

@@ -166,7 +166,8 @@ class SqlOutbox:
             yield fresh[0] if fresh and not fresh[0].done else None
 
     def unclaimed(self, entries: list[Entry]) -> list[Entry]:
-        """Those whose row no deliverer holds now (looked at, and let go at once)."""
+        """Those no deliverer holds now, as they stand now (held, read afresh, let go): one
+        that another deliverer finished a moment ago is not still waiting."""
         if not entries:
             return entries
         conn = self._claiming()
@@ -175,8 +176,11 @@ class SqlOutbox:
                 "SELECT id FROM outbox WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED",
                 ([e.id for e in entries],),
             ).fetchall()
-        free = {row[0] for row in rows}
-        return [e for e in entries if e.id in free]
+            free = [row[0] for row in rows]
+            # A statement begun after the locks were taken sees every handover committed
+            # before another deliverer let go of them.
+            fresh = self._entries("o.id = ANY(%s)", (free,)) if free else []
+        return [e for e in fresh if not e.done]
 
     def _claiming(self) -> psycopg.Connection[Any]:
         """The connection claims are held on: its own, so that handovers commit at once."""

@@ -168,9 +168,9 @@ def migrate(conn: psycopg.Connection[Any]) -> int:
 
 
 def _first_line(exc: Exception) -> str:
-    """What the server or libpq said, the line that says why (never the password)."""
+    """What the server or libpq said, its first line (libpq never repeats a password)."""
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    return lines[-1] if lines else type(exc).__name__
+    return lines[0] if lines else type(exc).__name__
 
 
 def jsonb(value: Any) -> Jsonb:

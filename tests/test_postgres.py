@@ -262,6 +262,7 @@ def test_two_daemons_on_one_database_never_check_one_source_at_once(site, tmp_pa
     inside: Counter[str] = Counter()
     overlaps: list[str] = []
     fetched: Counter[str] = Counter()
+    changed: set[str] = set()
 
     def slow(sid: str):
         def serve(request: Request) -> Response:
@@ -273,21 +274,27 @@ def test_two_daemons_on_one_database_never_check_one_source_at_once(site, tmp_pa
             time.sleep(0.15)  # long enough for the other daemon to try the same source
             with lock:
                 inside[sid] -= 1
-            return Response(_page(sid), content_type="text/html; charset=utf-8")
+            body = _page(sid, changed=sid in changed)
+            return Response(body, content_type="text/html; charset=utf-8")
 
         return serve
 
     for sid in ids:
         site.page(f"/{sid}", handler=slow(sid))
+    hook = Sink(site, "/hook")
     sources = [doc_source(site.url(f"/{sid}"), sid) for sid in ids]
     settings = {"store_env": DSN_VAR, "interval": "1s", "outbox_interval": "1s"}
     daemons = []
     for name in ("one", "two"):  # two machines: a state folder each, one database
         (tmp_path / name).mkdir()
-        cfg = write_config(tmp_path / name, sources, settings)
+        cfg = write_config(tmp_path / name, sources, settings, extra=HOOK.format(url=hook.url))
         daemons.append(_start("daemon", "--config", cfg, dsn=pg_url))
     try:
-        wait_until(lambda: min(fetched[sid] for sid in ids) >= 6, 60)
+        wait_until(lambda: min(fetched[sid] for sid in ids) >= 4, 60)
+        changed.update(ids[:2])  # two changes, each to be sent once by either daemon
+        seen = dict(fetched)
+        wait_until(lambda: min(fetched[sid] - seen[sid] for sid in ids) >= 4, 60)
+        wait_until(lambda: len(hook.bodies) >= 2, 30)
     finally:
         for proc in daemons:
             proc.send_signal(signal.SIGTERM)
@@ -296,7 +303,9 @@ def test_two_daemons_on_one_database_never_check_one_source_at_once(site, tmp_pa
     assert all(code == 0 for code, _, _ in results), results
     with psycopg.connect(pg_url) as conn:
         versions = conn.execute("SELECT source, count(*) FROM versions GROUP BY 1").fetchall()
-    assert sorted(versions) == [(sid, 1) for sid in ids]  # one baseline each, never two
+    assert sorted(versions) == [(sid, 2 if sid in changed else 1) for sid in ids]
+    sent = Counter(body["message_id"] for body in hook.bodies)
+    assert sorted(m.split("__")[0] for m in sent) == ids[:2] and set(sent.values()) == {1}
 
 
 def test_accept_reextract_promises_and_discover_work_against_the_database(

@@ -92,3 +92,27 @@ def test_a_source_is_locked_against_every_other_holder(store):
     holder.join()
     with store.source("doc", lock_timeout=5).lock():
         pass
+
+
+def test_recorders_taking_turns_under_the_lock_number_versions_without_a_gap(store):
+    errors: list[BaseException] = []
+
+    def recorder(n: int) -> None:
+        try:
+            for k in range(5):
+                record = store.source("doc", lock_timeout=20)
+                with record.lock():
+                    record.record(f"{TEXT}{n}-{k}", {}, None)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=recorder, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    names = store.versions("doc").names()
+    assert [int(n.split("_")[0]) for n in names] == list(range(1, 21))
+    texts = {store.versions("doc").get(n).text for n in names}
+    assert len(texts) == 20

@@ -23,6 +23,7 @@ from ..versions import Version, name_before, named
 from .database import Database, jsonb, shown
 
 _UNCHANGED_AFTER = (Status.BASELINE, Status.CHANGED, Status.ACCEPTED)
+_TOUCH = "UPDATE sources SET last_check = %s, touched = true WHERE id = %s"
 
 
 class Row:
@@ -60,9 +61,14 @@ class SqlHistory:
         self.set_aside: list[str] = []  # rows are written whole: nothing is ever torn
         self.held = False
         self._names: list[str] | None = None
+        self._peeked: list[str] | None = None  # read with the state, for the next names()
 
     def forget(self) -> None:
-        self._names = None
+        self._names = self._peeked = None
+
+    def peeked(self, names: list[str]) -> None:
+        """The names as just read beside the state: the next :meth:`names` needs no query."""
+        self._peeked = names
 
     def noted(self, name: str) -> None:
         if self._names is not None:
@@ -71,10 +77,13 @@ class SqlHistory:
     def names(self) -> list[str]:
         if self._names is not None:
             return list(self._names)
-        rows = self.db.execute(
-            "SELECT name FROM versions WHERE source = %s ORDER BY seq", (self.source,)
-        ).fetchall()
-        names = [r[0] for r in rows]
+        if self._peeked is not None:
+            names, self._peeked = self._peeked, None
+        else:
+            rows = self.db.execute(
+                "SELECT name FROM versions WHERE source = %s ORDER BY seq", (self.source,)
+            ).fetchall()
+            names = [r[0] for r in rows]
         if self.held:
             self._names = names
         return list(names)
@@ -123,6 +132,8 @@ class SqlSource:
         self.db, self.id, self.lock_timeout = db, source_id, lock_timeout
         self.versions = SqlHistory(db, source_id)
         self._as_read: dict[str, Any] | None = None
+        self._checking = False  # this process holds the source's check claim
+        self._touched = False  # a touch waiting to go with the claim's release
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -139,11 +150,20 @@ class SqlSource:
         """A second lock, held from fetch to record, so that two daemons (or a cron run
         beside a daemon) sharing the database never check one source at once."""
         key = f"tracker/checking/{self.id}"
-        return bool(self.db.one("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)))
+        got = self.db.one("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,))
+        self._checking = bool(got)
+        return self._checking
 
     def done_checking(self) -> None:
+        """Let go of the claim, and mark the check in the same statement if it found
+        nothing new (an unchanged check costs three statements in all)."""
         key = f"tracker/checking/{self.id}"
-        self.db.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+        unlock = "SELECT pg_advisory_unlock(hashtextextended(%s, 0))"
+        if self._touched:
+            self.db.execute(f"WITH touch AS ({_TOUCH}) {unlock}", (self._now(), self.id, key))
+        else:
+            self.db.execute(unlock, (key,))
+        self._checking = self._touched = False
 
     def exists(self) -> bool:
         return bool(
@@ -158,11 +178,16 @@ class SqlSource:
         """As the folder store reads it: a check that only touched it was unchanged."""
         self._as_read = None
         row = self.db.execute(
-            "SELECT state, last_check, touched FROM sources WHERE id = %s", (self.id,)
+            "SELECT s.state, s.last_check, s.touched,"
+            " ARRAY(SELECT name FROM versions WHERE source = %s ORDER BY seq)"
+            " FROM (SELECT 1) AS one LEFT JOIN sources s ON s.id = %s",
+            (self.id, self.id),
         ).fetchone()
-        if row is None or not isinstance(row[0], dict):
+        assert row is not None  # one row, whether the source has one or not
+        data, last_check, touched, names = row
+        self.versions.peeked(list(names))
+        if not isinstance(data, dict):
             return State()
-        data, last_check, touched = row
         self._as_read = data
         state = State.from_json(data)
         state.last_check = last_check
@@ -171,12 +196,17 @@ class SqlSource:
         return state
 
     def touch_state(self) -> None:
-        self.db.execute(
-            "UPDATE sources SET last_check = %s, touched = true WHERE id = %s",
-            (isoformat(utcnow()), self.id),
-        )
+        if self._checking:  # goes with the claim's release
+            self._touched = True
+            return
+        self.db.execute(_TOUCH, (self._now(), self.id))
+
+    @staticmethod
+    def _now() -> str:
+        return isoformat(utcnow())
 
     def write_state(self, state: State) -> None:
+        self._touched = False  # what is written now says more than a touch
         data = {k: getattr(state, k) for k in STATE_FIELDS}
         if data == self._as_read:
             self.touch_state()

@@ -62,7 +62,7 @@ class SqlOutbox:
     def _insert(self, entry: Entry) -> bool:
         """Queue ``entry`` with its handovers in one transaction; False if it was there."""
         about = entry.message.outcome
-        with self.db.transaction() as conn:
+        with self.db.transaction(durable=True) as conn:
             added = conn.execute(
                 "INSERT INTO outbox (id, source, version, created, message)"
                 " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING id",
@@ -197,7 +197,7 @@ class SqlOutbox:
         changed = {name: h for name, h in entry.deliveries.items() if now[name] != before.get(name)}
         if not changed:
             return
-        with self.db.transaction() as conn:
+        with self.db.transaction(durable=True) as conn:
             for name, handover in changed.items():
                 self._upsert(conn, entry.id, name, handover)
         self._as_read[entry.id] = now

@@ -1,6 +1,11 @@
 """One PostgreSQL database: a connection per thread, the schema created and migrated once.
 
-Every statement runs in autocommit unless a ``transaction()`` block holds it; a
+Every statement runs in autocommit unless a ``transaction()`` block holds it.  As
+in the state folder, only what would cost an alert waits for the disk: a version
+that records a change and the outbox's writes commit ``durable`` (synchronous
+commit); a state or a first version does not (``synchronous_commit = off``: a crash
+of the server may lose the last moments of them, which costs one full fetch, never
+a change, and never leaves anything half-written).  A
 source's lock is a session advisory lock, so it is the database's, never a file's
 shared between machines, and a process that dies lets go of it with its
 connection.  Several processes starting at once on an empty database create the
@@ -42,6 +47,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             message jsonb,
             PRIMARY KEY (source, seq),
             UNIQUE (source, name))""",
+        # The raw page is gzip'd already: stored out of line as it is, never compressed again.
+        "ALTER TABLE versions ALTER COLUMN page SET STORAGE EXTERNAL",
+        # Texts compressed with lz4 where the server has it (half pglz's time, as small);
+        # a server without it keeps its default.
+        """DO $$ BEGIN
+            EXECUTE 'ALTER TABLE versions ALTER COLUMN text SET COMPRESSION lz4';
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END $$""",
         """CREATE TABLE outbox (
             id text PRIMARY KEY,
             source text,
@@ -89,6 +102,7 @@ class Database:
                 conn = psycopg.connect(self.url, autocommit=True, application_name="tracker")
             except psycopg.OperationalError as exc:
                 raise StoreUnavailable(f"store {shown(self.url)}: {_first_line(exc)}") from None
+            conn.execute("SET synchronous_commit = off")  # see above: durable() turns it on
             self._local.conn = conn
             with self._readying:
                 self._all.append(conn)
@@ -114,9 +128,12 @@ class Database:
         return row[0] if row else None
 
     @contextmanager
-    def transaction(self) -> Iterator[psycopg.Connection[Any]]:
+    def transaction(self, durable: bool = False) -> Iterator[psycopg.Connection[Any]]:
+        """A transaction; ``durable``: committed only once it is on the server's disk."""
         conn = self.connection()
         with conn.transaction():
+            if durable:
+                conn.execute("SET LOCAL synchronous_commit = on")
             yield conn
 
     @contextmanager

@@ -230,22 +230,24 @@ class SqlSource:
         message: Message | None = None,
         name: str | None = None,
     ) -> Version:
-        """Insert a version and its message in one statement (committed when it returns)."""
+        """Insert a version and its message in one statement (committed when it returns; on
+        the server's disk first when it records a change, as the state folder syncs it)."""
         name = name or self.next_name()
         meta = {"version": name, **meta, "text_hash": sha256(text)}
-        self.db.execute(
-            "INSERT INTO versions (source, seq, name, meta, text, page, message)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (
-                self.id,
-                int(name.split("_", 1)[0]),
-                name,
-                jsonb(meta),
-                text,
-                page,
-                jsonb(message.to_json()) if message is not None else None,
-            ),
-        )
+        with self.db.transaction(durable=message is not None) as conn:
+            conn.execute(
+                "INSERT INTO versions (source, seq, name, meta, text, page, message)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (
+                    self.id,
+                    int(name.split("_", 1)[0]),
+                    name,
+                    jsonb(meta),
+                    text,
+                    page,
+                    jsonb(message.to_json()) if message is not None else None,
+                ),
+            )
         self.versions.noted(name)
         return Version.holding(name, meta, text, self.versions.parts)
 

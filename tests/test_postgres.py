@@ -336,3 +336,33 @@ def test_accept_reextract_promises_and_discover_work_against_the_database(
     promised = tracker("promises", SID, "--config", cfg, "--json")
     assert promised.code == 0 and "2.7" in promised.out
     assert tracker("discover", "--config", cfg, "--json").code == 0
+
+
+def test_a_digest_from_the_database_is_sent_once_by_two_deliverers(
+    site, tmp_path, tracker, pg_url, monkeypatch
+):
+    from tests.test_delivery import EDITED, two_sources
+    from tests.test_digest import DAILY
+
+    monkeypatch.setenv(DSN_VAR, pg_url)
+    hook = Sink(site, "/hook")
+    cfg = two_sources(site, tmp_path, DAILY.format(url=hook.url), store_env=DSN_VAR)
+    tracker("check", "--config", cfg)
+    site.page("/a", cloud_page(EDITED))
+    site.page("/b", cloud_page(EDITED))
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 1 and hook.bodies == []  # held for the digest, on time
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # as if held since yesterday
+        yesterday = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 86400))
+        conn.execute(
+            "UPDATE outbox SET created = %s,"
+            " message = jsonb_set(message, '{created}', to_jsonb(%s::text))",
+            (yesterday, yesterday),
+        )
+    deliverers = [_start("outbox", "--config", cfg, "--deliver", dsn=pg_url) for _ in range(2)]
+    assert [code for code, _, _ in _finish(deliverers)] == [0, 0]
+    [sent] = [b for b in hook.bodies if b.get("event") == "digest"]
+    assert sorted(m["id"] for m in sent["messages"]) == ["a", "b"]
+    assert len(hook.bodies) == 1
+    listing = tracker("outbox", "--config", cfg, "--json")
+    assert listing.code == 0 and listing.json["pending"] == []

@@ -152,8 +152,11 @@ class Tool:
     warmup: list[str]  # loads the tool's code and does nothing else
 
 
-def tracker_tool(folder: Path, base: str, n: int, processes: str) -> Tool:
-    lines = ["[tracker]", 'state_dir = "state"', "retries = 0"]  # otherwise the defaults
+def tracker_tool(
+    folder: Path, base: str, n: int, processes: str, settings: tuple[str, ...] = ()
+) -> Tool:
+    """tracker on the N pages; ``settings``: more ``[tracker]`` lines (bench/store_bench.py)."""
+    lines = ["[tracker]", 'state_dir = "state"', "retries = 0", *settings]  # else the defaults
     lines.append(f"processes = {processes if processes.isdigit() else json.dumps(processes)}")
     for i in range(n):
         lines += [

@@ -31,7 +31,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scale_bench import PHASES, agreement, page, run_measured, serve, settle, warm  # noqa: E402
+from scale_bench import (  # noqa: E402
+    PHASES,
+    agreement,
+    page,
+    run_measured,
+    serve,
+    settle,
+    tracker_tool,
+    warm,
+)
 
 from tests import postgres  # noqa: E402
 
@@ -40,18 +49,7 @@ DSN_VAR = "TRACKER_BENCH_DSN"
 
 
 def write_config(folder: Path, base: str, n: int, database: bool) -> None:
-    lines = ["[tracker]", 'state_dir = "state"', "retries = 0"]
-    if database:
-        lines.append(f'store_env = "{DSN_VAR}"')
-    for i in range(n):
-        lines += [
-            "[[source]]",
-            f'id = "p{i}"',
-            f'url = "{base}/{i}"',
-            'selector = "#docArticleContent"',
-            'remove = [".doc-share"]',
-        ]
-    (folder / "tracker.toml").write_text("\n".join(lines) + "\n")
+    tracker_tool(folder, base, n, "auto", (f'store_env = "{DSN_VAR}"',) if database else ())
 
 
 def command(shard: str | None) -> list[str]:

@@ -111,6 +111,18 @@ def is_index(n: object) -> bool:
     return isinstance(n, int) and not isinstance(n, bool) and n >= 0
 
 
+def retried(handover: Handover) -> None:
+    """``tracker outbox --retry``: a channel that failed for good is tried again."""
+    if handover.status is Delivered.FAILED:
+        handover.status = Delivered.PENDING
+
+
+def dropped(handover: Handover) -> None:
+    """``tracker outbox --drop``: what a channel still owes is given up."""
+    if handover.status not in DONE:
+        handover.status = Delivered.DROPPED
+
+
 class Queue(Protocol):
     """Messages waiting for channels, and what each channel has had of them."""
 

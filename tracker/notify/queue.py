@@ -27,11 +27,11 @@ import filelock
 from ..config import Config, Settings
 from ..errors import describe_os_error
 from ..message import Message
-from ..model import Delivered, Event
+from ..model import Event
 from ..store import layout
 from ..store.files import atomic_write
 from .channel import Channel
-from .entry import DONE, Entry, Handover, Queue, first, in_order
+from .entry import DONE, Entry, Handover, Queue, dropped, first, in_order, retried
 
 log = logging.getLogger("tracker.notify.outbox")
 
@@ -179,22 +179,19 @@ class Outbox:
 
     def retry(self, message_id: str) -> bool:
         """Make a message's failed deliveries pending again; False if no such entry."""
-        return self._update(message_id, lambda h: h.status is Delivered.FAILED, Delivered.PENDING)
+        return self._update(message_id, retried)
 
     def drop(self, message_id: str) -> bool:
         """Give up on a message's undelivered channels; False if no such entry."""
-        return self._update(message_id, lambda h: h.status not in DONE, Delivered.DROPPED)
+        return self._update(message_id, dropped)
 
-    def _update(
-        self, message_id: str, which: Callable[[Handover], bool], status: Delivered
-    ) -> bool:
+    def _update(self, message_id: str, change: Callable[[Handover], None]) -> bool:
         path = self.dir / f"{message_id}.json"
         with self.lock() as held:
             if not held or (entry := _load(path)) is None:
                 return False
             for handover in entry.deliveries.values():
-                if which(handover):
-                    handover.status = status
+                change(handover)
             self.save(entry)
         return True
 

@@ -21,11 +21,10 @@ import psycopg
 
 from ..config import Settings
 from ..message import Message
-from ..model import Delivered
 from ..store.postgres.database import Database, jsonb
 from ..store.postgres.records import PostgresStore
 from .channel import Channel
-from .entry import DONE, Entry, Handover, first, in_order
+from .entry import Entry, Handover, dropped, first, in_order, retried
 
 log = logging.getLogger("tracker.notify.outbox")
 
@@ -126,14 +125,12 @@ class SqlOutbox:
     # -- acting on one entry -------------------------------------------------------------
 
     def retry(self, message_id: str) -> bool:
-        return self._update(message_id, lambda h: h.status is Delivered.FAILED, Delivered.PENDING)
+        return self._update(message_id, retried)
 
     def drop(self, message_id: str) -> bool:
-        return self._update(message_id, lambda h: h.status not in DONE, Delivered.DROPPED)
+        return self._update(message_id, dropped)
 
-    def _update(
-        self, message_id: str, which: Callable[[Handover], bool], status: Delivered
-    ) -> bool:
+    def _update(self, message_id: str, change: Callable[[Handover], None]) -> bool:
         entries = [e for e in self.pending() if e.id == message_id]
         if not entries:
             return False
@@ -141,8 +138,7 @@ class SqlOutbox:
             if entry is None:
                 return False
             for handover in entry.deliveries.values():
-                if which(handover):
-                    handover.status = status
+                change(handover)
             self.save(entry)
         return True
 

@@ -108,21 +108,13 @@ class Version:
         return self.parts.raw(self.name)
 
 
-class Versions:
-    """The versions of one source, under ``<source>/versions/``."""
+class Listed:
+    """A source's version names, oldest first, kept while its lock is held; the lookups by
+    name that need nothing else.  Each store lists and reads versions its own way."""
 
-    @classmethod
-    def of(cls, state_dir: Path, source_id: str) -> Versions:
-        """The versions of a source, read only (recording is ``SourceStore``'s)."""
-        return cls(layout.source_dir(state_dir, source_id))
-
-    def __init__(self, source_dir: Path) -> None:
-        self.dir = layout.versions_dir(source_dir)
-        self.parts = Folder(self.dir)
-        self.damaged_dir = layout.damaged_dir(source_dir)
+    def __init__(self) -> None:
         self.held = False  # the source's lock is held: nobody else records, the list is kept
         self._names: list[str] | None = None
-        self.set_aside: list[str] = []  # what latest() found damaged and moved aside
 
     def forget(self) -> None:
         """Drop the kept list (the lock was released, or a version was moved)."""
@@ -137,10 +129,47 @@ class Versions:
         """Names of recorded versions, oldest first (names only: history is not loaded)."""
         if self._names is not None:
             return list(self._names)
-        names = version_names(self.dir)
+        names = self._listed()
         if self.held:
             self._names = names
         return list(names)
+
+    def _listed(self) -> list[str]:
+        raise NotImplementedError
+
+    def get(self, name: str) -> Version:
+        raise NotImplementedError
+
+    def find(self, ref: str) -> Version:
+        """A version by name, unambiguous prefix (``0003``), ``latest`` or ``previous``.
+
+        Raises LookupError saying what is wrong: no such version, or which ones match.
+        """
+        return self.get(named(self.names(), ref))
+
+    def before(self, name: str) -> Version | None:
+        """The version recorded just before ``name``, if any."""
+        earlier = name_before(self.names(), name)
+        return self.get(earlier) if earlier else None
+
+
+class Versions(Listed):
+    """The versions of one source, under ``<source>/versions/``."""
+
+    @classmethod
+    def of(cls, state_dir: Path, source_id: str) -> Versions:
+        """The versions of a source, read only (recording is ``SourceStore``'s)."""
+        return cls(layout.source_dir(state_dir, source_id))
+
+    def __init__(self, source_dir: Path) -> None:
+        self.dir = layout.versions_dir(source_dir)
+        self.parts = Folder(self.dir)
+        self.damaged_dir = layout.damaged_dir(source_dir)
+        super().__init__()
+        self.set_aside: list[str] = []  # what latest() found damaged and moved aside
+
+    def _listed(self) -> list[str]:
+        return version_names(self.dir)
 
     def get(self, name: str) -> Version:
         """A version by its full name.
@@ -213,18 +242,6 @@ class Versions:
         if not meta.get("damaged_meta") and meta.get("text_hash") != sha256(text):
             return None, "has a torn text (it does not match its hash)"
         return Version.holding(name, meta, text, self.parts), ""
-
-    def find(self, ref: str) -> Version:
-        """A version by name, unambiguous prefix (``0003``), ``latest`` or ``previous``.
-
-        Raises LookupError saying what is wrong: no such version, or which ones match.
-        """
-        return self.get(named(self.names(), ref))
-
-    def before(self, name: str) -> Version | None:
-        """The version recorded just before ``name``, if any."""
-        earlier = name_before(self.names(), name)
-        return self.get(earlier) if earlier else None
 
 
 def named(names: list[str], ref: str) -> str:

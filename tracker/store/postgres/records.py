@@ -19,7 +19,7 @@ from ...model import Status
 from ...stamps import isoformat, sha256, utcnow
 from ..source import STATE_FIELDS, next_name
 from ..state import State
-from ..versions import Version, name_before, named
+from ..versions import Listed, Version
 from .database import Database, jsonb, shown
 
 _UNCHANGED_AFTER = (Status.BASELINE, Status.CHANGED, Status.ACCEPTED)
@@ -52,41 +52,32 @@ class Row:
         return gzip.decompress(page) if page is not None else None
 
 
-class SqlHistory:
+class SqlHistory(Listed):
     """A source's versions as rows (names ordered by their number)."""
 
     def __init__(self, db: Database, source_id: str) -> None:
+        super().__init__()
         self.db, self.source = db, source_id
         self.parts = Row(db, source_id)
         self.set_aside: list[str] = []  # rows are written whole: nothing is ever torn
-        self.held = False
-        self._names: list[str] | None = None
         self._peeked: list[str] | None = None  # read with the state, for the next names()
 
     def forget(self) -> None:
-        self._names = self._peeked = None
+        super().forget()
+        self._peeked = None
 
     def peeked(self, names: list[str]) -> None:
         """The names as just read beside the state: the next :meth:`names` needs no query."""
         self._peeked = names
 
-    def noted(self, name: str) -> None:
-        if self._names is not None:
-            self._names.append(name)
-
-    def names(self) -> list[str]:
-        if self._names is not None:
-            return list(self._names)
+    def _listed(self) -> list[str]:
         if self._peeked is not None:
             names, self._peeked = self._peeked, None
-        else:
-            rows = self.db.execute(
-                "SELECT name FROM versions WHERE source = %s ORDER BY seq", (self.source,)
-            ).fetchall()
-            names = [r[0] for r in rows]
-        if self.held:
-            self._names = names
-        return list(names)
+            return names
+        rows = self.db.execute(
+            "SELECT name FROM versions WHERE source = %s ORDER BY seq", (self.source,)
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def get(self, name: str) -> Version:
         meta = self.db.one(
@@ -116,13 +107,6 @@ class SqlHistory:
             return Message.from_json(data)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
-
-    def find(self, ref: str) -> Version:
-        return self.get(named(self.names(), ref))
-
-    def before(self, name: str) -> Version | None:
-        earlier = name_before(self.names(), name)
-        return self.get(earlier) if earlier else None
 
 
 class SqlSource:

@@ -2,15 +2,15 @@
 
 A check is bound by the interpreter lock: fetching, parsing and recording a
 thousand pages keep one core busy while the others idle.  Past a few hundred
-sources, ``tracker check`` deals them out round-robin to ``processes`` shards:
+sources, ``tracker check`` deals them out round-robin to ``processes`` parts:
 this process checks the first, and a fresh interpreter (``spawn``: safe beside
 threads, and the same on every platform) checks each of the others.
 
 Nothing else needs to know.  Each source is still checked under its own lock,
 alerts still go through the shared outbox, results still come back in
 configuration order, and the run's politeness limits are divided between the
-shards, so that all of them together never exceed ``per_host`` or
-``concurrency``.  A shard whose process dies turns into an error for each of
+parts, so that all of them together never exceed ``per_host`` or
+``concurrency``.  A part whose process dies turns into an error for each of
 its sources; their snapshots stay as they were.
 """
 
@@ -41,10 +41,10 @@ MIN_SOURCES_PER_PROCESS = 200
 
 
 def processes_for(config: Config, cores: int | None = None) -> int:
-    """How many shards to check ``config`` in: its ``processes`` setting, within the limits.
+    """How many parts to check ``config`` in: its ``processes`` setting, within the limits.
 
-    No more shards than usable ``cores`` (for ``auto``; by default this machine's),
-    than sources, or than ``per_host`` and ``concurrency`` (each shard needs at
+    No more parts than usable ``cores`` (for ``auto``; by default this machine's),
+    than sources, or than ``per_host`` and ``concurrency`` (each part needs at
     least one of each).
     """
     settings = config.settings
@@ -63,24 +63,27 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def split(config: Config, shards: int) -> list[Config]:
-    """Deal the sources out round-robin, and divide the run's limits between the shards."""
+def split(config: Config, count: int) -> list[Config]:
+    """Deal the sources out round-robin, and divide the run's limits between the parts.
+
+    (Not ``--shard``, which splits the sources between machines: :mod:`tracker.run.shards`.)
+    """
     s = config.settings
     parts = []
-    for k in range(shards):
+    for k in range(count):
         limits = replace(
             s,
-            per_host=_share(s.per_host, shards, k),
-            concurrency=_share(s.concurrency, shards, k),
+            per_host=_share(s.per_host, count, k),
+            concurrency=_share(s.concurrency, count, k),
             processes=1,
         )
-        parts.append(replace(config.part(config.sources[k::shards]), settings=limits))
+        parts.append(replace(config.part(config.sources[k::count]), settings=limits))
     return parts
 
 
-def _share(total: int, shards: int, k: int) -> int:
-    """Shard ``k``'s part of ``total``: the parts differ by at most one and add up to it."""
-    return total // shards + (1 if k < total % shards else 0)
+def _share(total: int, count: int, k: int) -> int:
+    """Part ``k``'s share of ``total``: the shares differ by at most one and add up to it."""
+    return total // count + (1 if k < total % count else 0)
 
 
 async def check(
@@ -89,12 +92,12 @@ async def check(
     """Check every source, in as many processes as :func:`processes_for` says.
 
     Each process hears with its own copy of ``listeners`` (they are sent to it);
-    ``checked`` hears of each source as it is done (another shard's, when it ends).
+    ``checked`` hears of each source as it is done (another part's, when it ends).
     """
-    shards = processes_for(config)
-    if shards == 1:
+    count = processes_for(config)
+    if count == 1:
         return await check_all(config, listeners, checked=checked)
-    parts = split(config, shards)
+    parts = split(config, count)
     workers: list[_Worker] = []
     try:
         workers += (_Worker.start(part, listeners) for part in parts[1:])
@@ -105,14 +108,14 @@ async def check(
         return await check_all(config, listeners, checked=checked)
     finished = False
 
-    def told(shard: int) -> Checked | None:  # a shard's index, as the whole run counts
+    def told(part: int) -> Checked | None:  # a part's index, as the whole run counts
         if checked is None:
             return None
-        return lambda i, result: checked(i * shards + shard, result)
+        return lambda i, result: checked(i * count + part, result)
 
-    async def heard(shard: int, worker: _Worker) -> list[Result]:
+    async def heard(part: int, worker: _Worker) -> list[Result]:
         results = await worker.results()
-        if (tell := told(shard)) is not None:
+        if (tell := told(part)) is not None:
             for i, result in enumerate(results):
                 tell(i, result)
         return results
@@ -124,12 +127,12 @@ async def check(
     finally:
         for worker in workers:
             worker.stop(finished)
-    by_shard = [mine, *theirs]
-    return [by_shard[i % shards][i // shards] for i in range(len(config.sources))]
+    by_part = [mine, *theirs]
+    return [by_part[i % count][i // count] for i in range(len(config.sources))]
 
 
 class _Worker:
-    """One shard, checked in a child interpreter that sends its results back."""
+    """One part, checked in a child interpreter that sends its results back."""
 
     def __init__(self, config: Config, process: Any, conn: Connection) -> None:
         self.config = config
@@ -142,9 +145,9 @@ class _Worker:
         receive, send = context.Pipe(duplex=False)
         level = logging.getLogger().getEffectiveLevel()
         process = context.Process(
-            target=_shard_main,
+            target=_part_main,
             args=(config, list(listeners), send, level),
-            name="tracker-shard",
+            name="tracker-part",
             daemon=True,
         )
         # Ctrl-C reaches the whole process group, and the parent alone reports it.  The
@@ -177,10 +180,8 @@ class _Worker:
             self.process.join()
 
 
-def _shard_main(
-    config: Config, listeners: Sequence[Listener], conn: Connection, level: int
-) -> None:
-    """The child's side: check the shard and send the results back."""
+def _part_main(config: Config, listeners: Sequence[Listener], conn: Connection, level: int) -> None:
+    """The child's side: check the part and send the results back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     logs.to_stderr(level)

@@ -71,24 +71,33 @@ class _Symbols:
 
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}
-        self.tokens: dict[str, str] = {}
+        self.tokens: dict[int, str] = {}  # a symbol's code point -> its token (str.translate)
         self.stops: set[str] = set()
 
     def encode(self, text: str) -> str:
-        return "".join(map(self.code, _WORD.findall(text)))
+        tokens = _WORD.findall(text)
+        codes = self.codes
+        new = [t for t in dict.fromkeys(tokens) if t not in codes]  # numbered as first seen
+        if new:
+            start = len(codes)
+            for k, token in enumerate(new, start):
+                code = _symbol(k)
+                codes[token], self.tokens[ord(code)] = code, token
+            self.stops.update(codes[t] for t in _STOPS.intersection(new))
+        return "".join([codes[t] for t in tokens])
 
     def code(self, token: str) -> str:
         """The token's symbol: the next one free, the first time it is seen."""
         code = self.codes.get(token)
         if code is None:
             code = _symbol(len(self.codes))
-            self.codes[token], self.tokens[code] = code, token
+            self.codes[token], self.tokens[ord(code)] = code, token
             if token in _STOPS:
                 self.stops.add(code)
         return code
 
     def decode(self, symbols: str) -> str:
-        return "".join(self.tokens[ch] for ch in symbols)
+        return symbols.translate(self.tokens)
 
 
 def _diff(dmp: diff_match_patch, a: str, b: str, stops: set[str]) -> Diffs:

@@ -366,3 +366,18 @@ def test_a_digest_from_the_database_is_sent_once_by_two_deliverers(
     assert len(hook.bodies) == 1
     listing = tracker("outbox", "--config", cfg, "--json")
     assert listing.code == 0 and listing.json["pending"] == []
+
+
+def test_a_check_split_over_processes_queues_into_the_database(
+    site, tmp_path, tracker, pg_url, monkeypatch
+):
+    monkeypatch.setenv(DSN_VAR, pg_url)
+    hook = Sink(site, "/hook")
+    ids = [f"doc-{n}" for n in range(4)]
+    cfg = _setup(site, tmp_path, ids, hook, processes=2)  # a worker process hears changes too
+    assert tracker("check", "--config", cfg).code == 0
+    for sid in ids:
+        site.page(f"/{sid}", _page(sid, changed=True))
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 1 and {s["status"] for s in run.json["sources"]} == {"changed"}
+    assert sorted(b["message_id"].split("__")[0] for b in hook.bodies) == ids

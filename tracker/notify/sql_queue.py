@@ -43,6 +43,10 @@ class SqlOutbox:
         self._as_read: dict[str, dict[str, Any]] = {}  # message id -> channel -> handover
         self._damaged: list[str] = []
 
+    def __reduce__(self) -> tuple[type[SqlOutbox], tuple[Settings]]:
+        """Sent to a worker process as its settings: it opens its own connections there."""
+        return SqlOutbox, (self.settings,)
+
     # -- queueing ------------------------------------------------------------------------
 
     def known(self, message_id: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -106,14 +105,18 @@ def test_a_run_in_parts_reports_in_order_and_alerts_once(site, tmp_path):
     )
 
 
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+    reason="needs Linux's /proc/PID/task/TID/children to find the worker processes",
+)
 def test_a_part_whose_process_dies_is_an_error_for_its_sources_only(site, tmp_path):
     """The second part's process is killed mid-fetch: its source fails; nothing is lost."""
     site.page("/a", cloud_page())
 
     def kill_the_part(request: Request) -> Response:
-        for child in multiprocessing.active_children():
-            if child.name == "tracker-part":
-                child.kill()  # the run reaps it, and reports its status
+        for child in _children(os.getpid()):
+            if "tracker.run.processes" in Path(f"/proc/{child}/cmdline").read_text():
+                os.kill(child, signal.SIGKILL)  # the run reaps it, and reports its status
         return Response(cloud_page(), content_type="text/html; charset=utf-8")
 
     site.page("/b", handler=kill_the_part)
@@ -197,10 +200,10 @@ def test_when_no_process_can_be_started_one_process_checks_everything(
     sources = [doc_source(site.url("/a"), "a"), doc_source(site.url("/b"), "b")]
     cfg = load_config(write_config(tmp_path, sources, {"processes": 2}))
 
-    def no_more_processes(self):
+    def no_more_processes(*args, **kwargs):
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", no_more_processes)
+    monkeypatch.setattr(processes.subprocess, "Popen", no_more_processes)
     results = asyncio.run(processes.check(cfg, listeners_for(cfg)))
     assert [(r.source.id, r.status) for r in results] == [("a", "baseline"), ("b", "baseline")]
     assert "could not start a worker process ([Errno 11] Resource temporarily unavailable)" in (

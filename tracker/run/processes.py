@@ -3,8 +3,8 @@
 A check is bound by the interpreter lock: fetching, parsing and recording a
 thousand pages keep one core busy while the others idle.  Past a few hundred
 sources, ``tracker check`` deals them out round-robin to ``processes`` parts:
-this process checks the first, and a fresh interpreter (``spawn``: safe beside
-threads, and the same on every platform) checks each of the others.
+this process checks the first, and a fresh interpreter (a subprocess: safe beside
+threads, and nothing shared) checks each of the others.
 
 Nothing else needs to know.  Each source is still checked under its own lock,
 alerts still go through the shared outbox, results still come back in
@@ -19,13 +19,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 import os
+import pickle
 import signal
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
 
 from .. import logs
 from ..config import Config
@@ -132,60 +133,80 @@ async def check(
 
 
 class _Worker:
-    """One part, checked in a child interpreter that sends its results back."""
+    """One part, checked in a child interpreter that sends its results back.
 
-    def __init__(self, config: Config, process: Any, conn: Connection) -> None:
+    A plain subprocess (``python -m tracker.run.processes``) reading its part from
+    stdin and writing its results to stdout, both pickled: unlike multiprocessing's
+    ``spawn``, it starts no resource-tracker process beside it (13 MB for nothing).
+    """
+
+    def __init__(self, config: Config, process: subprocess.Popen[bytes]) -> None:
         self.config = config
         self.process = process
-        self.conn = conn
 
     @classmethod
     def start(cls, config: Config, listeners: Sequence[Listener]) -> _Worker:
-        context = multiprocessing.get_context("spawn")
-        receive, send = context.Pipe(duplex=False)
         level = logging.getLogger().getEffectiveLevel()
-        process = context.Process(
-            target=_part_main,
-            args=(config, list(listeners), send, level),
-            name="tracker-part",
-            daemon=True,
-        )
+        task = pickle.dumps((config, list(listeners), level), pickle.HIGHEST_PROTOCOL)
+        here = str(Path(__file__).resolve().parents[2])  # where ``tracker`` is importable
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
         # Ctrl-C reaches the whole process group, and the parent alone reports it.  The
         # child starts with it blocked (a signal mask survives exec), then ignores it.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            process.start()
+            process = subprocess.Popen(
+                [sys.executable, "-m", __name__, "tracker-part"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env={**os.environ, "PYTHONPATH": path},
+            )
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        send.close()  # the child holds the only writing end: its death means end of file
-        return cls(config, process, receive)
+        assert process.stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # it died at once: said by results()
+            process.stdin.write(task)
+        process.stdin.close()
+        return cls(config, process)
 
     async def results(self) -> list[Result]:
+        out = await asyncio.to_thread(self._read)
         try:
-            results: list[Result] = await asyncio.to_thread(self.conn.recv)
-        except (EOFError, OSError):
-            await asyncio.to_thread(self.process.join)
-            problem = f"internal error: worker process exited with status {self.process.exitcode}"
+            results: list[Result] = pickle.loads(out)
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            await asyncio.to_thread(self.process.wait)
+            problem = f"internal error: worker process exited with status {self.process.returncode}"
             log.error("%s; %d sources not checked", problem, len(self.config.sources))
             return [Result(source, Status.ERROR, error=problem) for source in self.config.sources]
         # The parent's own Source objects, so results compare and print like the others.
         return [replace(r, source=s) for r, s in zip(results, self.config.sources, strict=True)]
 
+    def _read(self) -> bytes:
+        assert self.process.stdout is not None
+        return self.process.stdout.read()
+
     def stop(self, finished: bool) -> None:
         """Let a child that sent its results exit; end one an interrupted run leaves behind."""
-        self.conn.close()
-        self.process.join(timeout=5 if finished else 0)
-        if self.process.is_alive():
+        try:
+            self.process.wait(timeout=5 if finished else 0)
+        except subprocess.TimeoutExpired:
             self.process.terminate()  # a killed check leaves whole files: see store/source.py
-            self.process.join()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
-def _part_main(config: Config, listeners: Sequence[Listener], conn: Connection, level: int) -> None:
-    """The child's side: check the part and send the results back."""
+def _part_main() -> None:
+    """The child's side: read the part, check it, and send the results back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    config, listeners, level = pickle.loads(sys.stdin.buffer.read())
+    results_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever else writes to stdout goes to stderr, never into the results
     logs.to_stderr(level)
     results = asyncio.run(check_all(config, listeners))
-    with contextlib.suppress(BrokenPipeError):  # the parent is gone; the records stand
-        conn.send(results)
-    conn.close()
+    with contextlib.suppress(BrokenPipeError), results_out:  # the parent gone: records stand
+        results_out.write(pickle.dumps(results, pickle.HIGHEST_PROTOCOL))
+
+
+if __name__ == "__main__":
+    _part_main()

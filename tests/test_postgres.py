@@ -381,3 +381,23 @@ def test_a_check_split_over_processes_queues_into_the_database(
     run = tracker("check", "--config", cfg, "--json")
     assert run.code == 1 and {s["status"] for s in run.json["sources"]} == {"changed"}
     assert sorted(b["message_id"].split("__")[0] for b in hook.bodies) == ids
+
+
+def test_retry_and_drop_act_on_one_message_in_the_database(
+    site, tmp_path, tracker, pg_url, monkeypatch
+):
+    monkeypatch.setenv(DSN_VAR, pg_url)
+    hook = Sink(site, "/hook")
+    hook.status = 400  # refused for good: the message fails, and waits for --retry
+    cfg = _setup(site, tmp_path, ["doc"], hook, retries=0)
+    tracker("check", "--config", cfg)
+    site.page("/doc", _page("doc", changed=True))
+    assert tracker("check", "--config", cfg).code == 4
+    [entry] = tracker("outbox", "--config", cfg, "--json").json["pending"]
+    assert entry["deliveries"]["webhook"]["status"] == "failed"
+    assert tracker("outbox", "--config", cfg, "--retry", "nope").code == 2
+    retried = tracker("outbox", "--config", cfg, "--retry", entry["id"], "--json")
+    assert retried.json["pending"][0]["deliveries"]["webhook"]["status"] == "pending"
+    dropped = tracker("outbox", "--config", cfg, "--drop", entry["id"], "--json")
+    assert dropped.code == 0 and dropped.json["pending"] == []
+    assert tracker("outbox", "--config", cfg, "--drop", entry["id"]).code == 2  # nothing left

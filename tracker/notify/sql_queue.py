@@ -135,10 +135,10 @@ class SqlOutbox:
         return self._update(message_id, dropped)
 
     def _update(self, message_id: str, change: Callable[[Handover], None]) -> bool:
-        entries = [e for e in self.pending() if e.id == message_id]
-        if not entries:
+        found = self._entries("o.id = %s", (message_id,))  # one row, not the whole queue
+        if not found:
             return False
-        with self.claim(entries[0], wait=True) as entry:
+        with self.claim(found[0], wait=True) as entry:  # None when nothing is left to do
             if entry is None:
                 return False
             for handover in entry.deliveries.values():

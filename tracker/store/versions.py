@@ -35,6 +35,16 @@ class Parts(Protocol):
     def raw(self, name: str) -> bytes | None: ...
 
 
+def read_message(data: Any) -> Message | None:
+    """A stored message, or None: there is none, or it cannot be read as one (a hand edit)."""
+    if data is None:
+        return None
+    try:
+        return Message.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 class Folder:
     """A version's parts as files in ``versions/<name>/`` (see :mod:`tracker.store.layout`)."""
 
@@ -95,13 +105,7 @@ class Version:
 
         None also for one that cannot be read as a message: the version stands without it.
         """
-        data = self.parts.message(self.name)
-        if data is None:
-            return None
-        try:
-            return Message.from_json(data)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
+        return read_message(self.parts.message(self.name))
 
     @property
     def raw(self) -> bytes | None:

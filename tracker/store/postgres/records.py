@@ -19,7 +19,7 @@ from ...model import Status
 from ...stamps import isoformat, sha256, utcnow
 from ..source import STATE_FIELDS, next_name
 from ..state import State
-from ..versions import Listed, Version
+from ..versions import Listed, Version, read_message
 from .database import Database, jsonb, shown
 
 _UNCHANGED_AFTER = (Status.BASELINE, Status.CHANGED, Status.ACCEPTED)
@@ -33,23 +33,22 @@ class Row:
         self.db, self.source = db, source_id
 
     def text(self, name: str) -> str:
-        text = self.db.one(
-            "SELECT text FROM versions WHERE source = %s AND name = %s", (self.source, name)
-        )
+        text = self._column("text", name)
         if text is None:
             raise FileNotFoundError(f"no version {name} of {self.source}")
         return str(text)
 
     def message(self, name: str) -> Any:
-        return self.db.one(
-            "SELECT message FROM versions WHERE source = %s AND name = %s", (self.source, name)
-        )
+        return self._column("message", name)
 
     def raw(self, name: str) -> bytes | None:
-        page = self.db.one(
-            "SELECT page FROM versions WHERE source = %s AND name = %s", (self.source, name)
-        )
+        page = self._column("page", name)
         return gzip.decompress(page) if page is not None else None
+
+    def _column(self, column: str, name: str) -> Any:
+        """One column of the version's row (``column`` is one of this class's own names)."""
+        query = f"SELECT {column} FROM versions WHERE source = %s AND name = %s"
+        return self.db.one(query, (self.source, name))
 
 
 class SqlHistory(Listed):
@@ -97,16 +96,12 @@ class SqlHistory(Listed):
     newest_readable = latest
 
     def newest_message(self) -> Message | None:
-        data = self.db.one(
-            "SELECT message FROM versions WHERE source = %s ORDER BY seq DESC LIMIT 1",
-            (self.source,),
+        return read_message(
+            self.db.one(
+                "SELECT message FROM versions WHERE source = %s ORDER BY seq DESC LIMIT 1",
+                (self.source,),
+            )
         )
-        if data is None:
-            return None
-        try:
-            return Message.from_json(data)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
 
 
 class SqlSource:

@@ -144,3 +144,21 @@ def test_a_link_where_the_state_is_written_is_never_followed(site, two, tracker,
     assert tracker("check", "--config", cfg).code == 1
     assert target.read_text("utf-8") == "keep me"
     assert json.loads((state / "a" / "state.json").read_text("utf-8"))["last_status"] == "changed"
+
+
+def test_a_link_where_the_lock_is_taken_is_never_followed(site, two, tracker, tmp_path):
+    """The source's lock is opened without following links: a link planted at ``.lock``
+    fails that source's check (a state folder problem), and its target is left as it was."""
+    cfg, state, _ = two
+    tracker("check", "--config", cfg)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me", "utf-8")
+    (state / "a" / ".lock").unlink()
+    (state / "a" / ".lock").symlink_to(target)
+    site.page("/a", cloud_page(change_clause(AGREEMENT, "2.7", "提前3个自然日")))
+    site.page("/b", cloud_page(change_clause(AGREEMENT, "2.7", "提前3个自然日")))
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 3
+    assert "state folder" in run.source("a")["error"]
+    assert run.source("b")["status"] == "changed"
+    assert target.read_text("utf-8") == "keep me" and os.stat(target).st_size == 7

@@ -60,9 +60,14 @@ def lock_file(source: Path) -> Path:
 def version_names(versions: Path) -> list[str]:
     """Names of the versions in a folder, oldest first (names only: nothing is read)."""
     try:
-        names = [n for n in os.listdir(versions) if VERSION_NAME.match(n)]
+        return ordered_versions(os.listdir(versions))
     except (FileNotFoundError, NotADirectoryError):
         return []
+
+
+def ordered_versions(entries: list[str]) -> list[str]:
+    """The version names among a folder's ``entries``, oldest first."""
+    names = [n for n in entries if VERSION_NAME.match(n)]
     names.sort(key=lambda n: int(n.split("_", 1)[0]))
     return names
 

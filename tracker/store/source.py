@@ -22,13 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import filelock
-
 from ..errors import LockTimeout
 from ..message import Message
 from ..model import Status
 from ..stamps import isoformat, name_stamp, parsed, sha256, utcnow
-from . import layout
+from . import flock, layout
 from .files import atomic_write, dumps, fsync_dir, write
 from .layout import TMP_PREFIX
 from .state import State
@@ -65,14 +63,10 @@ class SourceStore:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the source's lock, or fail clearly after ``lock_timeout`` seconds."""
-        self.dir.mkdir(parents=True, exist_ok=True)
         # The lock file stays between runs: nothing to create, or probe, on the next one.
-        lock = filelock.FileLock(
-            layout.lock_file(self.dir), timeout=self.lock_timeout, preserve_lock_file=True
-        )
         try:
-            lock.acquire()
-        except filelock.Timeout:
+            fd = flock.acquire(layout.lock_file(self.dir), self.lock_timeout)
+        except flock.Busy:
             raise LockTimeout(
                 f"state is locked by another tracker process (waited {self.lock_timeout:g}s "
                 f"for {self.dir / '.lock'})"
@@ -84,7 +78,7 @@ class SourceStore:
         finally:
             self.versions.held = False
             self.versions.forget()
-            lock.release()
+            flock.release(fd)
 
     # -- state ---------------------------------------------------------------------
 
@@ -200,12 +194,26 @@ class SourceStore:
 
     def _sweep_temporaries(self) -> None:
         """Remove what a killed run left half-written: versions, and states (damaged versions
-        are kept elsewhere).  Callers hold the lock: nobody else writes here now."""
-        for folder in (self.versions_dir, self.dir):
-            with contextlib.suppress(FileNotFoundError):
-                for entry in os.scandir(folder):
-                    if entry.name.startswith(TMP_PREFIX):
-                        if entry.is_dir(follow_symlinks=False):
-                            shutil.rmtree(entry.path, ignore_errors=True)
-                        else:
-                            os.unlink(entry.path)
+        are kept elsewhere).  Callers hold the lock: nobody else writes here now.
+
+        The listing of ``versions/`` is the one :meth:`Versions.names` would make next, so
+        it is kept for the lock's time; a new source's folder, with no ``versions/`` in it,
+        needs no second listing to say it has none.
+        """
+        found = _swept(self.dir)
+        names = _swept(self.versions_dir) if self.versions_dir.name in found else []
+        self.versions.primed(layout.ordered_versions(names))
+
+
+def _swept(folder: Path) -> list[str]:
+    """The names in ``folder`` once its temporaries are removed ([] if there is no folder)."""
+    kept = []
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(folder):
+            if not entry.name.startswith(TMP_PREFIX):
+                kept.append(entry.name)
+            elif entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+    return kept

@@ -124,6 +124,11 @@ class Listed:
         """Drop the kept list (the lock was released, or a version was moved)."""
         self._names = None
 
+    def primed(self, names: list[str]) -> None:
+        """The names as the lock's holder just listed them (kept while it holds the lock)."""
+        if self.held:
+            self._names = names
+
     def noted(self, name: str) -> None:
         """A version was just recorded under the lock: keep the list up to date."""
         if self._names is not None:

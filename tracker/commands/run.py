@@ -15,10 +15,18 @@ from ..pipeline import translations
 from ..report import progress, terminal
 from ..report.console import as_json, print_human, print_trials
 from ..report.outbox import print_deliveries
-from ..report.site.build import refresh
 from ..run import processes
 from ..stamps import utcnow
 from . import EXIT_OK, EXIT_UNDELIVERED, Wiring, exit_status
+
+
+def _refresh_report(cfg: config.Config) -> str | None:
+    """Rebuild the report site if one is kept (its modules are loaded only then)."""
+    if cfg.settings.report_dir is None:
+        return None
+    from ..report.site.build import refresh
+
+    return refresh(cfg)
 
 
 def check(w: Wiring) -> int:
@@ -45,7 +53,7 @@ def check(w: Wiring) -> int:
         results = asyncio.run(processes.check(cfg, w.listeners(cfg)))
     drifts = translations.tell(everything, w.listeners(everything), utcnow())
     deliveries, pending = send_waiting(cfg)
-    if problem := refresh(everything):  # after the changes and failures: the status is current
+    if problem := _refresh_report(everything):  # after the changes and failures: status current
         terminal.warn(f"{problem}")
     if args.json:
         payload = as_json(results, [d.to_json() for d in deliveries])

@@ -22,13 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import filelock
-
 from ..config import Config, Settings
 from ..errors import describe_os_error
 from ..message import Message
 from ..model import Event
-from ..store import layout
+from ..store import flock, layout
 from ..store.files import atomic_write
 from .channel import Channel
 from .entry import DONE, Entry, Handover, Queue, dropped, first, in_order, retried
@@ -203,18 +201,16 @@ class Outbox:
         process is delivering, so there is nothing to do (the daemon's event loop
         must not block).
         """
-        self.dir.mkdir(parents=True, exist_ok=True)
         timeout = self.settings.lock_timeout if wait else 0
-        lock = filelock.FileLock(self.dir / ".lock", timeout=timeout)
         try:
-            lock.acquire()
-        except filelock.Timeout:
+            fd = flock.acquire(self.dir / ".lock", timeout)
+        except flock.Busy:
             yield False
             return
         try:
             yield True
         finally:
-            lock.release()
+            flock.release(fd)
 
     def unclaimed(self, entries: list[Entry]) -> list[Entry]:
         """All of them: a delivery run holds the whole queue, and it has ended."""

@@ -539,3 +539,25 @@ def test_text_that_only_moved_is_a_change_of_its_own(site, tmp_path, tracker):
     assert change["words"].startswith("更新日期") and change["old"] is None
     assert len(versions(tmp_path / "snapshots", "doc")) == 2
     assert tracker("check", "--config", cfg).code == 0  # once
+
+
+def test_the_same_words_are_answered_without_normalising(site, setup, tracker, monkeypatch):
+    """Cheap question first: a page whose chrome changed but whose text is the latest
+    version's, word for word, is unchanged without computing a comparison form; a text
+    that differs only in spacing still is compared, and is unchanged too."""
+    from tracker.pipeline import decide
+
+    cfg, state = setup
+    assert tracker("check", "--config", cfg).code == 0
+    forms: list[str] = []
+    real = decide.compared
+    monkeypatch.setattr(decide, "compared", lambda text, *a: forms.append(text) or real(text, *a))
+    site.page("/doc", cloud_page(updated="2027-01-01 00:00:00", token="x", views=7))
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 0 and run.source("doc")["status"] == "unchanged"
+    assert forms == []
+    site.page("/doc", cloud_page(AGREEMENT.replace("，", "，\u00a0", 5)))
+    run = tracker("check", "--config", cfg, "--json")
+    assert run.code == 0 and run.source("doc")["status"] == "unchanged"
+    assert len(forms) == 1
+    assert len(versions(state, "doc")) == 1

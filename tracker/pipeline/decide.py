@@ -103,6 +103,9 @@ def decide(
             error = NotADocumentError(not_a_document(reading.url or source.shown_url, why), key=key)
             return Decision(Action.REFUSE, key, refusal=error)
         return Decision(Action.FIRST, None, follows=_kept(state))
+    keys = changed_settings(latest.meta.get("settings"), reading.settings)
+    if not keys and reading.text == latest.text:  # word for word: nothing to normalise
+        return Decision(Action.NOTHING, None, follows=_kept(state))  # the state's key stands
     key = compared(reading.text, source.ignore).key
     settled = state.fingerprint == source.fingerprint and state.form_hash is not None
     if settled and key == state.form_hash:  # the usual case, answered from the state
@@ -119,7 +122,6 @@ def decide(
         names=(source.name,) if source.baseline else (),
         strict=source.baseline is not None,  # the baseline says which document belongs here
     )
-    keys = changed_settings(latest.meta.get("settings"), reading.settings)
     refusal, shrink = _refusal(comparison, latest, reading, source, config, state)
     if refusal is not None:
         return Decision(Action.REFUSE, key, comparison, refusal, shrink=shrink)

@@ -8,7 +8,7 @@ from datetime import date as date_type
 
 import pytest
 
-from tests.conftest import ROOT, Sink, doc_source, write_config
+from tests.conftest import ROOT, Sink, doc_source, wait_until, write_config
 from tests.pages import AGREEMENT, change_clause, cloud_page
 from tracker.compare.effective import effective_of
 
@@ -52,6 +52,24 @@ def test_each_version_keeps_when_its_text_was_first_seen_and_the_old_one_last_se
     day, hour = seen_last[:10], seen_last[11:16]
     assert f"the old text was last seen {day} {hour} UTC" in shown
     assert "First seen " in shown
+
+
+def test_the_old_text_was_last_seen_by_the_last_unchanged_check(site, tmp_path, tracker):
+    """An unchanged check only touches the state; it saw the text all the same.  Before,
+    a change said the old text was last seen when the state was last written (here the
+    first check), not at the unchanged checks since: off by a second here, by days for a
+    page checked hourly between two writes."""
+    site.page("/doc", cloud_page())
+    cfg = write_config(tmp_path, [doc_source(site.url("/doc"))])
+    tracker("check", "-c", cfg)
+    first = tracker("status", "-c", cfg, "--json").json["sources"][0]["last_check"]
+    wait_until(lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") != first)
+    tracker("check", "-c", cfg)  # unchanged: a touch
+    [row] = tracker("status", "-c", cfg, "--json").json["sources"]
+    assert row["last_check"] > first and row["last_status"] == "unchanged"
+    site.page("/doc", cloud_page(TEN_TO_THREE))
+    src = tracker("check", "-c", cfg, "--json").source("doc")
+    assert src["status"] == "changed" and src["last_seen"] == row["last_check"]
 
 
 def date_of(text: str) -> date_type:

@@ -57,11 +57,12 @@ def test_versions_are_recorded_in_order_and_found_by_name_prefix_and_word(store)
     assert list(store.source_ids()) == ["doc"]
 
 
-def test_a_state_written_reads_back_and_a_touch_reads_as_unchanged(store):
+def test_a_state_written_reads_back_and_a_touch_reads_as_an_unchanged_sighting(store):
     record = store.source("doc")
     assert record.read_state() == State()
     state = State(etag='"e1"', body_hash="h", last_status=Status.CHANGED, failures=0,
-                  last_check="2026-12-03T10:00:00Z", follows={"w": {"2.7": "2.8"}})  # fmt: skip
+                  last_check="2026-12-03T10:00:00Z", last_seen="2026-12-03T10:00:00Z",
+                  follows={"w": {"2.7": "2.8"}})  # fmt: skip
     with record.lock():
         record.write_state(state)
     again = store.source("doc").read_state()
@@ -70,6 +71,10 @@ def test_a_state_written_reads_back_and_a_touch_reads_as_unchanged(store):
     store.source("doc").touch_state()
     touched = store.source("doc").read_state()
     assert touched.last_status is Status.UNCHANGED and touched.last_check > again.last_check
+    # The touching check read the page and found its text: that is when it was last seen
+    # (before: last_seen stayed at the last write, so a change said the old text was last
+    # seen days before the unchanged checks that had seen it since).
+    assert touched.last_seen == touched.last_check
 
 
 def test_a_source_is_locked_against_every_other_holder(store):

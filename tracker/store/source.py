@@ -24,7 +24,6 @@ from typing import Any
 
 from ..errors import LockTimeout
 from ..message import Message
-from ..model import Status
 from ..stamps import isoformat, name_stamp, parsed, sha256, utcnow
 from . import flock, layout
 from .files import atomic_write, dumps, fsync_dir, write
@@ -99,10 +98,11 @@ class SourceStore:
         written = data.pop("written", None)
         self._as_read = data
         state = State.from_json(data)
-        state.last_check = isoformat(datetime.fromtimestamp(stat.st_mtime, UTC))
-        touched = stat.st_mtime_ns != written
-        if touched and state.last_status in (Status.BASELINE, Status.CHANGED, Status.ACCEPTED):
-            state.last_status = Status.UNCHANGED
+        checked = isoformat(datetime.fromtimestamp(stat.st_mtime, UTC))
+        if stat.st_mtime_ns != written:
+            state.checked_since_written(checked)
+        else:
+            state.last_check = checked
         return state
 
     def touch_state(self) -> None:

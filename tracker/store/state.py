@@ -55,3 +55,19 @@ class State:
         elif known.get("last_status") is not None:
             known["last_status"] = Status(known["last_status"])
         return cls(**known)
+
+    def checked_since_written(self, when: str | None) -> None:
+        """A check at ``when`` only touched the saved state: it found nothing new.
+
+        So the text was current then (its ``last_seen``, the evidence of when the next
+        one was published), and a baseline or change written before is now unchanged.
+        """
+        self.last_check = when
+        if self.last_status in _SIGHTED and when is not None:
+            self.last_seen = when
+        if self.last_status in _UNCHANGED_AFTER:
+            self.last_status = Status.UNCHANGED
+
+
+_UNCHANGED_AFTER = (Status.BASELINE, Status.CHANGED, Status.ACCEPTED)
+_SIGHTED = (*_UNCHANGED_AFTER, Status.UNCHANGED)  # a touch only ever follows these

@@ -15,14 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from ...message import Message
-from ...model import Status
 from ...stamps import isoformat, sha256, utcnow
 from ..source import STATE_FIELDS, next_name
 from ..state import State
 from ..versions import Listed, Version, read_message
 from .database import Database, jsonb, shown
 
-_UNCHANGED_AFTER = (Status.BASELINE, Status.CHANGED, Status.ACCEPTED)
 _TOUCH = "UPDATE sources SET last_check = %s, touched = true WHERE id = %s"
 
 
@@ -169,9 +167,10 @@ class SqlSource:
             return State()
         self._as_read = data
         state = State.from_json(data)
-        state.last_check = last_check
-        if touched and state.last_status in _UNCHANGED_AFTER:
-            state.last_status = Status.UNCHANGED
+        if touched:
+            state.checked_since_written(last_check)
+        else:
+            state.last_check = last_check
         return state
 
     def touch_state(self) -> None:

@@ -2,7 +2,7 @@
 holder dies (a source's, on every recorded check; the outbox's, when it delivers).
 
 A handful of system calls: open, flock, close.  filelock (kept for the daemon's
-lock and the report site's) spends a path resolution and about a hundred ``getpid``
+lock and the report site's) spends a path resolution and about forty ``getpid``
 calls on each acquisition for its fork and re-entrancy bookkeeping, which a check
 never needs, and 13 ms of a check's start-up to import; each of those calls is
 also a point where the recording thread gives up the interpreter lock to the

@@ -99,10 +99,7 @@ class SourceStore:
         self._as_read = data
         state = State.from_json(data)
         checked = isoformat(datetime.fromtimestamp(stat.st_mtime, UTC))
-        if stat.st_mtime_ns != written:
-            state.checked_since_written(checked)
-        else:
-            state.last_check = checked
+        state.checked_at(checked, touched=stat.st_mtime_ns != written)
         return state
 
     def touch_state(self) -> None:

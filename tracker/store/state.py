@@ -56,13 +56,16 @@ class State:
             known["last_status"] = Status(known["last_status"])
         return cls(**known)
 
-    def checked_since_written(self, when: str | None) -> None:
-        """A check at ``when`` only touched the saved state: it found nothing new.
+    def checked_at(self, when: str | None, touched: bool) -> None:
+        """Note the last check, at ``when``; ``touched``: it only touched the saved state.
 
-        So the text was current then (its ``last_seen``, the evidence of when the next
-        one was published), and a baseline or change written before is now unchanged.
+        Such a check found nothing new: the text was current then (its ``last_seen``,
+        the evidence of when the next one was published), and a baseline or change
+        written before it is now unchanged.
         """
         self.last_check = when
+        if not touched:
+            return
         if self.last_status in _SIGHTED and when is not None:
             self.last_seen = when
         if self.last_status in _UNCHANGED_AFTER:

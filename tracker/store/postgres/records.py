@@ -167,10 +167,7 @@ class SqlSource:
             return State()
         self._as_read = data
         state = State.from_json(data)
-        if touched:
-            state.checked_since_written(last_check)
-        else:
-            state.last_check = last_check
+        state.checked_at(last_check, touched)
         return state
 
     def touch_state(self) -> None:
